@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
+import { MpoError } from '../core/errors.js';
+import { readConfigFile } from '../node/config-file.js';
+import { runFit } from '../node/run/fit.js';
+import { runEval } from '../node/run/eval.js';
+import { runPatternsCommand } from './patterns.js';
+import { CONFIG_HELP } from './options.js';
+import { join } from 'node:path';
+
+function defaultOut(config: FitConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const name = config.randomMask !== null ? `random${config.randomMask}` : config.pattern.replace(/^.*[\\/]/, '').replace(/\.[a-z]+$/i, '');
+  return join('runs', `${name}-${config.model}-${stamp}`);
+}
+
+function summaryLine(s: Record<string, unknown>): string {
+  const f = (k: string) => (typeof s[k] === 'number' ? (s[k] as number).toFixed(3) : String(s[k]));
+  return `auc_test ${f('auc_test')}  acc_black_test ${f('acc_black_test')}  acc_white_test ${f('acc_white_test')}  acc_diff_test ${f('acc_diff_test')}  (${f('seconds')} s)`;
+}
+
+/** Builds the `mpo` command line. */
+export function buildProgram(): Command {
+  const program = new Command('mpo')
+    .description('Multi-point optimization: shape and see the loss landscape of neural networks')
+    .showHelpAfterError('(run with --help for usage)')
+    .option('--debug', 'print stack traces of internal errors');
+
+  const fit = program.command('fit')
+    .description('fit a plane in weight space so that its loss landscape draws a pattern')
+    .option('--config <file>', 'JSON or YAML config file (flags override it)')
+    .option('--out <dir>', 'output folder (default runs/<pattern>-<model>-<time>)')
+    .option('--resume <dir>', 'continue the run in this folder from its last checkpoint')
+    .option('--quiet', 'no progress output');
+  for (const key of CONFIG_KEYS) {
+    const def = DEFAULT_FIT_CONFIG[key];
+    if (typeof def === 'boolean') {
+      fit.addOption(new Option(def ? `--no-${flagName(key)}` : `--${flagName(key)}`, CONFIG_HELP[key]));
+    } else {
+      fit.addOption(new Option(`--${flagName(key)} <value>`, `${CONFIG_HELP[key]} (default: ${def})`));
+    }
+  }
+  fit.action(async (opts: Record<string, unknown>) => {
+    const { config: file, out, resume, quiet, ...rest } = opts;
+    const flags: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) flags[k] = v;
+    if (resume) {
+      const extra = Object.keys(flags).filter((k) => k !== 'backend');
+      if (extra.length || file) throw new MpoError(`--resume continues a run with its own config.json: drop ${[...extra.map((k) => `--${flagName(k)}`), ...(file ? ['--config'] : [])].join(', ')}`);
+      const saved = readConfigFile(join(String(resume), 'config.json'));
+      const config = resolveConfig(saved, parseConfig(flags, 'the command line'));
+      const s = await runFit(config, { out: String(resume), resume: true, quiet: !!quiet });
+      if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${resume}\n`);
+      return;
+    }
+    const config = resolveConfig(file ? readConfigFile(String(file)) : {}, parseConfig(flags, 'the command line'));
+    const dir = out ? String(out) : defaultOut(config);
+    const s = await runFit(config, { out: dir, quiet: !!quiet });
+    if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${dir} (open ${join(dir, 'report.html')})\n`);
+  });
+
+  program.command('eval')
+    .description('re-draw the train and test landscapes of a saved plane')
+    .argument('<dir>', 'output folder of mpo fit')
+    .option('--out <dir>', 'where to write (default <dir>/eval-p<padding>-r<resolution>)')
+    .option('--padding <n>', 'extra cells around the pattern')
+    .option('--resolution <n>', 'points per cell spacing')
+    .option('--images <n>', 'images of each split')
+    .option('--backend <name>', 'wasm | cpu | tensorflow')
+    .option('--quiet', 'no progress output')
+    .action(async (dir: string, o: Record<string, string | boolean | undefined>) => {
+      const parsed = parseConfig({
+        ...(o.padding !== undefined ? { evalPadding: o.padding } : {}),
+        ...(o.resolution !== undefined ? { evalResolution: o.resolution } : {}),
+        ...(o.images !== undefined ? { evalImages: o.images } : {}),
+        ...(o.backend !== undefined ? { backend: o.backend } : {}),
+      }, 'the command line');
+      const s = await runEval({
+        dir, out: o.out as string | undefined, padding: parsed.evalPadding, resolution: parsed.evalResolution,
+        images: parsed.evalImages, backend: parsed.backend, quiet: !!o.quiet,
+      });
+      process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\n`);
+    });
+
+  program.command('patterns')
+    .description('list the built-in pictures and write their previews')
+    .option('--out <dir>', 'folder for the previews', 'patterns')
+    .option('--size <n>', 'cells per side', '24')
+    .action((o: { out: string; size: string }) => runPatternsCommand(o.out, o.size));
+  return program;
+}
+
+/** Runs the CLI: one-line errors, a non-zero exit code, never a stack trace unless --debug. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    const err = e as Error & { code?: string; exitCode?: number };
+    if (err.code?.startsWith('commander.')) return err.exitCode ?? 1;
+    if (e instanceof MpoError) {
+      process.stderr.write(`\nmpo: error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`\nmpo: internal error: ${String(err.message ?? err).split('\n')[0]} (rerun with --debug for details, and please report it)\n`);
+    if (argv.includes('--debug')) process.stderr.write(`${err.stack}\n`);
+    return 2;
+  }
+}
+
+if (process.argv[1] && /cli[\\/]main\.(ts|js)$/.test(process.argv[1])) {
+  main(process.argv).then((code) => { process.exitCode = code; });
+}

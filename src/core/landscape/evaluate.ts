@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import { check } from '../errors.js';
+import { gridPoints, type GridSpec } from '../plane/grid.js';
+import type { Frame } from '../plane/manifold.js';
+import { logitsAtPoints, type Model } from '../models/model.js';
+
+/** Evaluation data: images and integer labels. */
+export interface EvalData {
+  /** Images [N, h, w, c]. */
+  readonly x: tf.Tensor4D;
+  /** N labels. */
+  readonly labels: Int32Array;
+}
+
+/** Options of {@link evaluateLandscape}. */
+export interface LandscapeOptions extends GridSpec {
+  /**
+   * Images per forward pass. For a batch-norm model this is also the batch whose statistics
+   * normalise it, so pass the training batch size: the landscape is then the one that was trained.
+   */
+  readonly batchSize: number;
+  /** Points evaluated together in one pass (default 16). */
+  readonly pointsPerPass?: number;
+  /** Called after each pass with the fraction done, and awaited (lets a UI repaint). */
+  readonly onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/** Loss and accuracy over a grid of points of the plane, row-major, row 0 at the top. */
+export interface Landscape {
+  /** Grid rows and columns (pattern size + padding, times resolution). */
+  readonly rows: number;
+  readonly cols: number;
+  /** Mean cross-entropy at each point. */
+  readonly loss: Float32Array;
+  /** Accuracy at each point. */
+  readonly acc: Float32Array;
+  /** The grid that was evaluated. */
+  readonly grid: Required<GridSpec>;
+}
+
+/**
+ * Evaluates loss and accuracy at every point of the grid over the pattern (plus padding,
+ * at the given resolution) on all of `data`. Tensor counts are the same before and after.
+ */
+export async function evaluateLandscape(model: Model, frame: Frame, data: EvalData,
+  opts: LandscapeOptions): Promise<Landscape> {
+  const grid: Required<GridSpec> = { height: opts.height, width: opts.width, padding: opts.padding ?? 0, resolution: opts.resolution ?? 1 };
+  check(Number.isInteger(grid.resolution) && grid.resolution >= 1, `resolution must be a positive integer, got ${grid.resolution}`);
+  check(Number.isInteger(grid.padding) && grid.padding >= 0, `padding must be a non-negative integer, got ${grid.padding}`);
+  const n = data.labels.length;
+  check(n > 0, 'no evaluation images: pass a dataset with at least one image');
+  const { rows, cols, coords } = gridPoints(grid);
+  const perPass = Math.max(1, opts.pointsPerPass ?? 16);
+  const bs = Math.max(1, Math.min(opts.batchSize, n));
+  const lossSum = new Float64Array(coords.length);
+  const correct = new Float64Array(coords.length);
+  const batches: { x: tf.Tensor4D; y: tf.Tensor1D; size: number }[] = [];
+  for (let s = 0; s < n; s += bs) {
+    const size = Math.min(bs, n - s);
+    batches.push({
+      x: tf.slice(data.x, [s, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D,
+      y: tf.tensor1d(data.labels.subarray(s, s + size), 'int32'),
+      size,
+    });
+  }
+  const total = Math.ceil(coords.length / perPass) * batches.length;
+  let done = 0;
+  try {
+    for (let p = 0; p < coords.length; p += perPass) {
+      const part = coords.slice(p, p + perPass);
+      for (const b of batches) {
+        const [ls, cs] = tf.tidy(() => {
+          const logits = logitsAtPoints(model, frame, part, b.x);
+          const classes = logits.shape[2];
+          const labels = tf.oneHot(b.y, classes).cast('float32');
+          const ce = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), labels), -1));
+          const hit = tf.equal(tf.argMax(logits, -1), b.y.expandDims(0)).cast('float32');
+          return [tf.sum(ce, -1).dataSync(), tf.sum(hit, -1).dataSync()];
+        });
+        for (let i = 0; i < part.length; i++) {
+          lossSum[p + i] += ls[i];
+          correct[p + i] += cs[i];
+        }
+        done += 1;
+        if (opts.onProgress) await opts.onProgress(done, total);
+      }
+    }
+  } finally {
+    for (const b of batches) { b.x.dispose(); b.y.dispose(); }
+  }
+  const loss = new Float32Array(coords.length);
+  const acc = new Float32Array(coords.length);
+  for (let i = 0; i < coords.length; i++) {
+    loss[i] = lossSum[i] / n;
+    acc[i] = correct[i] / n;
+  }
+  return { rows, cols, loss, acc, grid };
+}

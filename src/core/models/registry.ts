@@ -1,0 +1,55 @@
+import { MpoError } from '../errors.js';
+import { createCnn } from './cnn.js';
+import { createMlp } from './mlp.js';
+import type { Model } from './model.js';
+
+/** What a model is built for: the data's shape and the batch-norm convention. */
+export interface ModelContext {
+  /** One example's shape [h, w, c]. */
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  /** Appendix C convention for batch-norm models (default `paper`). */
+  readonly bnScale?: 'paper' | 'original';
+}
+
+/** A registry entry: a one-line description and a constructor. */
+export interface ModelEntry {
+  readonly description: string;
+  create(ctx: ModelContext): Model;
+}
+
+/** The models `--model` can name. */
+export const MODELS: Readonly<Record<string, ModelEntry>> = {
+  mlp: {
+    description: 'MLP 784-128-10 (fast; first layer shared across cells)',
+    create: (c) => createMlp({ inputShape: c.inputShape, numClasses: c.numClasses }),
+  },
+  cnn: {
+    description: "the paper's CNN (appendix B): convs 8/32/64 + max-pool, adaptive pool 4x4, dense 128",
+    create: (c) => createCnn({ inputShape: c.inputShape, numClasses: c.numClasses, name: 'cnn' }),
+  },
+  'cnn-color': {
+    description: "the original code's CIFAR-10 CNN: convs 16/32/64 + max-pool, adaptive pool 4x4, dense 128",
+    create: (c) => createCnn({ inputShape: c.inputShape, numClasses: c.numClasses, channels: [16, 32, 64], name: 'cnn-color' }),
+  },
+  'bn-cnn': {
+    description: 'the BN study CNN (appendix B): convs 8/8/32/32/64/64 with batch norm, no pooling, dense 128',
+    create: (c) => createCnn({
+      inputShape: c.inputShape, numClasses: c.numClasses, channels: [8, 8, 32, 32, 64, 64], pool: false,
+      batchNorm: true, bnScale: c.bnScale, name: 'bn-cnn',
+    }),
+  },
+  'plain-cnn6': {
+    description: 'the BN study CNN without batch norm: convs 8/8/32/32/64/64, no pooling, dense 128',
+    create: (c) => createCnn({
+      inputShape: c.inputShape, numClasses: c.numClasses, channels: [8, 8, 32, 32, 64, 64], pool: false, name: 'plain-cnn6',
+    }),
+  },
+};
+
+/** Builds the model named `name`, or throws an MpoError listing the known names. */
+export function createModel(name: string, ctx: ModelContext): Model {
+  const entry = MODELS[name];
+  if (!entry) throw new MpoError(`unknown model "${name}": choose one of ${Object.keys(MODELS).join(', ')}`);
+  return entry.create(ctx);
+}

@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../random.js';
+
+/**
+ * How one weight tensor of a model is laid out and initialised.
+ * - `xavier`: Glorot-uniform, U[-a, a] with a = sqrt(6 / (fanIn + fanOut)) (the paper, appendix A);
+ * - `bias`: U[-1/sqrt(fanIn), 1/sqrt(fanIn)] (PyTorch's bias default; Xavier is not defined for biases);
+ * - `bn-scale-paper`: U[-0.5, 0.5] stored, the model adds 0.5 (appendix C);
+ * - `zeros`: all zeros (the original code's stored BN scale, the model adds 1; and BN shifts).
+ */
+export interface ParamSpec {
+  /** Unique name, e.g. `conv1.w`. */
+  readonly name: string;
+  /** Tensor shape, e.g. `[3, 3, 1, 8]` for a conv filter (kh, kw, in, out). */
+  readonly shape: readonly number[];
+  /** Initialisation rule. */
+  readonly init: 'xavier' | 'bias' | 'bn-scale-paper' | 'zeros';
+  /** Inputs feeding one output unit (for conv: kh*kw*in). */
+  readonly fanIn: number;
+  /** Outputs fed by one input unit (for conv: kh*kw*out). */
+  readonly fanOut: number;
+}
+
+/** A set of named weight tensors: one point of weight space, or one direction in it. */
+export type ParamSet = Record<string, tf.Tensor>;
+
+/** Plain-number form of a {@link ParamSet}, for checkpoints and transfer between threads. */
+export type ParamValues = Record<string, Float32Array>;
+
+/** Number of scalar weights described by `specs` (the dimension n of weight space). */
+export function paramCount(specs: readonly ParamSpec[]): number {
+  return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/** Draws initial values for every spec from `rng` (deterministic for a given seed). */
+export function initParamValues(specs: readonly ParamSpec[], rng: Rng): ParamValues {
+  const out: ParamValues = {};
+  for (const s of specs) {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const v = new Float32Array(size);
+    let a = 0;
+    switch (s.init) {
+      case 'xavier': a = Math.sqrt(6 / (s.fanIn + s.fanOut)); break;
+      case 'bias': a = 1 / Math.sqrt(s.fanIn); break;
+      case 'bn-scale-paper': a = 0.5; break;
+      case 'zeros': a = 0; break;
+    }
+    if (a > 0) for (let i = 0; i < size; i++) v[i] = (2 * rng.next() - 1) * a;
+    out[s.name] = v;
+  }
+  return out;
+}
+
+/** Creates tensors (or trainable variables) with the specs' shapes from plain values. */
+export function toParamSet(specs: readonly ParamSpec[], values: ParamValues, variable = false, prefix = ''): ParamSet {
+  const out: ParamSet = {};
+  for (const s of specs) {
+    const t = tf.tensor(values[s.name], s.shape as number[], 'float32');
+    out[s.name] = variable ? tf.variable(t, true, `${prefix}${s.name}`) : t;
+    if (variable) t.dispose();
+  }
+  return out;
+}
+
+/** Reads a {@link ParamSet}'s values back into plain arrays. */
+export function readParamSet(set: ParamSet): ParamValues {
+  const out: ParamValues = {};
+  for (const [k, t] of Object.entries(set)) out[k] = t.dataSync() as Float32Array;
+  return out;
+}
+
+/** Sum over all tensors of the elementwise product: the inner product <a, b> in weight space. */
+export function dot(a: ParamSet, b: ParamSet): tf.Scalar {
+  return tf.addN(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k])))) as tf.Scalar;
+}
+
+/** `a + c * b` for every tensor (c a number or a scalar tensor). */
+export function axpy(a: ParamSet, c: number | tf.Scalar, b: ParamSet): ParamSet {
+  const out: ParamSet = {};
+  for (const k of Object.keys(a)) out[k] = tf.add(a[k], tf.mul(b[k], c));
+  return out;
+}
+
+/** `c * a` for every tensor. */
+export function scaleSet(a: ParamSet, c: number | tf.Scalar): ParamSet {
+  const out: ParamSet = {};
+  for (const k of Object.keys(a)) out[k] = tf.mul(a[k], c);
+  return out;
+}

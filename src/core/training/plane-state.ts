@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { check } from '../errors.js';
+import { createRng, type Rng, type RngState } from '../random.js';
+import { initParamValues, type ParamSpec, type ParamValues } from '../plane/params.js';
+import type { ManifoldTheta } from '../plane/manifold.js';
+import type { Model } from '../models/model.js';
+import { createAdamState, type AdamState } from './adam.js';
+
+/** Names of the stored direction parameters: the paper's w_up and phi_right, then further ones. */
+export function directionName(i: number): string {
+  return i === 0 ? 'up' : i === 1 ? 'phi_right' : `dir${i}`;
+}
+
+/**
+ * Everything training changes: theta as trainable variables (keys `origin/<param>`,
+ * `up/<param>`, `phi_right/<param>`, `scale`), Adam's state, the random generator and the step.
+ */
+export interface PlaneState {
+  readonly vars: Record<string, tf.Variable>;
+  readonly adam: AdamState;
+  rng: Rng;
+  /** Completed training steps. */
+  step: number;
+  /** Manifold dimension d (2 for the plane). */
+  readonly dims: number;
+}
+
+/** Options of {@link createPlaneState}. */
+export interface PlaneInitOptions {
+  /** Seed of all randomness (initialisation, then sampling during training). */
+  readonly seed: number;
+  /** Initial scale s (the paper: 0.1). */
+  readonly scaleInit: number;
+  /** Manifold dimension (default 2: a plane; 1: a line). */
+  readonly dims?: number;
+}
+
+/** Fresh theta for `model`: Xavier-initialised origin and free directions, s = scaleInit. */
+export function createPlaneState(model: Model, opts: PlaneInitOptions): PlaneState {
+  const dims = opts.dims ?? 2;
+  check(Number.isInteger(dims) && dims >= 1, `dims must be a positive integer, got ${dims}`);
+  check(Number.isFinite(opts.scaleInit) && opts.scaleInit > 0, `scale-init must be a positive number, got ${opts.scaleInit}`);
+  const rng = createRng(opts.seed);
+  const values: Record<string, Float32Array> = {};
+  for (const group of ['origin', ...Array.from({ length: dims }, (_, i) => directionName(i))]) {
+    const v = initParamValues(model.params, rng);
+    for (const [k, arr] of Object.entries(v)) values[`${group}/${k}`] = arr;
+  }
+  values.scale = new Float32Array([opts.scaleInit]);
+  return stateFromValues(model.params, values, dims, rng.state(), 0);
+}
+
+function shapeOf(specs: readonly ParamSpec[], key: string): number[] {
+  if (key === 'scale') return [];
+  const name = key.slice(key.indexOf('/') + 1);
+  const spec = specs.find((s) => s.name === name);
+  check(spec, `checkpoint has a parameter "${key}" the model does not know: was it saved with another --model?`);
+  return [...spec.shape];
+}
+
+/** Rebuilds a state from plain values (a checkpoint). Adam moments default to zero. */
+export function stateFromValues(specs: readonly ParamSpec[], values: ParamValues, dims: number, rngState: RngState,
+  step: number, adam?: { step: number; m: ParamValues; v: ParamValues }): PlaneState {
+  const vars: Record<string, tf.Variable> = {};
+  for (const [key, arr] of Object.entries(values)) {
+    const shape = shapeOf(specs, key);
+    const size = shape.reduce((a, b) => a * b, 1);
+    check(arr.length === size, `checkpoint parameter "${key}" has ${arr.length} values, expected ${size}: the file does not match --model`);
+    vars[key] = tf.variable(tf.tensor(arr, shape, 'float32'), true, `theta/${key}/${Math.random().toString(36).slice(2)}`);
+  }
+  const expected = specs.length * (dims + 1) + 1;
+  check(Object.keys(vars).length === expected,
+    `checkpoint has ${Object.keys(vars).length} parameters, the model needs ${expected}: it was saved for another model`);
+  const state = createAdamState(vars);
+  if (adam) {
+    state.step = adam.step;
+    for (const k of Object.keys(vars)) {
+      state.m[k].dispose();
+      state.v[k].dispose();
+      state.m[k] = tf.keep(tf.tensor(adam.m[k], vars[k].shape, 'float32'));
+      state.v[k] = tf.keep(tf.tensor(adam.v[k], vars[k].shape, 'float32'));
+    }
+  }
+  return { vars, adam: state, rng: createRng(rngState), step, dims };
+}
+
+/** The plain values of a state, for a checkpoint. */
+export function stateValues(state: PlaneState): { theta: ParamValues; adamM: ParamValues; adamV: ParamValues } {
+  const theta: ParamValues = {};
+  const adamM: ParamValues = {};
+  const adamV: ParamValues = {};
+  for (const k of Object.keys(state.vars)) {
+    theta[k] = state.vars[k].dataSync() as Float32Array;
+    adamM[k] = state.adam.m[k].dataSync() as Float32Array;
+    adamV[k] = state.adam.v[k].dataSync() as Float32Array;
+  }
+  return { theta, adamM, adamV };
+}
+
+/** Views the state's variables as a {@link ManifoldTheta}. */
+export function thetaOf(model: Model, state: PlaneState): ManifoldTheta {
+  const group = (g: string) => Object.fromEntries(model.params.map((s) => [s.name, state.vars[`${g}/${s.name}`] as tf.Tensor]));
+  return {
+    origin: group('origin'),
+    free: Array.from({ length: state.dims }, (_, i) => group(directionName(i))),
+    scale: state.vars.scale as tf.Tensor as tf.Scalar,
+  };
+}
+
+/** Frees the state's tensors. */
+export function disposePlaneState(state: PlaneState): void {
+  for (const k of Object.keys(state.vars)) {
+    state.vars[k].dispose();
+    state.adam.m[k].dispose();
+    state.adam.v[k].dispose();
+  }
+}

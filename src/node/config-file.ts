@@ -1,0 +1,25 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { MpoError } from '../core/errors.js';
+import { parseConfig, type FitConfig } from '../core/config.js';
+
+/**
+ * Reads a JSON or YAML config file (by extension; `.json` is JSON, anything else YAML, which
+ * also accepts JSON) and checks every key. Errors name the file and the problem.
+ */
+export function readConfigFile(path: string): Partial<FitConfig> {
+  if (!existsSync(path)) throw new MpoError(`config file "${path}" does not exist: check the path given to --config`);
+  const text = readFileSync(path, 'utf8');
+  let raw: unknown;
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    const why = (e as Error).message.split('\n')[0];
+    throw new MpoError(`config file "${path}" is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'} (${why}): fix its syntax`);
+  }
+  if (raw === null || raw === undefined) return {};
+  const obj = raw as Record<string, unknown>;
+  // A run's config.json also records provenance next to the settings: skip it.
+  const { provenance: _p, ...settings } = (obj && typeof obj === 'object' && !Array.isArray(obj)) ? obj : { value: obj };
+  return parseConfig(settings as Record<string, unknown>, `config file "${path}"`);
+}

@@ -1,0 +1,86 @@
+/**
+ * The common in-memory form of every dataset, and {@link loadDataset}, which finds (or
+ * downloads) a dataset's files and reads one split of it.
+ */
+import { MpoError } from '../../core/errors.js';
+import { DATASET_NAMES, type DatasetName, type Split } from './catalog.js';
+import { loadCifarDataset } from './load-cifar.js';
+import { loadIdxDataset, loadSubsetDataset } from './load-idx.js';
+
+export { DATASET_NAMES } from './catalog.js';
+export type { DatasetName, Split } from './catalog.js';
+
+/** One split of a dataset, in memory. */
+export interface Dataset {
+  /** Dataset name: 'fashion-mnist' | 'fashion-mnist-subset' | 'mnist' | 'cifar10'. */
+  name: string;
+  /** Which split. */
+  split: Split;
+  /** `n * height * width * channels` values, NHWC; greyscale scaled to [0, 1]; CIFAR normalised per channel. */
+  images: Float32Array;
+  /** `n` labels in [0, numClasses). */
+  labels: Int32Array;
+  /** Number of examples. */
+  n: number;
+  /** Image height in pixels. */
+  height: number;
+  /** Image width in pixels. */
+  width: number;
+  /** Channels per pixel (1 greyscale, 3 RGB). */
+  channels: number;
+  /** Number of classes. */
+  numClasses: number;
+  /** Class names in label order. */
+  classNames: string[];
+  /** Where it was read from (a folder path or 'embedded subset'), for the run's config. */
+  source: string;
+}
+
+/** Options of {@link loadDataset}. */
+export interface LoadOptions {
+  /** Folder searched first for the files (the CLI's --data-dir), directly or in a sub-folder named after the dataset. */
+  dataDir?: string;
+  /** Keep only the first `limit` examples of the split (a positive integer); default all. */
+  limit?: number;
+  /** Download missing files from their official locations into the cache folder; default true. */
+  allowDownload?: boolean;
+  /** Cache folder; default `$XDG_CACHE_HOME/mpo`, else `~/.cache/mpo` (a sub-folder per dataset). */
+  cacheDir?: string;
+  /** Environment (MPO_DATA_DIR, XDG_CACHE_HOME, HOME); default `process.env`. Injectable for tests. */
+  env?: Record<string, string | undefined>;
+  /** The fetch function used for downloads; default the global `fetch`. Injectable for tests. */
+  fetchImpl?: typeof fetch;
+  /** Receives progress and warning lines (warnings start with `warning: `); default: written to stderr. */
+  log?: (line: string) => void;
+  /** Replaces the operating system folders searched last (Debian's FashionMNIST); `[]` searches none. For tests. */
+  systemDirs?: string[];
+}
+
+/**
+ * Loads one split of a dataset. Files are looked for in `dataDir`, $MPO_DATA_DIR, the cache
+ * folder and (FashionMNIST) Debian's dataset folder, and downloaded into the cache when missing
+ * everywhere and `allowDownload` is not false. `fashion-mnist-subset` is read from the files
+ * shipped with mpo. Bad names, options or files throw an {@link MpoError}.
+ */
+export async function loadDataset(name: string, split: Split, opts: LoadOptions = {}): Promise<Dataset> {
+  if (!(DATASET_NAMES as readonly string[]).includes(name)) {
+    throw new MpoError(`unknown dataset "${name}": use one of ${DATASET_NAMES.join(', ')}`);
+  }
+  if (split !== 'train' && split !== 'test') {
+    throw new MpoError(`unknown split "${String(split)}" of dataset "${name}": use train or test`);
+  }
+  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0)) {
+    throw new MpoError(`dataset limit must be a positive integer, got ${opts.limit}: pass the number of examples to keep`);
+  }
+  const full = { ...opts, log: opts.log ?? ((line: string) => void process.stderr.write(line + '\n')) };
+  const dataset = name as DatasetName;
+  switch (dataset) {
+    case 'fashion-mnist-subset':
+      return loadSubsetDataset(split, full);
+    case 'fashion-mnist':
+    case 'mnist':
+      return loadIdxDataset(dataset, split, full);
+    case 'cifar10':
+      return loadCifarDataset(split, full);
+  }
+}

@@ -1,0 +1,192 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FitConfig } from '../../core/config.js';
+import { computeFrame } from '../../core/plane/manifold.js';
+import { evaluateLandscape, type Landscape } from '../../core/landscape/evaluate.js';
+import { correlation, patternMetrics, type PatternMetrics } from '../../core/landscape/metrics.js';
+import type { Model } from '../../core/models/model.js';
+import { patternToText } from '../../core/pattern/text.js';
+import { renderHeatmap } from '../../core/render/heatmap.js';
+import { renderMask } from '../../core/render/mask.js';
+import { composeRow, type Raster } from '../../core/render/raster.js';
+import { thetaOf, type PlaneState } from '../../core/training/plane-state.js';
+import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
+import { writeNpy } from '../output/npy.js';
+import { encodePng, writePng } from '../output/png.js';
+import { writeReport } from '../output/report.js';
+import { createProgress } from '../progress.js';
+import type { DeviceData, RunPattern } from './setup.js';
+
+/** The headline numbers of a run, written last as `summary.json`. */
+export interface RunSummary {
+  auc_test: number;
+  acc_black_test: number;
+  acc_white_test: number;
+  acc_diff_test: number;
+  loss_black_test: number;
+  loss_white_test: number;
+  auc_train: number;
+  acc_black_train: number;
+  acc_white_train: number;
+  acc_diff_train: number;
+  /** Pearson correlation of log train loss and log test loss over the evaluated grid. */
+  corr_train_test_loss: number;
+  steps: number;
+  /** Training seconds (without the final evaluation). */
+  seconds: number;
+  /** Seconds of the final landscape evaluation. */
+  eval_seconds: number;
+  scale: number;
+  pattern: string;
+  model: string;
+  dataset: string;
+  seed: number;
+  backend: string;
+}
+
+/** Writes the target pictures of a run: `pattern.png` (black/white), `mask.png` (trained cells) and `pattern.txt`. */
+export function writePatternOutputs(out: string, rp: RunPattern): void {
+  const { pattern, mask } = rp;
+  writePng(join(out, 'pattern.png'), renderMask(pattern.cells, pattern.height, pattern.width, { title: `target: ${pattern.name}` }));
+  writePng(join(out, 'mask.png'), renderMask(mask.cells, mask.height, mask.width, { title: 'trained cells (grey: ignored)', states: 'ternary' }));
+  writeFileAtomic(join(out, 'pattern.txt'), patternToText(pattern));
+}
+
+/** Evaluates the plane's landscape on `data` at the config's padding and resolution. */
+export async function landscapeOf(model: Model, state: PlaneState, rp: RunPattern, data: DeviceData,
+  config: Pick<FitConfig, 'evalPadding' | 'evalResolution' | 'batchSize'>, label: string, quiet?: boolean): Promise<Landscape> {
+  const { frame, dispose } = computeFrame(thetaOf(model, state));
+  const progress = createProgress({ label, total: 1000, quiet });
+  try {
+    return await evaluateLandscape(model, frame, data, {
+      height: rp.pattern.height, width: rp.pattern.width, padding: config.evalPadding, resolution: config.evalResolution,
+      batchSize: model.usesBatchStats ? config.batchSize : 1000, pointsPerPass: model.forwardPoints ? 64 : 1,
+      onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)),
+    });
+  } finally {
+    progress.stop();
+    dispose();
+  }
+}
+
+function logs(a: Float32Array): Float64Array {
+  return Float64Array.from(a, (v) => Math.log(Math.max(v, 1e-12)));
+}
+
+/** Writes one landscape's grids (`.npy` and JSON) and heat maps; returns the two heat maps. */
+export function writeLandscapeFiles(dir: string, split: string, land: Landscape, lossDomain: [number, number]): Raster[] {
+  mkdirSync(dir, { recursive: true });
+  writeNpy(join(dir, `${split}-loss.npy`), land.loss, [land.rows, land.cols]);
+  writeNpy(join(dir, `${split}-acc.npy`), land.acc, [land.rows, land.cols]);
+  const pad = land.grid.padding * land.grid.resolution;
+  const lossMap = renderHeatmap(land.loss, land.rows, land.cols, { scale: 'log', domain: lossDomain, title: `${split} loss (log scale)`, padding: pad });
+  const accMap = renderHeatmap(land.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: `${split} accuracy`, padding: pad });
+  writePng(join(dir, `${split}-loss.png`), lossMap);
+  writePng(join(dir, `${split}-acc.png`), accMap);
+  return [lossMap, accMap];
+}
+
+function lossDomainOf(...lands: Landscape[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const l of lands) for (const v of l.loss) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!(lo < hi)) return [Math.max(lo, 1e-3) / 2, Math.max(hi, 1e-3) * 2];
+  return [lo, hi];
+}
+
+function readCurves(out: string) {
+  const path = join(out, 'metrics.jsonl');
+  const rows = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>) : [];
+  const pts = (k: string) => rows.filter((r) => typeof r[k] === 'number').map((r) => [r.step, r[k]] as [number, number]);
+  return [
+    { title: 'training objective (eq. 3)', xLabel: 'step', series: [{ name: 'loss', points: pts('loss') }] },
+    { title: 'cross-entropy of sampled cells', xLabel: 'step', series: [{ name: 'black cells', points: pts('ce_black') }, { name: 'white cells', points: pts('ce_white') }] },
+    { title: 'test AUC (quick evaluation)', xLabel: 'step', series: [{ name: 'AUC', points: pts('auc_test_quick') }, { name: 'acc diff', points: pts('acc_diff_test_quick') }] },
+  ];
+}
+
+/** Everything the final stage of a fit needs. */
+export interface FinalInput {
+  readonly out: string;
+  readonly config: FitConfig;
+  readonly model: Model;
+  readonly state: PlaneState;
+  readonly rp: RunPattern;
+  readonly train: DeviceData;
+  readonly test: DeviceData;
+  readonly seconds: number;
+  readonly backend: string;
+  readonly quiet?: boolean;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Evaluates the final train and test landscapes and writes the grids, heat maps, the
+ * side-by-side figure, `report.html`, and last `summary.json`.
+ */
+export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
+  const t0 = performance.now();
+  const testLand = await landscapeOf(f.model, f.state, f.rp, f.test, f.config, 'test map', f.quiet);
+  const trainSub: DeviceData = { ...f.train, n: Math.min(f.train.n, f.config.evalImages) };
+  const trainLand = await landscapeOf(f.model, f.state, f.rp, {
+    ...trainSub, x: f.train.x.slice(0, trainSub.n), labels: f.train.labels.subarray(0, trainSub.n),
+  }, f.config, 'train map', f.quiet);
+  const evalSeconds = (performance.now() - t0) / 1000;
+  return writeRunResults({ ...f, testLand, trainLand, evalSeconds });
+}
+
+/** Writes the files of evaluated landscapes (shared by `mpo fit` and `mpo eval`). */
+export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand: Landscape; evalSeconds: number; suffix?: string }): RunSummary {
+  const { out, config, rp } = f;
+  const dir = join(out, 'landscape');
+  const domain = lossDomainOf(f.testLand, f.trainLand);
+  const testMaps = writeLandscapeFiles(dir, 'test', f.testLand, domain);
+  const trainMaps = writeLandscapeFiles(dir, 'train', f.trainLand, domain);
+  const target = renderMask(rp.pattern.cells, rp.pattern.height, rp.pattern.width, { title: 'target' });
+  const figure = composeRow([target, ...testMaps, ...trainMaps], { gap: 12 });
+  writePng(join(out, 'figure.png'), figure);
+  const mt: PatternMetrics = patternMetrics(f.testLand, rp.pattern);
+  const mr: PatternMetrics = patternMetrics(f.trainLand, rp.pattern);
+  const corr = correlation(logs(f.testLand.loss), logs(f.trainLand.loss));
+  writeJsonAtomic(join(dir, 'landscape.json'), {
+    rows: f.testLand.rows, cols: f.testLand.cols, grid: f.testLand.grid,
+    test: { loss: Array.from(f.testLand.loss), acc: Array.from(f.testLand.acc) },
+    train: { loss: Array.from(f.trainLand.loss), acc: Array.from(f.trainLand.acc) },
+  });
+  const summary: RunSummary = {
+    auc_test: mt.auc, acc_black_test: mt.accBlack, acc_white_test: mt.accWhite, acc_diff_test: mt.accDiff,
+    loss_black_test: mt.lossBlack, loss_white_test: mt.lossWhite,
+    auc_train: mr.auc, acc_black_train: mr.accBlack, acc_white_train: mr.accWhite, acc_diff_train: mr.accDiff,
+    corr_train_test_loss: corr, steps: f.state.step, seconds: Number(f.seconds.toFixed(2)),
+    eval_seconds: Number(f.evalSeconds.toFixed(2)), scale: f.state.vars.scale.dataSync()[0],
+    pattern: rp.pattern.name, model: f.model.name, dataset: config.dataset, seed: config.seed, backend: f.backend,
+  };
+  const png = (r: Raster) => encodePng(r);
+  writeReport(join(out, 'report.html'), {
+    title: `mpo: ${rp.pattern.name} on ${config.dataset} (${f.model.name})`,
+    subtitle: `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${f.test.n} test / ${Math.min(f.train.n, config.evalImages)} train images`,
+    summary: [
+      { label: 'AUC test (black vs white cells by loss)', value: mt.auc.toFixed(4) },
+      { label: 'accuracy black cells, test', value: mt.accBlack.toFixed(4) },
+      { label: 'accuracy white cells, test', value: mt.accWhite.toFixed(4) },
+      { label: 'accuracy difference, test', value: mt.accDiff.toFixed(4) },
+      { label: 'AUC train', value: mr.auc.toFixed(4) },
+      { label: 'accuracy difference, train', value: mr.accDiff.toFixed(4) },
+      { label: 'train/test loss-landscape correlation', value: corr.toFixed(4), hint: 'Pearson, log loss over the grid' },
+      { label: 'steps', value: f.state.step },
+      { label: 'training seconds', value: f.seconds.toFixed(1) },
+      { label: 'scale s', value: summary.scale.toFixed(4) },
+    ],
+    figures: [
+      { caption: 'Target pattern', png: png(target) },
+      { caption: 'Test loss (log colour scale)', png: png(testMaps[0]) },
+      { caption: 'Test accuracy', png: png(testMaps[1]) },
+      { caption: 'Train loss (log colour scale)', png: png(trainMaps[0]) },
+      { caption: 'Train accuracy', png: png(trainMaps[1]) },
+    ],
+    curves: readCurves(out),
+    config,
+  });
+  writeJsonAtomic(join(out, 'summary.json'), summary);
+  return summary;
+}
+

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+import type { FitConfig } from '../../core/config.js';
+import { createModel } from '../../core/models/registry.js';
+import type { Model } from '../../core/models/model.js';
+import { randomMask } from '../../core/pattern/random-mask.js';
+import { toTernary, trainedCells } from '../../core/pattern/ternary.js';
+import { validatePattern, type Pattern, type TernaryMask } from '../../core/pattern/pattern.js';
+import { loadDataset, type Dataset } from '../data/dataset.js';
+import { resolvePattern } from '../pattern-source.js';
+
+/** The pattern of a config: a random mask when `randomMask` is set, else the named picture. */
+export function patternOf(config: FitConfig): Pattern {
+  const p = config.randomMask !== null
+    ? randomMask({ side: config.patternSize, fill: config.randomMask, seed: config.seed })
+    : resolvePattern(config.pattern, { size: config.patternSize, threshold: config.threshold, invert: config.invert });
+  return validatePattern(p);
+}
+
+/** A pattern with the cells a run trains. */
+export interface RunPattern {
+  readonly pattern: Pattern;
+  readonly mask: TernaryMask;
+  readonly black: number[];
+  readonly white: number[];
+}
+
+/** Resolves the pattern and its trained cells. */
+export function runPatternOf(config: FitConfig): RunPattern {
+  const pattern = patternOf(config);
+  const mask = toTernary(pattern, { ignoreInterior: config.ignoreInterior });
+  const { black, white } = trainedCells(mask);
+  return { pattern, mask, black, white };
+}
+
+/** A dataset split on the device. */
+export interface DeviceData {
+  readonly x: tf.Tensor4D;
+  readonly labels: Int32Array;
+  readonly numClasses: number;
+  readonly source: string;
+  readonly n: number;
+}
+
+/** Moves a loaded dataset split to a tensor [N, h, w, c]. */
+export function toDevice(d: Dataset): DeviceData {
+  return {
+    x: tf.tensor4d(d.images, [d.n, d.height, d.width, d.channels]),
+    labels: d.labels,
+    numClasses: d.numClasses,
+    source: d.source,
+    n: d.n,
+  };
+}
+
+/** Loads the data a run needs: training images, and test and train images for landscapes. */
+export async function loadRunData(config: FitConfig, log: (line: string) => void): Promise<{
+  train: Dataset; test: Dataset;
+}> {
+  const opts = { dataDir: config.dataDir ?? undefined, log };
+  const train = await loadDataset(config.dataset, 'train', { ...opts, limit: config.trainImages ?? undefined });
+  const test = await loadDataset(config.dataset, 'test', { ...opts, limit: config.evalImages });
+  return { train, test };
+}
+
+/** The model of a config, shaped for the dataset. */
+export function modelOf(config: FitConfig, d: Pick<Dataset, 'height' | 'width' | 'channels' | 'numClasses'>): Model {
+  return createModel(config.model, { inputShape: [d.height, d.width, d.channels], numClasses: d.numClasses, bnScale: config.bnScale });
+}
+
+/** Cells per gradient computation when the config does not say: bounded by memory per model. */
+export function defaultChunkSize(model: Model, batchSize: number): number {
+  if (model.forwardPoints) return 1000;
+  if (model.usesBatchStats || model.params.length > 12) return Math.max(1, Math.floor(256 / batchSize));
+  return Math.max(1, Math.floor(2048 / batchSize));
+}
