@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../src/node/checkpoint.js';
+
+const ckpt: Checkpoint = {
+  model: 'mlp', dims: 2, step: 42, rng: [1, 2, 3, 4],
+  theta: { 'origin/a': Float32Array.from([1.5, -2]), scale: Float32Array.from([0.1]) },
+  adam: { step: 42, m: { 'origin/a': Float32Array.from([0.25, 0]), scale: Float32Array.from([3]) }, v: { 'origin/a': Float32Array.from([1, 2]), scale: Float32Array.from([4]) } },
+  extra: { seconds: 12.5 },
+};
+
+test('checkpoint round trip is exact', () => {
+  const back = decodeCheckpoint(encodeCheckpoint(ckpt), 'x');
+  assert.deepEqual(back, ckpt);
+});
+
+test('checkpoints are written atomically and corrupt ones are named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mpo-ckpt-'));
+  const path = join(dir, 'checkpoint.mpo');
+  saveCheckpoint(path, ckpt);
+  assert.deepEqual(readdirSync(dir), ['checkpoint.mpo'], 'no temporary file left behind');
+  assert.equal(loadCheckpoint(path).step, 42);
+  const bytes = readFileSync(path);
+  writeFileSync(path, bytes.subarray(0, bytes.length - 3));
+  assert.throws(() => loadCheckpoint(path), /checkpoint ".*" is corrupt \(expected \d+ bytes, found \d+\): delete it/);
+  writeFileSync(path, 'hello world, not a checkpoint');
+  assert.throws(() => loadCheckpoint(path), /is corrupt \(not an mpo checkpoint\)/);
+  assert.throws(() => loadCheckpoint(join(dir, 'nope.mpo')), /no checkpoint at/);
+});
