@@ -60,11 +60,11 @@ export function createCnn(opts: CnnOptions = {}): Model {
     channels.forEach((_, i) => {
       const n = i + 1;
       h = conv2d(h, w[`conv${n}.w`] as tf.Tensor4D, w[`conv${n}.b`] as tf.Tensor1D, { pad: 'same' });
-      if (bn) h = batchNorm(h, tf.add(w[`bn${n}.scale`], bnOffset) as tf.Tensor1D, w[`bn${n}.shift`] as tf.Tensor1D);
-      h = tf.relu(h);
+      if (bn) h = batchNorm(h, tf.add(w[`bn${n}.scale`], bnOffset) as tf.Tensor1D, w[`bn${n}.shift`] as tf.Tensor1D) as tf.Tensor4D;
+      h = tf.relu(h) as tf.Tensor4D;
       if (pool) h = maxPool2x2(h);
     });
-    const pooled = adaptiveAvgPool2d(h, 4, 4);
+    const pooled = adaptiveAvgPool2d(h, 4);
     const f = tf.reshape(pooled, [x.shape[0], flat]) as tf.Tensor2D;
     const z = tf.relu(dense(f, w['fc1.w'] as tf.Tensor2D, w['fc1.b'] as tf.Tensor1D)) as tf.Tensor2D;
     return dense(z, w['fc2.w'] as tf.Tensor2D, w['fc2.b'] as tf.Tensor1D);
