@@ -143,3 +143,16 @@ test('batchNorm rejects bad shapes and options with one-line messages', async ()
     assert.throws(() => batchNorm(tf.zeros([2, 3, 4]), ok, ok), { name: 'MpoError', message: /^batchNorm: x must be \[N, H, W, C\] or \[N, C\], got shape \[2,3,4\]$/ });
   });
 });
+
+test('batchNorm leaks no tensors inside tf.tidy', async () => {
+  for (const backend of ['cpu', 'wasm']) {
+    assert.equal(await tf.setBackend(backend), true);
+    const inputs = [randn([3, 4, 4, 2], 1), randn([2], 2), randn([2], 3)];
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(ours(x, g, b))))(inputs);
+    });
+    assert.equal(tf.memory().numTensors, before, backend);
+    tf.dispose(inputs);
+  }
+});

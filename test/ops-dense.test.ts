@@ -160,3 +160,39 @@ test('dense ops reject shapes that do not fit with one-line messages', async () 
     });
   });
 });
+
+test('inputGrad: false reports zeros for x and leaves the weight and bias gradients unchanged', async () => {
+  for (const backend of ['cpu', 'wasm']) {
+    assert.equal(await tf.setBackend(backend), true);
+    const cases: Array<{ shapes: number[][]; op: (opts: { inputGrad?: boolean }) => (...t: tf.Tensor[]) => tf.Tensor }> = [
+      { shapes: [[5, 7], [7, 3], [3]], op: (o) => (x, w, b) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, o) },
+      { shapes: [[4, 5, 6], [4, 6, 3], [4, 3]], op: (o) => (x, w, b) => batchedDense(x as tf.Tensor3D, w as tf.Tensor3D, b as tf.Tensor2D, o) },
+      { shapes: [[5, 6], [4, 6, 3], [4, 3]], op: (o) => (x, w, b) => batchedDense(x as tf.Tensor2D, w as tf.Tensor3D, b as tf.Tensor2D, o) },
+    ];
+    cases.forEach((c, i) => {
+      const inputs = c.shapes.map((s, k) => randn(s, 30 + 10 * i + k));
+      const full = valueAndGrads(c.op({}), inputs, 97);
+      const skip = valueAndGrads(c.op({ inputGrad: false }), inputs, 97);
+      assert.ok(full[1]!.some((v) => Math.abs(v) > 0.1), `${backend} case ${i}: full dx is not zero`);
+      assert.ok(skip[1]!.every((v) => v === 0), `${backend} case ${i}: dx is zeros`);
+      assert.equal(skip[1]!.length, full[1]!.length);
+      for (const k of [0, 2, 3]) assert.deepEqual(skip[k], full[k], `${backend} case ${i}: output ${k}`);
+      tf.dispose(inputs);
+    });
+  }
+});
+
+test('dense ops leak no tensors inside tf.tidy', async () => {
+  for (const backend of ['cpu', 'wasm']) {
+    assert.equal(await tf.setBackend(backend), true);
+    const inputs = [randn([5, 6], 1), randn([6, 3], 2), randn([3], 3), randn([4, 6, 3], 4), randn([4, 3], 5)];
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const [x, w, b, w3, b3] = inputs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor3D, tf.Tensor2D];
+      tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(dense(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)))([x, w, b]);
+      tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(batchedDense(a as tf.Tensor2D, c as tf.Tensor3D, d as tf.Tensor2D)))([x, w3, b3]);
+    });
+    assert.equal(tf.memory().numTensors, before, backend);
+    tf.dispose(inputs);
+  }
+});

@@ -233,3 +233,17 @@ test('adaptiveAvgPool2d gradients match finite differences (cpu) and agree betwe
     assertClose(wasm.grad, cpu[i]!.grad, 1e-5, 1e-6, `[${s.x}] gradient`);
   });
 });
+
+test('maxPool2x2 and adaptiveAvgPool2d leak no tensors inside tf.tidy', async () => {
+  for (const backend of ['cpu', 'wasm']) {
+    assert.equal(await tf.setBackend(backend), true);
+    const x = randn([2, 7, 7, 3], 1) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      tf.grad((a: tf.Tensor) => tf.sum(maxPool2x2(a as tf.Tensor4D)))(x);
+      tf.grad((a: tf.Tensor) => tf.sum(adaptiveAvgPool2d(a as tf.Tensor4D)))(x);
+    });
+    assert.equal(tf.memory().numTensors, before, backend);
+    x.dispose();
+  }
+});

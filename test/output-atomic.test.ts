@@ -61,3 +61,8 @@ test('an unwritable folder gives an MpoError, not a raw errno exception', { skip
     }
   });
 });
+
+test('a folder that cannot be created gives an MpoError (and does not hang)', { skip: process.platform !== 'linux' }, () => {
+  assert.throws(() => writeFileAtomic('/proc/mpo-no-such-folder/x.txt', 'x'),
+    /^MpoError: cannot create folder "\/proc\/mpo-no-such-folder" for ".*x.txt" \(ENOENT: .*\): choose a writable output folder$/);
+});

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+
+const root = new URL('..', import.meta.url).pathname;
+
+test('the core bundles for a browser target with no Node built-ins', async () => {
+  const result = await build({
+    entryPoints: [`${root}src/core/index.ts`], bundle: true, platform: 'browser', format: 'esm', write: false,
+    metafile: true, logLevel: 'silent', external: ['@tensorflow/*'],
+  });
+  assert.equal(result.errors.length, 0);
+  const inputs = Object.keys(result.metafile.inputs);
+  assert.ok(inputs.some((f) => f.endsWith('src/core/plane/manifold.ts')), 'the bundle holds the core');
+  assert.ok(inputs.every((f) => !f.includes('src/node/') && !f.includes('src/cli/')), 'no Node-side module is pulled in');
+  const nodeNames = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+  const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+  assert.deepEqual(imports.filter((p) => nodeNames.has(p)), [], 'no import of a Node built-in');
+});
+
+test('the bundler reports a Node built-in when one is imported (the check above can fail)', async () => {
+  await assert.rejects(build({
+    stdin: { contents: "import { readFileSync } from 'fs'; console.log(readFileSync);", resolveDir: root },
+    bundle: true, platform: 'browser', write: false, logLevel: 'silent',
+  }), /Could not resolve "fs"/);
+  assert.ok(readFileSync(`${root}src/core/index.ts`, 'utf8').length > 0);
+});

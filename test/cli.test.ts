@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'mpo-cli-'));
+const TINY = ['--pattern-size', '10', '--train-images', '300', '--eval-images', '60', '--quick-eval-images', '60',
+  '--batch-size', '16', '--cells-per-step', '6', '--eval-every', '3', '--checkpoint-every', '2', '--log-every', '1'];
+
+function mpo(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
+    cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The error line of a failed run: exactly one `mpo: error:` line, no stack trace. */
+function errorLine(r: { code: number | null; stderr: string }): string {
+  assert.notEqual(r.code, 0, 'a non-zero exit code');
+  const lines = r.stderr.split('\n').filter((l) => l.trim());
+  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
+  const err = lines.filter((l) => l.startsWith('mpo: error:'));
+  assert.equal(err.length, 1, `one error line in:\n${r.stderr}`);
+  return err[0];
+}
+
+test('mpo fit runs a tiny configuration and writes every output', () => {
+  const out = join(tmp, 'run');
+  const r = mpo('fit', ...TINY, '--steps', '6', '--pattern', 'heart', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /auc_test \d\.\d+/);
+  for (const f of ['config.json', 'pattern.png', 'mask.png', 'metrics.jsonl', 'checkpoint.mpo', 'figure.png', 'report.html', 'summary.json',
+    'landscape/test-loss.png', 'landscape/test-acc.png', 'landscape/train-loss.png', 'landscape/test-loss.npy', 'landscape/landscape.json']) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  for (const k of ['auc_test', 'acc_black_test', 'acc_white_test', 'acc_diff_test', 'steps', 'seconds']) assert.equal(typeof summary[k], 'number', k);
+  assert.equal(summary.steps, 6);
+  assert.ok(summary.auc_test >= 0 && summary.auc_test <= 1);
+  const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(metrics.map((m) => m.step), [1, 2, 3, 4, 5, 6]);
+  assert.equal(typeof metrics[2].auc_test_quick, 'number');
+  const png = PNG.sync.read(readFileSync(join(out, 'landscape/test-loss.png')));
+  assert.ok(png.width > 100 && png.height > 100);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.steps, 6);
+  assert.equal(config.provenance.testSource, 'embedded subset');
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /data:image\/png;base64/);
+
+  const ev = mpo('eval', out, '--padding', '1', '--resolution', '2', '--images', '40');
+  assert.equal(ev.code, 0, ev.stderr);
+  const grid = JSON.parse(readFileSync(join(out, 'eval-p1-r2/landscape/landscape.json'), 'utf8'));
+  assert.equal(grid.rows, (10 - 1 + 2) * 2 + 1);
+
+  const again = mpo('fit', ...TINY, '--steps', '6', '--out', out);
+  assert.match(errorLine(again), /output folder ".*" is not empty \(it holds a finished run\): choose another --out/);
+});
+
+test('mpo fit --random-mask and mpo patterns work', () => {
+  const r = mpo('fit', ...TINY, '--steps', '2', '--random-mask', '0.5', '--out', join(tmp, 'rnd'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(JSON.parse(readFileSync(join(tmp, 'rnd/summary.json'), 'utf8')).pattern, /^random-p0.5-10-s1$/);
+  const p = mpo('patterns', '--out', join(tmp, 'previews'), '--size', '16');
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^heart\s+/m);
+  assert.ok(existsSync(join(tmp, 'previews/ring.png')) && existsSync(join(tmp, 'previews/all.png')));
+});
+
+test('bad input: one line naming the problem and the fix, a non-zero exit, no finished-looking folder', () => {
+  const notImage = join(tmp, 'fake.png');
+  writeFileSync(notImage, 'this is text, not a picture');
+  assert.match(errorLine(mpo('fit', '--pattern', notImage, '--out', join(tmp, 'b1'))), /fake\.png.*PNG or JPEG/);
+  assert.ok(!existsSync(join(tmp, 'b1/summary.json')));
+
+  const white = join(tmp, 'white.txt');
+  writeFileSync(white, '....\n....\n');
+  assert.match(errorLine(mpo('fit', '--pattern', white, '--out', join(tmp, 'b2'))), /all white/);
+
+  assert.match(errorLine(mpo('fit', '--pattern-size', '300', '--out', join(tmp, 'b3'))), /larger than 200x200|1\.\.200/);
+
+  const cfg = join(tmp, 'bad.yaml');
+  writeFileSync(cfg, 'stpes: 10\n');
+  assert.match(errorLine(mpo('fit', '--config', cfg, '--out', join(tmp, 'b4'))), /unknown setting "stpes" .*did you mean "steps"/);
+
+  const dataDir = join(tmp, 'data');
+  mkdirSync(join(dataDir, 'fashion-mnist'), { recursive: true });
+  for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+    writeFileSync(join(dataDir, 'fashion-mnist', f), Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 7]));
+  }
+  assert.match(errorLine(mpo('fit', '--dataset', 'fashion-mnist', '--data-dir', dataDir, '--out', join(tmp, 'b5'))), /magic|truncated|bytes/);
+
+  assert.match(errorLine(mpo('fit', ...TINY, '--lr', '1e30', '--steps', '30', '--out', join(tmp, 'b6'))), /training diverged at step \d+.*lower --lr/);
+  assert.ok(!existsSync(join(tmp, 'b6/summary.json')));
+
+  assert.match(errorLine(mpo('fit', '--model', 'resnet', '--out', join(tmp, 'b7'))), /unknown model "resnet": choose one of mlp, cnn/);
+  assert.match(errorLine(mpo('eval', join(tmp, 'nothing-here'))), /not an mpo run folder/);
+});
