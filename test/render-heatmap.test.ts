@@ -56,6 +56,16 @@ test('the colour bar runs from the last colour at the top to the first at the bo
   assert.ok(none.width < h.width - 30);
 });
 
+test('a constant map gets the middle colour and a solid colour bar', () => {
+  const h = renderHeatmap([2, 2, 2, 2], 2, 2, { scale: 'log', cellSize: 60 });
+  const mid = hex(interpolateMagma(0.5));
+  const barX = h.layout.rightX + COLORBAR_GAP + 5;
+  assert.deepEqual(h.domain, [2, 2]);
+  assert.deepEqual(centre(h, 1, 1, 60), mid);
+  assert.deepEqual(rgb(h, barX, h.layout.mapY), mid);
+  assert.deepEqual(rgb(h, barX, h.layout.mapY + 119), mid);
+});
+
 test('axes and title add labelled margins; padding shifts the labels', () => {
   const v = new Float32Array(16).fill(1);
   const plain = renderHeatmap(v, 4, 4, { scale: 'linear', cellSize: 20, axes: false, colorbar: false });

@@ -7,18 +7,30 @@ import * as tf from '@tensorflow/tfjs';
 import { check } from '../errors.js';
 import { channelSum } from './reduce.js';
 
+/** Options of {@link dense} and {@link batchedDense}. */
+export interface DenseOptions {
+  /**
+   * Whether the backward pass computes the gradient with respect to `x` (default true).
+   * Set false when x is data (a first layer): the backward pass then skips that product and
+   * reports a gradient of zeros for `x`.
+   */
+  inputGrad?: boolean;
+}
+
 /**
  * `x` [B, in] times `w` [in, out], plus `b` [out] if given: [B, out].
- * Gradients: dx = dy wᵀ, dw = xᵀ dy, db = the sum of dy over B.
+ * Gradients: dx = dy wᵀ (skipped with `opts.inputGrad: false`), dw = xᵀ dy, db = the sum of
+ * dy over B.
  * Throws {@link MpoError} on shapes that do not fit together.
  */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D, opts: DenseOptions = {}): tf.Tensor2D {
+  const inputGrad = opts.inputGrad ?? true;
   check(x.rank === 2, () => `dense: x must be a 2D tensor [B, in], got shape [${x.shape}]: flatten the input first`);
   check(w.rank === 2, () => `dense: w must be a 2D tensor [in, out], got shape [${w.shape}]`);
   check(x.shape[1] === w.shape[0], () => `dense: x [${x.shape}] has ${x.shape[1]} features but w [${w.shape}] expects ${w.shape[0]}: fix the layer's input size`);
   checkBias('dense', b, [w.shape[1]]);
   const grads = (xs: tf.Tensor2D, ws: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] =>
-    tf.tidy(() => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)]);
+    tf.tidy(() => [inputGrad ? tf.matMul(dy, tf.transpose(ws)) : tf.zerosLike(xs), tf.matMul(tf.transpose(xs), dy)]);
   if (b === undefined) {
     return tf.customGrad((xs, ws, save) => {
       (save as tf.GradSaveFunc)([xs as tf.Tensor, ws as tf.Tensor]);
@@ -46,10 +58,16 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tenso
  * over the K layers, computed as one matMul of dy laid out as [B, K*out] with w laid out as
  * [K*out, in].
  *
- * Gradients (per k): dx = dy wᵀ, dw = xᵀ dy, db = the sum of dy over B.
+ * Gradients (per k): dx = dy wᵀ (skipped with `opts.inputGrad: false`), dw = xᵀ dy, db = the
+ * sum of dy over B.
+ *
+ * Speed on WASM: a 3D `matMul` (K > 1) runs TF.js's own batched kernel, several times slower
+ * per multiply-add than the XNNPACK GEMM behind a 2D `matMul`; the shared-input case uses only
+ * 2D products.
  * Throws {@link MpoError} on shapes that do not fit together.
  */
-export function batchedDense(x: tf.Tensor3D | tf.Tensor2D, w: tf.Tensor3D, b?: tf.Tensor2D): tf.Tensor3D {
+export function batchedDense(x: tf.Tensor3D | tf.Tensor2D, w: tf.Tensor3D, b?: tf.Tensor2D, opts: DenseOptions = {}): tf.Tensor3D {
+  const inputGrad = opts.inputGrad ?? true;
   check(x.rank === 3 || x.rank === 2, () => `batchedDense: x must be a 3D tensor [K, B, in] or a shared 2D [B, in], got shape [${x.shape}]`);
   check(w.rank === 3, () => `batchedDense: w must be a 3D tensor [K, in, out], got shape [${w.shape}]`);
   const [k, inSize, outSize] = w.shape;
@@ -73,11 +91,17 @@ export function batchedDense(x: tf.Tensor3D | tf.Tensor2D, w: tf.Tensor3D, b?: t
     tf.tidy(() => {
       if (!shared) {
         const x3 = xs as tf.Tensor3D;
-        return [tf.matMul(dy, tf.transpose(ws, [0, 2, 1])), tf.matMul(tf.transpose(x3, [0, 2, 1]), dy)];
+        const dx = inputGrad ? tf.matMul(dy, tf.transpose(ws, [0, 2, 1])) : tf.zerosLike(x3);
+        return [dx, tf.matMul(tf.transpose(x3, [0, 2, 1]), dy)];
       }
       const dyFlat = tf.reshape(tf.transpose(dy, [1, 0, 2]), [batch, k * outSize]) as tf.Tensor2D; // [B, K*out]
-      const wT = tf.reshape(tf.transpose(ws, [0, 2, 1]), [k * outSize, inSize]) as tf.Tensor2D; // [K*out, in]
-      const dx = tf.matMul(dyFlat, wT);
+      let dx: tf.Tensor;
+      if (inputGrad) {
+        const wT = tf.reshape(tf.transpose(ws, [0, 2, 1]), [k * outSize, inSize]) as tf.Tensor2D; // [K*out, in]
+        dx = tf.matMul(dyFlat, wT);
+      } else {
+        dx = tf.zerosLike(xs);
+      }
       const dwFlat = tf.matMul(tf.transpose(xs as tf.Tensor2D), dyFlat); // [in, K*out]
       const dw = tf.transpose(tf.reshape(dwFlat, [inSize, k, outSize]), [1, 0, 2]) as tf.Tensor3D;
       return [dx, dw];

@@ -66,8 +66,9 @@ export function drawColorbar(r: Raster, x: number, y: number, spec: ColorbarSpec
   const barX = x + COLORBAR_GAP;
   const barW = COLORBAR_WIDTH * fs;
   const h = spec.barHeight;
+  const flat = spec.domain[0] === spec.domain[1]; // one value: a solid bar of the middle colour
   for (let p = 0; p < h; p++) {
-    const t = h === 1 ? 1 : 1 - p / (h - 1);
+    const t = flat ? 0.5 : h === 1 ? 1 : 1 - p / (h - 1);
     fillRect(r, barX, y + p, barW, 1, spec.colormap.at(t));
   }
   drawBorder(r, barX, y, barW, h);

@@ -75,23 +75,38 @@ export function renderLineChartSvg(chart: LineChart, size: ChartSize = {}): stri
   const W = size.width ?? 640;
   const H = size.height ?? 320;
   const logY = chart.logY ?? false;
-  const left = 64, right = 16, top = 48, bottom = 46;
-  const pw = W - left - right, ph = H - top - bottom;
+  const left = 64, right = 16, bottom = 46;
+  // Legend entries flow left to right and wrap; the plot starts below them.
+  const legend: { x: number; y: number }[] = [];
+  let lx = left;
+  let ly = 33;
+  for (const s of chart.series) {
+    const w = 23 + 7 * s.name.length + 18;
+    if (lx > left && lx + w - 18 > W - right) {
+      lx = left;
+      ly += 16;
+    }
+    legend.push({ x: lx, y: ly });
+    lx += w;
+  }
+  const top = ly + 15;
+  // Extra legend rows make the chart taller rather than the plot shorter.
+  const pw = W - left - right, ph = H - 48 - bottom;
+  const totalH = top + ph + bottom;
   const ok = (p: readonly [number, number]): boolean =>
     Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!logY || p[1] > 0);
   const all = chart.series.flatMap((s) => s.points.filter(ok));
   const out: string[] = [];
-  out.push(`<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(chart.title)}"`
+  out.push(`<svg viewBox="0 0 ${W} ${totalH}" width="${W}" height="${totalH}" role="img" aria-label="${escapeHtml(chart.title)}"`
     + ' font-family="sans-serif" font-size="12" style="max-width:100%;height:auto;background:#fff">');
   out.push(`<text x="${left}" y="18" font-size="14" font-weight="bold" fill="#222">${escapeHtml(chart.title)}</text>`);
   out.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
-  out.push(`<text x="${n2(left + pw / 2)}" y="${H - 8}" text-anchor="middle" fill="#222">${escapeHtml(chart.xLabel)}</text>`);
+  out.push(`<text x="${n2(left + pw / 2)}" y="${totalH - 8}" text-anchor="middle" fill="#222">${escapeHtml(chart.xLabel)}</text>`);
   const colors = chart.series.map((_, i) => schemeTableau10[i % schemeTableau10.length]);
-  let lx = left;
   chart.series.forEach((s, i) => {
-    out.push(`<line x1="${lx}" y1="33" x2="${lx + 18}" y2="33" stroke="${colors[i]}" stroke-width="2.5"/>`);
-    out.push(`<text x="${lx + 23}" y="37" fill="#222">${escapeHtml(s.name)}</text>`);
-    lx += 23 + 7 * s.name.length + 18;
+    const { x, y } = legend[i];
+    out.push(`<line x1="${x}" y1="${y}" x2="${x + 18}" y2="${y}" stroke="${colors[i]}" stroke-width="2.5"/>`);
+    out.push(`<text x="${x + 23}" y="${y + 4}" fill="#222">${escapeHtml(s.name)}</text>`);
   });
   const xr = extent(all.map((p) => p[0]), false);
   const yr = extent(all.map((p) => p[1]), logY);

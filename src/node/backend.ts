@@ -1,0 +1,100 @@
+/**
+ * Picks and starts the TensorFlow.js backend, failing loudly instead of letting
+ * TF.js silently stay on its slow `cpu` backend when the requested one does not start.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MpoError, check } from '../core/errors.js';
+
+/** Backends {@link initBackend} knows how to start. */
+export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow'] as const;
+
+/** A backend name accepted by {@link initBackend}. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Options of {@link initBackend}. */
+export interface BackendOptions {
+  /**
+   * wasm only (ignored by the other backends): number of XNNPACK threads, a positive integer,
+   * passed to `setThreadsCount` before the backend starts. It takes effect only where TF.js
+   * uses its threaded WASM build (browsers with cross-origin isolation); under Node TF.js always
+   * runs the single-threaded build, so use worker threads to use more cores. It has no effect
+   * once the wasm backend has started in this process. Default: TF.js's own default.
+   */
+  threads?: number;
+}
+
+/**
+ * Makes `name` the active TF.js backend and returns its name.
+ * - `wasm` (default): loads `@tensorflow/tfjs-backend-wasm` and starts it;
+ * - `cpu`: the pure-JavaScript backend (20-200x slower, for reference and tests);
+ * - `tensorflow`: the native `@tensorflow/tfjs-node` backend, an optional package.
+ * Throws {@link MpoError} for an unknown name, a missing package, or a backend that fails to
+ * start; it never falls back to another backend.
+ */
+export async function initBackend(name: BackendName = 'wasm', opts: BackendOptions = {}): Promise<string> {
+  check(
+    (BACKEND_NAMES as readonly string[]).includes(name),
+    () => `unknown backend "${String(name)}": use one of ${BACKEND_NAMES.join(', ')}`,
+  );
+  if (name === 'wasm') {
+    const threads = opts.threads;
+    check(
+      threads === undefined || (Number.isInteger(threads) && threads >= 1),
+      () => `threads must be a positive integer, got ${String(threads)}: pass e.g. 1 or 2`,
+    );
+    let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
+    try {
+      wasm = await import('@tensorflow/tfjs-backend-wasm');
+    } catch (err) {
+      throw new MpoError(`the wasm backend failed to start: cannot load @tensorflow/tfjs-backend-wasm (${errorText(err)}); try --backend cpu`);
+    }
+    if (threads !== undefined) wasm.setThreadsCount(threads);
+    return activateBackend('wasm', 'try --backend cpu');
+  }
+  if (name === 'tensorflow') {
+    // A variable module name keeps TypeScript from requiring the optional package's types.
+    const moduleName: string = '@tensorflow/tfjs-node';
+    try {
+      await import(moduleName);
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+        throw new MpoError(
+          '--backend tensorflow needs @tensorflow/tfjs-node, which is not installed: npm install @tensorflow/tfjs-node, or use --backend wasm',
+        );
+      }
+      throw new MpoError(`the tensorflow backend failed to start: @tensorflow/tfjs-node did not load (${errorText(err)}); use --backend wasm`);
+    }
+    return activateBackend('tensorflow', 'use --backend wasm');
+  }
+  return activateBackend('cpu', 'use --backend wasm');
+}
+
+/**
+ * Switches TF.js to the already registered backend `name` and checks that it is active.
+ * `hint` ends the error message (what the user should do instead), e.g. `try --backend cpu`.
+ * Throws {@link MpoError} if `tf.setBackend` returns false or throws.
+ */
+export async function activateBackend(name: string, hint: string): Promise<string> {
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (err) {
+    throw new MpoError(`the ${name} backend failed to start: ${errorText(err)}; ${hint}`);
+  }
+  if (!ok) {
+    throw new MpoError(
+      `the ${name} backend failed to start: tf.setBackend('${name}') returned false (TF.js would otherwise silently keep another, slower backend); ${hint}`,
+    );
+  }
+  await tf.ready();
+  const active = tf.getBackend();
+  check(active === name, () => `the ${name} backend failed to start: TF.js reports "${active}" as active; ${hint}`);
+  return active;
+}
+
+/** One line describing a caught error. */
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.trim();
+}
