@@ -59,7 +59,8 @@ export function createCnn(opts: CnnOptions = {}): Model {
     let h = x;
     channels.forEach((_, i) => {
       const n = i + 1;
-      h = conv2d(h, w[`conv${n}.w`] as tf.Tensor4D, w[`conv${n}.b`] as tf.Tensor1D, { pad: 'same' });
+      // The first layer's input is data: skip its (unused) input gradient.
+      h = conv2d(h, w[`conv${n}.w`] as tf.Tensor4D, w[`conv${n}.b`] as tf.Tensor1D, { pad: 'same', inputGrad: i > 0 });
       if (bn) h = batchNorm(h, tf.add(w[`bn${n}.scale`], bnOffset) as tf.Tensor1D, w[`bn${n}.shift`] as tf.Tensor1D) as tf.Tensor4D;
       h = tf.relu(h) as tf.Tensor4D;
       if (pool) h = maxPool2x2(h);
