@@ -7,7 +7,7 @@ export const CONFIG_HELP: { [K in keyof FitConfig]: string } = {
   randomMask: 'fit a random square mask with this fill probability (section 4.2) instead of a picture',
   threshold: 'images: grey level (0..1) below which a cell is black',
   invert: 'swap black and white cells',
-  ignoreInterior: 'train only boundary cells, as the original code (--no-ignore-interior trains all)',
+  ignoreInterior: 'train only boundary cells and the rim outside them, as the original code (default: all cells)',
   model: 'mlp | cnn | cnn-color | bn-cnn | plain-cnn6',
   bnScale: 'batch-norm scale convention: paper (U[-0.5,0.5] + 0.5) | original (0 + 1)',
   dataset: 'fashion-mnist-subset (embedded) | fashion-mnist | mnist | cifar10',
