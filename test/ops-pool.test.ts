@@ -247,3 +247,4 @@ test('maxPool2x2 and adaptiveAvgPool2d leak no tensors inside tf.tidy', async ()
     x.dispose();
   }
 });
+

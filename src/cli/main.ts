@@ -6,6 +6,7 @@ import { readConfigFile } from '../node/config-file.js';
 import { runFit } from '../node/run/fit.js';
 import { runEval } from '../node/run/eval.js';
 import { runPatternsCommand } from './patterns.js';
+import { registerGallery } from './gallery.js';
 import { CONFIG_HELP } from './options.js';
 import { join } from 'node:path';
 
@@ -88,6 +89,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'folder for the previews', 'patterns')
     .option('--size <n>', 'cells per side', '24')
     .action((o: { out: string; size: string }) => runPatternsCommand(o.out, o.size));
+  registerGallery(program);
   return program;
 }
 

@@ -21,10 +21,10 @@ import { check } from '../errors.js';
  * Implementation: the forward value is `tf.maxPool` (its forward kernel is correct on every
  * backend; only WASM's gradient kernel is not). It equals the reshape of x to
  * [N, H/2, 2, W/2, 2, C] and max over the two window axes, which is 8x slower on WASM, and the
- * tests check the two agree. The backward pass uses only fast 4D kernels: it marks the elements
- * equal to their window's max (the max upsampled by nearest neighbour), weights them by a
- * row-major priority 4, 3, 2, 1, keeps the highest per window (a max pool of the priorities),
- * and multiplies by the upsampled dy.
+ * tests check the two agree. The backward pass reads x and dy and routes each window's dy to its
+ * arg-max in a plain loop: one pass over x, several times faster on WASM than both its
+ * MaxPoolGrad kernel (which is also wrong) and a formulation with tensor ops (upsampling,
+ * equality masks and a max pool of priorities, which took 9 kernels).
  * Throws {@link MpoError} if `x` is not 4D or smaller than 2x2.
  */
 export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
@@ -34,27 +34,37 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   const ho = Math.floor(h / 2);
   const wo = Math.floor(w / 2);
   const even = h === 2 * ho && w === 2 * wo;
-  const up = (t: tf.Tensor4D): tf.Tensor4D => tf.image.resizeNearestNeighbor(t, [2 * ho, 2 * wo]);
-
   const op = tf.customGrad((xs, save) => {
     const value = tf.maxPool(xs as tf.Tensor4D, 2, 2, 'valid');
-    (save as tf.GradSaveFunc)([xs as tf.Tensor4D, value]);
+    (save as tf.GradSaveFunc)([xs as tf.Tensor4D]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const full = saved[0] as tf.Tensor4D;
-          const xe = even ? full : tf.slice(full, [0, 0, 0, 0], [n, 2 * ho, 2 * wo, c]);
-          const priority = tf.tile(tf.tensor4d([4, 3, 2, 1], [1, 2, 2, 1]), [1, ho, wo, 1]);
-          // Priority of each element equal to its window's max, 0 elsewhere.
-          const key = tf.mul(tf.cast(tf.equal(xe, up(saved[1] as tf.Tensor4D)), 'float32'), priority) as tf.Tensor4D;
-          // The floor of 0.5 keeps a window where no element equals the max (all NaN) at all zeros.
-          const best = tf.maximum(tf.maxPool(key, 2, 2, 'valid'), 0.5) as tf.Tensor4D;
-          const first = tf.cast(tf.equal(key, up(best)), 'float32');
-          const dx = tf.mul(first, up(dy)) as tf.Tensor4D;
-          return even ? dx : tf.pad(dx, [[0, 0], [0, h - 2 * ho], [0, w - 2 * wo], [0, 0]]);
-        }),
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const xv = saved[0].dataSync();
+        const dyv = dy.dataSync();
+        const dx = new Float32Array(n * h * w * c);
+        const row = w * c;
+        let o = 0;
+        for (let b = 0; b < n; b++) {
+          for (let i = 0; i < ho; i++) {
+            for (let j = 0; j < wo; j++) {
+              const base = ((b * h + 2 * i) * w + 2 * j) * c;
+              for (let ch = 0; ch < c; ch++, o++) {
+                const p0 = base + ch;
+                let best = -Infinity;
+                let at = -1;
+                for (const p of [p0, p0 + c, p0 + row, p0 + row + c]) {
+                  if (xv[p] > best) { best = xv[p]; at = p; }
+                }
+                if (at >= 0) dx[at] = dyv[o];
+              }
+            }
+          }
+        }
+        return tf.tensor4d(dx, [n, h, w, c]);
+      },
     };
   });
   return op(x) as tf.Tensor4D;
 }
+

@@ -1,0 +1,53 @@
+import { Option, type Command } from 'commander';
+import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, parseConfig, type FitConfig } from '../core/config.js';
+import { MpoError } from '../core/errors.js';
+import { readConfigFile } from '../node/config-file.js';
+import { DEFAULT_GALLERY_PATTERNS, defaultJobs, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
+import { CONFIG_HELP } from './options.js';
+
+/** Config keys a gallery sets itself: the pattern per row, and its size through `--size`. */
+const OWN_KEYS = new Set<keyof FitConfig>(['pattern', 'patternSize', 'randomMask']);
+
+function list(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  const items = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new MpoError(`the list "${String(v)}" is empty: pass names separated by commas, e.g. heart,ring`);
+  return items;
+}
+
+/** Adds `mpo gallery`: fit several pictures, each in its own folder, then draw them together. */
+export function registerGallery(program: Command): void {
+  const cmd = program.command('gallery')
+    .description('fit several pictures (built-ins and your images) and draw all their landscapes in one figure')
+    .option('--patterns <list>', `built-in pictures, comma-separated (default: ${DEFAULT_GALLERY_PATTERNS.join(',')} when no --images)`)
+    .option('--images <list>', 'PNG, JPEG or .txt files, comma-separated, each fitted as its own pattern')
+    .option('--size <n>', `cells per side of each pattern (default: ${GALLERY_DEFAULTS.patternSize ?? DEFAULT_FIT_CONFIG.patternSize})`)
+    .option('--out <dir>', 'gallery folder; a rerun skips finished patterns and resumes stopped ones', 'runs/gallery')
+    .option('--config <file>', 'JSON or YAML config for every fit (flags override it)')
+    .option('--jobs <n>', 'fits running at the same time, one child process each (default: 2 on >= 2 cores, else 1)')
+    .option('--quiet', 'no progress output');
+  for (const key of CONFIG_KEYS) {
+    if (OWN_KEYS.has(key)) continue;
+    const def = GALLERY_DEFAULTS[key] ?? DEFAULT_FIT_CONFIG[key];
+    if (typeof def === 'boolean') cmd.addOption(new Option(def ? `--no-${flagName(key)}` : `--${flagName(key)}`, CONFIG_HELP[key]));
+    else cmd.addOption(new Option(`--${flagName(key)} <value>`, `${CONFIG_HELP[key]} (default: ${def})`));
+  }
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const { patterns, images, size, out, config: file, jobs, quiet, ...rest } = opts;
+    const flags: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) flags[k] = v;
+    if (size !== undefined) flags.patternSize = size;
+    const fromFile = file ? readConfigFile(String(file)) : {};
+    const settings = { ...fromFile, ...parseConfig(flags, 'the command line') };
+    const nJobs = jobs === undefined ? defaultJobs() : Number(jobs);
+    if (!Number.isInteger(nJobs) || nJobs < 1) throw new MpoError(`--jobs is "${String(jobs)}": give a whole number >= 1`);
+    const rows = await runGallery({
+      patterns: list(patterns), images: list(images), out: String(out), settings, jobs: nJobs, quiet: !!quiet,
+      cli: [...process.execArgv, process.argv[1]],
+    });
+    const w = Math.max(7, ...rows.map((r) => r.pattern.length));
+    process.stdout.write(`${'pattern'.padEnd(w)}  auc_test  acc_diff_test  corr_train_test_loss\n` + rows.map((r) =>
+      `${r.pattern.padEnd(w)}  ${r.auc_test.toFixed(4).padStart(8)}  ${r.acc_diff_test.toFixed(4).padStart(13)}  ${r.corr_train_test_loss.toFixed(4).padStart(20)}\n`).join('') +
+      `results in ${String(out)} (open ${String(out)}/report.html)\n`);
+  });
+}

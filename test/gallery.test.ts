@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { DEFAULT_FIT_CONFIG, parseConfig, resolveConfig } from '../src/core/config.js';
+import {
+  DEFAULT_GALLERY_PATTERNS, fitArgs, galleryCsv, galleryEntries, prepareRunFolder, type GalleryRow,
+} from '../src/node/run/gallery.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'mpo-gallery-'));
+const TINY = ['--size', '10', '--steps', '3', '--train-images', '200', '--eval-images', '40', '--quick-eval-images', '40',
+  '--batch-size', '16', '--cells-per-step', '4', '--eval-every', '0', '--jobs', '1'];
+
+function mpo(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
+    cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A 16x16 grey-scale PNG: a dark 8x8 square in the middle of a white field. */
+function writeSquarePng(path: string): void {
+  const png = new PNG({ width: 16, height: 16 });
+  for (let y = 0; y < 16; y++) {
+    for (let x = 0; x < 16; x++) {
+      const i = (y * 16 + x) * 4;
+      const v = x >= 4 && x < 12 && y >= 4 && y < 12 ? 0 : 255;
+      png.data[i] = png.data[i + 1] = png.data[i + 2] = v;
+      png.data[i + 3] = 255;
+    }
+  }
+  writeFileSync(path, PNG.sync.write(png));
+}
+
+test('fitArgs gives exactly the flags that rebuild the config', () => {
+  assert.deepEqual(fitArgs(resolveConfig({})), []);
+  const config = resolveConfig({ pattern: 'ring', steps: 7, lr: 0.0005, invert: true, dataDir: '/data', trainImages: 300, backend: 'cpu' });
+  const args = fitArgs(config);
+  assert.deepEqual(args, ['--pattern', 'ring', '--invert', '--data-dir', '/data', '--train-images', '300', '--steps', '7', '--lr', '0.0005', '--backend', 'cpu']);
+  const flags: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i++) {
+    const key = args[i].slice(2);
+    if (args[i + 1] === undefined || args[i + 1].startsWith('--')) flags[key] = true;
+    else flags[key] = args[++i];
+  }
+  assert.deepEqual(resolveConfig(parseConfig(flags, 'test')), config);
+});
+
+test('galleryCsv writes the header and one line per row', () => {
+  const row: GalleryRow = { pattern: 'heart', auc_test: 0.5, acc_diff_test: 0.25, acc_black_test: 0.75, acc_white_test: 0.5,
+    corr_train_test_loss: -0.125, steps: 3, seconds: 1.5 };
+  assert.equal(galleryCsv([row, { ...row, pattern: 'a,b' }]),
+    'pattern,auc_test,acc_diff_test,acc_black_test,acc_white_test,corr_train_test_loss,steps,seconds\n' +
+    'heart,0.5,0.25,0.75,0.5,-0.125,3,1.5\n"a,b",0.5,0.25,0.75,0.5,-0.125,3,1.5\n');
+});
+
+test('galleryEntries: default pictures, unique names, settings layered, bad input named', () => {
+  const out = join(tmp, 'entries');
+  const def = galleryEntries({ out });
+  assert.deepEqual(def.map((e) => e.name), [...DEFAULT_GALLERY_PATTERNS]);
+  assert.ok(DEFAULT_GALLERY_PATTERNS.length >= 6);
+  assert.equal(def[1].dir, join(out, 'ring'));
+  assert.equal(def[1].config.steps, DEFAULT_FIT_CONFIG.steps);
+
+  mkdirSync(join(tmp, 'a'), { recursive: true });
+  mkdirSync(join(tmp, 'b'), { recursive: true });
+  writeSquarePng(join(tmp, 'a', 'Heart.png'));
+  writeSquarePng(join(tmp, 'b', 'heart.png'));
+  const mixed = galleryEntries({ out, patterns: ['heart'], images: [join(tmp, 'a', 'Heart.png'), join(tmp, 'b', 'heart.png')],
+    settings: { steps: 9, pattern: 'star' } });
+  assert.deepEqual(mixed.map((e) => e.name), ['heart', 'heart-2', 'heart-3']);
+  assert.deepEqual(mixed.map((e) => e.config.pattern), ['heart', join(tmp, 'a', 'Heart.png'), join(tmp, 'b', 'heart.png')]);
+  assert.ok(mixed.every((e) => e.config.steps === 9));
+  assert.deepEqual(galleryEntries({ out, images: [join(tmp, 'a', 'Heart.png')] }).map((e) => e.name), ['heart']);
+
+  assert.throws(() => galleryEntries({ out, patterns: ['hart'] }), /^MpoError: --patterns "hart" is not a built-in picture: use heart, .*; pass image files with --images$/);
+  assert.throws(() => galleryEntries({ out, images: ['nope.png'] }), /--images file "nope\.png" does not exist/);
+  assert.throws(() => galleryEntries({ out, settings: { randomMask: 0.5 } }), /not random masks: remove "random-mask"/);
+  assert.throws(() => galleryEntries({ out, patterns: [] }), /the gallery has no patterns/);
+});
+
+test('prepareRunFolder: finished runs are skipped, checkpoints resumed, early leftovers cleared, foreign folders refused', () => {
+  const d = join(tmp, 'state');
+  assert.equal(prepareRunFolder(join(d, 'missing')), 'start');
+  mkdirSync(join(d, 'early'), { recursive: true });
+  writeFileSync(join(d, 'early', 'config.json'), '{}');
+  writeFileSync(join(d, 'early', 'pattern.png'), '');
+  assert.equal(prepareRunFolder(join(d, 'early')), 'start');
+  assert.ok(!existsSync(join(d, 'early', 'config.json')));
+  mkdirSync(join(d, 'ckpt'));
+  writeFileSync(join(d, 'ckpt', 'checkpoint.mpo'), '');
+  assert.equal(prepareRunFolder(join(d, 'ckpt')), 'resume');
+  writeFileSync(join(d, 'ckpt', 'summary.json'), '{}');
+  assert.equal(prepareRunFolder(join(d, 'ckpt')), 'skip');
+  mkdirSync(join(d, 'foreign'));
+  writeFileSync(join(d, 'foreign', 'notes.txt'), 'mine');
+  assert.throws(() => prepareRunFolder(join(d, 'foreign')), /holds notes\.txt but no checkpoint\.mpo or summary\.json: it is not an mpo run/);
+  assert.ok(existsSync(join(d, 'foreign', 'notes.txt')));
+});
+
+test('mpo gallery fits a built-in and an image, writes the gallery files, and a rerun skips or resumes', () => {
+  const img = join(tmp, 'square.png');
+  writeSquarePng(img);
+  const out = join(tmp, 'g');
+  const r = mpo('gallery', '--patterns', 'ring', '--images', img, ...TINY, '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^\[1\/2\] ring: auc_test \d\.\d{3}, acc_diff_test -?\d\.\d{3} \(\d+s\); eta \d+s$/m);
+  assert.match(r.stderr, /^\[2\/2\] square: auc_test /m);
+  assert.match(r.stdout, /^square\s+\d\.\d{4}/m);
+
+  const csv = readFileSync(join(out, 'gallery.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'pattern,auc_test,acc_diff_test,acc_black_test,acc_white_test,corr_train_test_loss,steps,seconds');
+  assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]), ['ring', 'square']);
+  const rows = JSON.parse(readFileSync(join(out, 'gallery.json'), 'utf8')) as GalleryRow[];
+  assert.deepEqual(rows.map((x) => x.pattern), ['ring', 'square']);
+  for (const row of rows) {
+    assert.equal(row.steps, 3);
+    assert.ok(row.auc_test >= 0 && row.auc_test <= 1);
+    const s = JSON.parse(readFileSync(join(out, row.pattern, 'summary.json'), 'utf8'));
+    assert.equal(row.auc_test, s.auc_test);
+    assert.equal(row.corr_train_test_loss, s.corr_train_test_loss);
+  }
+  assert.equal(JSON.parse(readFileSync(join(out, 'square', 'config.json'), 'utf8')).patternSize, 10);
+  const png = PNG.sync.read(readFileSync(join(out, 'gallery.png')));
+  assert.ok(png.width > 600 && png.height > 2 * 250, `${png.width}x${png.height}`);
+  const report = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(report, /data:image\/png;base64/);
+  assert.match(report, /<th scope="row">square<\/th>/);
+
+  const ringSummary = statSync(join(out, 'ring', 'summary.json')).mtimeMs;
+  const again = mpo('gallery', '--patterns', 'ring', '--images', img, ...TINY, '--out', out);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /skipping finished ring, square/);
+  assert.doesNotMatch(again.stderr, /\[1\/\d\]/);
+  assert.equal(statSync(join(out, 'ring', 'summary.json')).mtimeMs, ringSummary);
+
+  rmSync(join(out, 'ring', 'summary.json'));
+  const resumed = mpo('gallery', '--patterns', 'ring', '--images', img, ...TINY, '--steps', '4', '--out', out);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /warning: ring was started with other settings \(steps 3 -> 4\)/);
+  assert.match(resumed.stderr, /ring: resuming from its checkpoint/);
+  assert.match(resumed.stderr, /skipping finished square/);
+  assert.equal(JSON.parse(readFileSync(join(out, 'ring', 'summary.json'), 'utf8')).steps, 3);
+  assert.equal((JSON.parse(readFileSync(join(out, 'gallery.json'), 'utf8')) as GalleryRow[]).length, 2);
+});
+
+test('mpo gallery: bad input is one error line', () => {
+  const r = mpo('gallery', '--patterns', 'heart,hart', '--out', join(tmp, 'bad'));
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /^mpo: error: --patterns "hart" is not a built-in picture/m);
+  assert.ok(!existsSync(join(tmp, 'bad', 'heart')));
+  const j = mpo('gallery', '--patterns', 'heart', '--jobs', '0', '--out', join(tmp, 'bad'));
+  assert.match(j.stderr, /^mpo: error: --jobs is "0": give a whole number >= 1$/m);
+});
