@@ -30,5 +30,6 @@ export const CONFIG_HELP: { [K in keyof FitConfig]: string } = {
   evalEvery: 'quick test AUC every N steps (0 = never)',
   quickEvalImages: 'images of the quick evaluation',
   checkpointEvery: 'checkpoint every N steps',
+  workers: 'worker threads sharing the cells (default: one per core; 1 = none)',
   backend: 'wasm | cpu | tensorflow (needs @tensorflow/tfjs-node)',
 };

@@ -66,6 +66,11 @@ export interface FitConfig {
   quickEvalImages: number;
   /** Write a checkpoint every N steps. */
   checkpointEvery: number;
+  /**
+   * Worker threads that share each step's cells and the landscape's points, each with its own
+   * single-threaded backend (null: one per core; 1: everything in the main thread). Node only.
+   */
+  workers: number | null;
   /** TensorFlow.js backend: `wasm` (default), `cpu`, or `tensorflow` (needs @tensorflow/tfjs-node). */
   backend: 'wasm' | 'cpu' | 'tensorflow';
 }
@@ -103,6 +108,7 @@ export const DEFAULT_FIT_CONFIG: Readonly<FitConfig> = Object.freeze({
   evalEvery: 100,
   quickEvalImages: 500,
   checkpointEvery: 50,
+  workers: null,
   backend: 'wasm',
 });
 
@@ -136,6 +142,7 @@ const KINDS: { [K in keyof FitConfig]: { kind: Kind; nullable?: boolean; choices
   evalEvery: { kind: 'int' },
   quickEvalImages: { kind: 'posint' },
   checkpointEvery: { kind: 'posint' },
+  workers: { kind: 'posint', nullable: true },
   backend: { kind: 'string', choices: ['wasm', 'cpu', 'tensorflow'] },
 };
 

@@ -38,18 +38,21 @@ export interface Landscape {
   readonly grid: Required<GridSpec>;
 }
 
-/**
- * Evaluates loss and accuracy at every point of the grid over the pattern (plus padding,
- * at the given resolution) on all of `data`. Tensor counts are the same before and after.
- */
-export async function evaluateLandscape(model: Model, frame: Frame, data: EvalData,
-  opts: LandscapeOptions): Promise<Landscape> {
-  const grid: Required<GridSpec> = { height: opts.height, width: opts.width, padding: opts.padding ?? 0, resolution: opts.resolution ?? 1 };
-  check(Number.isInteger(grid.resolution) && grid.resolution >= 1, `resolution must be a positive integer, got ${grid.resolution}`);
-  check(Number.isInteger(grid.padding) && grid.padding >= 0, `padding must be a non-negative integer, got ${grid.padding}`);
+/** Options of {@link evaluatePoints}. */
+export interface PointsOptions {
+  /** Images per forward pass (for a batch-norm model: the batch whose statistics normalise it). */
+  readonly batchSize: number;
+  /** Points evaluated together in one pass (default 16). */
+  readonly pointsPerPass?: number;
+  /** Called after each pass, and awaited (lets a UI repaint). */
+  readonly onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/** Mean loss and accuracy at arbitrary points of the plane on all of `data`. */
+export async function evaluatePoints(model: Model, frame: Frame, coords: readonly (readonly number[])[], data: EvalData,
+  opts: PointsOptions): Promise<{ loss: Float32Array; acc: Float32Array }> {
   const n = data.labels.length;
   check(n > 0, 'no evaluation images: pass a dataset with at least one image');
-  const { rows, cols, coords } = gridPoints(grid);
   const perPass = Math.max(1, opts.pointsPerPass ?? 16);
   const bs = Math.max(1, Math.min(opts.batchSize, n));
   const lossSum = new Float64Array(coords.length);
@@ -58,7 +61,7 @@ export async function evaluateLandscape(model: Model, frame: Frame, data: EvalDa
   for (let s = 0; s < n; s += bs) {
     const size = Math.min(bs, n - s);
     batches.push({
-      x: tf.slice(data.x, [s, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D,
+      x: (size === n ? tf.clone(data.x) : tf.slice(data.x, [s, 0, 0, 0], [size, -1, -1, -1])) as tf.Tensor4D,
       y: tf.tensor1d(data.labels.subarray(s, s + size), 'int32'),
       size,
     });
@@ -88,11 +91,29 @@ export async function evaluateLandscape(model: Model, frame: Frame, data: EvalDa
   } finally {
     for (const b of batches) { b.x.dispose(); b.y.dispose(); }
   }
-  const loss = new Float32Array(coords.length);
-  const acc = new Float32Array(coords.length);
-  for (let i = 0; i < coords.length; i++) {
-    loss[i] = lossSum[i] / n;
-    acc[i] = correct[i] / n;
-  }
+  return { loss: Float32Array.from(lossSum, (v) => v / n), acc: Float32Array.from(correct, (v) => v / n) };
+}
+
+/**
+ * Something that evaluates points of the plane: {@link evaluatePoints} in this thread, or a
+ * pool of workers (Node) that splits the points.
+ */
+export type PointEvaluator = (coords: readonly (readonly number[])[], onProgress?: PointsOptions['onProgress']) =>
+  Promise<{ loss: Float32Array; acc: Float32Array }>;
+
+/**
+ * Evaluates loss and accuracy at every point of the grid over the pattern (plus padding,
+ * at the given resolution) on all of `data`. Tensor counts are the same before and after.
+ * `evaluator` replaces the in-thread evaluation (e.g. by a worker pool).
+ */
+export async function evaluateLandscape(model: Model, frame: Frame, data: EvalData,
+  opts: LandscapeOptions, evaluator?: PointEvaluator): Promise<Landscape> {
+  const grid: Required<GridSpec> = { height: opts.height, width: opts.width, padding: opts.padding ?? 0, resolution: opts.resolution ?? 1 };
+  check(Number.isInteger(grid.resolution) && grid.resolution >= 1, `resolution must be a positive integer, got ${grid.resolution}`);
+  check(Number.isInteger(grid.padding) && grid.padding >= 0, `padding must be a non-negative integer, got ${grid.padding}`);
+  const { rows, cols, coords } = gridPoints(grid);
+  const { loss, acc } = evaluator
+    ? await evaluator(coords, opts.onProgress)
+    : await evaluatePoints(model, frame, coords, data, opts);
   return { rows, cols, loss, acc, grid };
 }

@@ -101,14 +101,18 @@ export function mpoGradients(model: Model, state: PlaneState, x: tf.Tensor4D, la
   return { grads: grads!, loss, ce };
 }
 
-/**
- * One MPO training step: samples a batch and the step's black and white cells with the
- * state's generator, computes the gradient of eq. 3, clips it and applies Adam.
- * Throws an MpoError (and leaves theta unchanged) when the loss or gradient is not finite.
- */
-export function trainStep(model: Model, state: PlaneState, data: TrainData, cells: TrainCells,
-  opts: StepOptions): StepStats {
-  const n = data.labels.length;
+/** What a step samples: the batch and the cells, with their plane coordinates. */
+export interface StepSample {
+  /** Indices of the step's training images. */
+  readonly batchIdx: number[];
+  /** The step's cells as points of the plane, black first. */
+  readonly points: { coords: [number, number]; white: boolean }[];
+  readonly nBlack: number;
+  readonly nWhite: number;
+}
+
+/** Draws a step's batch and cells with the state's generator (the same draws on every engine). */
+export function sampleStep(state: PlaneState, n: number, cells: TrainCells, opts: StepOptions): StepSample {
   const batchIdx = sampleWithoutReplacement(state.rng, n, Math.min(opts.batchSize, n));
   const black = sampleWithoutReplacement(state.rng, cells.black.length, opts.blackPerStep).map((i) => cells.black[i]);
   const white = sampleWithoutReplacement(state.rng, cells.white.length, opts.whitePerStep).map((i) => cells.white[i]);
@@ -116,33 +120,65 @@ export function trainStep(model: Model, state: PlaneState, data: TrainData, cell
     coords: cellCoords(Math.floor(c / cells.width), c % cells.width, cells.height, cells.width),
     white: w,
   }));
-  const x = tf.tidy(() => tf.gather(data.x, tf.tensor1d(batchIdx, 'int32')) as tf.Tensor4D);
-  const labels = oneHot(batchIdx.map((i) => data.labels[i]), data.numClasses);
+  return { batchIdx, points, nBlack: black.length, nWhite: white.length };
+}
+
+/** The gradient work of one step: summed gradients (keys of `state.vars`), the loss and the per-point CE. */
+export interface StepGradients {
+  readonly grads: Record<string, tf.Tensor>;
+  readonly loss: number;
+  readonly ce: Float32Array;
+}
+
+/** Computes a step's gradients in this thread (the path browsers use). */
+export function localGradients(model: Model, state: PlaneState, data: TrainData, sample: StepSample,
+  opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>): StepGradients {
+  const x = tf.tidy(() => tf.gather(data.x, tf.tensor1d(sample.batchIdx, 'int32')) as tf.Tensor4D);
+  const labels = oneHot(sample.batchIdx.map((i) => data.labels[i]), data.numClasses);
   try {
-    const { grads, loss, ce } = mpoGradients(model, state, x, labels, points, black.length, white.length, opts);
-    try {
-      const gradNorm = clipGlobalNorm(grads, opts.gradClip);
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-        throw new MpoError(`training diverged at step ${state.step + 1} (loss ${loss}, gradient norm ${gradNorm}): ` +
-          `lower --lr (now ${opts.lr}) or --grad-clip, then resume from the last checkpoint with --resume`);
-      }
-      adamUpdate(state.vars, grads, state.adam, { lr: opts.lr });
-      state.step += 1;
-      let sb = 0, sw = 0;
-      points.forEach((p, i) => { if (p.white) sw += ce[i]; else sb += ce[i]; });
-      return {
-        step: state.step,
-        loss,
-        ceBlack: sb / Math.max(black.length, 1),
-        ceWhite: sw / Math.max(white.length, 1),
-        gradNorm,
-        scale: state.vars.scale.dataSync()[0],
-      };
-    } finally {
-      for (const g of Object.values(grads)) g.dispose();
-    }
+    return mpoGradients(model, state, x, labels, sample.points, sample.nBlack, sample.nWhite, opts);
   } finally {
     x.dispose();
     labels.dispose();
   }
+}
+
+/**
+ * Finishes a step from its gradients: clips them, checks for NaN (an MpoError, theta left
+ * unchanged), applies Adam and disposes the gradients.
+ */
+export function applyStep(state: PlaneState, sample: StepSample, g: StepGradients, opts: StepOptions): StepStats {
+  const { grads, loss, ce } = g;
+  try {
+    const gradNorm = clipGlobalNorm(grads, opts.gradClip);
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      throw new MpoError(`training diverged at step ${state.step + 1} (loss ${loss}, gradient norm ${gradNorm}): ` +
+        `lower --lr (now ${opts.lr}) or --grad-clip, then resume from the last checkpoint with --resume`);
+    }
+    adamUpdate(state.vars, grads, state.adam, { lr: opts.lr });
+    state.step += 1;
+    let sb = 0, sw = 0;
+    sample.points.forEach((p, i) => { if (p.white) sw += ce[i]; else sb += ce[i]; });
+    return {
+      step: state.step,
+      loss,
+      ceBlack: sb / Math.max(sample.nBlack, 1),
+      ceWhite: sw / Math.max(sample.nWhite, 1),
+      gradNorm,
+      scale: state.vars.scale.dataSync()[0],
+    };
+  } finally {
+    for (const t of Object.values(grads)) t.dispose();
+  }
+}
+
+/**
+ * One MPO training step in this thread: samples a batch and the step's black and white cells
+ * with the state's generator, computes the gradient of eq. 3, clips it and applies Adam.
+ * Throws an MpoError (and leaves theta unchanged) when the loss or gradient is not finite.
+ */
+export function trainStep(model: Model, state: PlaneState, data: TrainData, cells: TrainCells,
+  opts: StepOptions): StepStats {
+  const sample = sampleStep(state, data.labels.length, cells, opts);
+  return applyStep(state, sample, localGradients(model, state, data, sample, opts), opts);
 }

@@ -9,7 +9,8 @@ import { readConfigFile } from '../config-file.js';
 import { loadDataset } from '../data/dataset.js';
 import { landscapeOf, writeRunResults, type RunSummary } from './outputs.js';
 import { RUN_FILES } from './fit.js';
-import { modelOf, runPatternOf, toDevice } from './setup.js';
+import { modelContextOf, modelOf, runPatternOf, toDevice } from './setup.js';
+import { createWorkerPool, defaultWorkers } from '../parallel/pool.js';
 
 /** Options of `mpo eval`. */
 export interface EvalRunOptions {
@@ -47,20 +48,26 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
   const dataOpts = { dataDir: config.dataDir ?? undefined, log };
   const test = toDevice(await loadDataset(config.dataset, 'test', { ...dataOpts, limit: config.evalImages }));
   const train = toDevice(await loadDataset(config.dataset, 'train', { ...dataOpts, limit: config.evalImages }));
-  const model = modelOf(config, { height: test.x.shape[1], width: test.x.shape[2], channels: test.x.shape[3], numClasses: test.numClasses });
+  const shape = { height: test.x.shape[1], width: test.x.shape[2], channels: test.x.shape[3], numClasses: test.numClasses };
+  const model = modelOf(config, shape);
+  const workers = config.workers ?? defaultWorkers();
   const state = stateFromValues(model.params, ckpt.theta, ckpt.dims, ckpt.rng, ckpt.step, ckpt.adam);
   const out = resolve(opts.out ?? join(dir, `eval-p${config.evalPadding}-r${config.evalResolution}`));
   mkdirSync(out, { recursive: true });
+  const pool = workers > 1
+    ? await createWorkerPool({ workers, model: config.model, ctx: modelContextOf(config, shape), backend: config.backend, dims: ckpt.dims })
+    : null;
   try {
     const t0 = performance.now();
-    const testLand = await landscapeOf(model, state, rp, test, config, 'test map', opts.quiet);
-    const trainLand = await landscapeOf(model, state, rp, train, config, 'train map', opts.quiet);
+    const testLand = await landscapeOf(model, state, rp, test, config, 'test map', opts.quiet, pool);
+    const trainLand = await landscapeOf(model, state, rp, train, config, 'train map', opts.quiet, pool);
     const evalSeconds = (performance.now() - t0) / 1000;
     return writeRunResults({
       out, config, model, state, rp, train, test, seconds: Number(ckpt.extra?.seconds ?? 0), backend, log,
       testLand, trainLand, evalSeconds,
     });
   } finally {
+    await pool?.close();
     test.x.dispose();
     train.x.dispose();
     disposePlaneState(state);

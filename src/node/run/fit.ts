@@ -8,12 +8,13 @@ import { evaluateLandscape, type EvalData } from '../../core/landscape/evaluate.
 import { patternMetrics } from '../../core/landscape/metrics.js';
 import type { Model } from '../../core/models/model.js';
 import { createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, type PlaneState } from '../../core/training/plane-state.js';
-import { trainStep } from '../../core/training/step.js';
+import { applyStep, localGradients, sampleStep } from '../../core/training/step.js';
 import { initBackend } from '../backend.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
 import { createProgress } from '../progress.js';
-import { defaultChunkSize, loadRunData, modelOf, runPatternOf, toDevice, type DeviceData, type RunPattern } from './setup.js';
+import { defaultChunkSize, headOf, loadRunData, modelContextOf, modelOf, runPatternOf, toDevice, type RunPattern } from './setup.js';
+import { createWorkerPool, defaultWorkers, type WorkerPool } from '../parallel/pool.js';
 import { writeFinalOutputs, writePatternOutputs, type RunSummary } from './outputs.js';
 
 /** Options of {@link runFit} beyond the config. */
@@ -46,10 +47,12 @@ export function learningRate(config: FitConfig, step: number): number {
 }
 
 /** Quick test-set AUC and accuracy difference on the pattern's cells (no padding). */
-async function quickEval(model: Model, state: PlaneState, rp: RunPattern, data: EvalData, batchSize: number) {
+async function quickEval(model: Model, state: PlaneState, rp: RunPattern, data: EvalData, batchSize: number, pool: WorkerPool | null) {
   const { frame, dispose } = computeFrame(thetaOf(model, state));
+  const pointsPerPass = model.forwardPoints ? 32 : 1;
   try {
-    const land = await evaluateLandscape(model, frame, data, { height: rp.pattern.height, width: rp.pattern.width, batchSize, pointsPerPass: 32 });
+    const land = await evaluateLandscape(model, frame, data, { height: rp.pattern.height, width: rp.pattern.width, batchSize, pointsPerPass },
+      pool?.evaluator(state, 'quick', { batchSize, pointsPerPass }));
     return patternMetrics(land, rp.pattern);
   } finally {
     dispose();
@@ -99,9 +102,11 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
   const rp = runPatternOf(config);
   const { train, test } = await loadRunData(config, (l) => log(l));
   const model = modelOf(config, train);
+  const workers = config.workers ?? defaultWorkers();
   if (!opts.resume) {
     writeJsonAtomic(join(out, RUN_FILES.config), {
       ...config,
+      workers,
       provenance: {
         tool: 'mpo 0.1.0', backend, node: process.version, created: new Date().toISOString(),
         trainSource: train.source, testSource: test.source, trainImages: train.n, testImages: test.n,
@@ -132,7 +137,11 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
   let interrupted = false;
   const onSigint = () => { interrupted = true; };
   process.on('SIGINT', onSigint);
-  const quick: EvalData = { x: tf.slice(testDev.x, 0, Math.min(config.quickEvalImages, testDev.n)) as tf.Tensor4D, labels: testDev.labels.subarray(0, Math.min(config.quickEvalImages, testDev.n)) };
+  const quick = headOf(testDev, config.quickEvalImages);
+  const pool = workers > 1 ? await createWorkerPool({
+    workers, model: config.model, ctx: modelContextOf(config, train), backend: config.backend, dims: state.dims, train: trainDev.plain,
+  }) : null;
+  if (pool) await pool.addData('quick', quick.plain);
   const chunkSize = config.chunkSize ?? defaultChunkSize(model, config.batchSize);
   const progress = createProgress({ label: 'fit', total: config.steps, quiet: opts.quiet });
   const startStep = state.step;
@@ -150,11 +159,14 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
         progress.stop();
         return null;
       }
-      const st = trainStep(model, state, { x: trainDev.x, labels: trainDev.labels, numClasses: trainDev.numClasses },
-        { height: rp.pattern.height, width: rp.pattern.width, black: rp.black, white: rp.white }, {
-          batchSize: config.batchSize, blackPerStep: config.cellsPerStep, whitePerStep: config.cellsPerStep,
-          lr: learningRate(config, state.step), gradClip: config.gradClip, whiteClip: config.whiteClip, chunkSize,
-        });
+      const stepOpts = {
+        batchSize: config.batchSize, blackPerStep: config.cellsPerStep, whitePerStep: config.cellsPerStep,
+        lr: learningRate(config, state.step), gradClip: config.gradClip, whiteClip: config.whiteClip, chunkSize,
+      };
+      const data = { x: trainDev.x, labels: trainDev.labels, numClasses: trainDev.numClasses };
+      const sample = sampleStep(state, trainDev.n, { height: rp.pattern.height, width: rp.pattern.width, black: rp.black, white: rp.white }, stepOpts);
+      const grads = pool ? await pool.gradients(state, sample, stepOpts) : localGradients(model, state, data, sample, stepOpts);
+      const st = applyStep(state, sample, grads, stepOpts);
       const now = performance.now();
       elapsed += (now - t0) / 1000;
       t0 = now;
@@ -164,7 +176,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
       };
       let status = `loss ${st.loss.toFixed(3)}`;
       if (config.evalEvery > 0 && (st.step % config.evalEvery === 0 || st.step === config.steps)) {
-        const m = await quickEval(model, state, rp, quick, config.batchSize);
+        const m = await quickEval(model, state, rp, quick, config.batchSize, pool);
         Object.assign(line, { auc_test_quick: m.auc, acc_diff_test_quick: m.accDiff });
         status += ` auc ${m.auc.toFixed(3)}`;
         t0 = performance.now();
@@ -177,13 +189,14 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
     }
     progress.stop();
     process.off('SIGINT', onSigint);
-    return await writeFinalOutputs({ out, config, model, state, rp, train: trainDev, test: testDev, seconds: elapsed, backend, quiet: opts.quiet, log });
+    return await writeFinalOutputs({ out, config, model, state, rp, train: trainDev, test: testDev, seconds: elapsed, backend, quiet: opts.quiet, log, pool });
   } catch (e) {
     progress.stop();
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
     quick.x.dispose();
+    await pool?.close();
     trainDev.x.dispose();
     testDev.x.dispose();
     disposePlaneState(state);

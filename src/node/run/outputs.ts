@@ -15,7 +15,8 @@ import { writeNpy } from '../output/npy.js';
 import { encodePng, writePng } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { createProgress } from '../progress.js';
-import type { DeviceData, RunPattern } from './setup.js';
+import { headOf, type DeviceData, type RunPattern } from './setup.js';
+import type { WorkerPool } from '../parallel/pool.js';
 
 /** The headline numbers of a run, written last as `summary.json`. */
 export interface RunSummary {
@@ -54,15 +55,18 @@ export function writePatternOutputs(out: string, rp: RunPattern): void {
 
 /** Evaluates the plane's landscape on `data` at the config's padding and resolution. */
 export async function landscapeOf(model: Model, state: PlaneState, rp: RunPattern, data: DeviceData,
-  config: Pick<FitConfig, 'evalPadding' | 'evalResolution' | 'batchSize'>, label: string, quiet?: boolean): Promise<Landscape> {
+  config: Pick<FitConfig, 'evalPadding' | 'evalResolution' | 'batchSize'>, label: string, quiet?: boolean,
+  pool?: WorkerPool | null): Promise<Landscape> {
   const { frame, dispose } = computeFrame(thetaOf(model, state));
   const progress = createProgress({ label, total: 1000, quiet });
+  const batchSize = model.usesBatchStats ? config.batchSize : 1000;
+  const pointsPerPass = model.forwardPoints ? 64 : 1;
   try {
+    if (pool) await pool.addData(label, data.plain);
     return await evaluateLandscape(model, frame, data, {
       height: rp.pattern.height, width: rp.pattern.width, padding: config.evalPadding, resolution: config.evalResolution,
-      batchSize: model.usesBatchStats ? config.batchSize : 1000, pointsPerPass: model.forwardPoints ? 64 : 1,
-      onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)),
-    });
+      batchSize, pointsPerPass, onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)),
+    }, pool?.evaluator(state, label, { batchSize, pointsPerPass }));
   } finally {
     progress.stop();
     dispose();
@@ -117,6 +121,8 @@ export interface FinalInput {
   readonly backend: string;
   readonly quiet?: boolean;
   readonly log: (line: string) => void;
+  /** Worker threads to evaluate with (null: this thread). */
+  readonly pool?: WorkerPool | null;
 }
 
 /**
@@ -125,11 +131,14 @@ export interface FinalInput {
  */
 export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
   const t0 = performance.now();
-  const testLand = await landscapeOf(f.model, f.state, f.rp, f.test, f.config, 'test map', f.quiet);
-  const trainSub: DeviceData = { ...f.train, n: Math.min(f.train.n, f.config.evalImages) };
-  const trainLand = await landscapeOf(f.model, f.state, f.rp, {
-    ...trainSub, x: f.train.x.slice(0, trainSub.n), labels: f.train.labels.subarray(0, trainSub.n),
-  }, f.config, 'train map', f.quiet);
+  const testLand = await landscapeOf(f.model, f.state, f.rp, f.test, f.config, 'test map', f.quiet, f.pool);
+  const trainSub = headOf(f.train, f.config.evalImages);
+  let trainLand: Landscape;
+  try {
+    trainLand = await landscapeOf(f.model, f.state, f.rp, trainSub, f.config, 'train map', f.quiet, f.pool);
+  } finally {
+    trainSub.x.dispose();
+  }
   const evalSeconds = (performance.now() - t0) / 1000;
   return writeRunResults({ ...f, testLand, trainLand, evalSeconds });
 }

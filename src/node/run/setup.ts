@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FitConfig } from '../../core/config.js';
-import { createModel } from '../../core/models/registry.js';
+import { createModel, type ModelContext } from '../../core/models/registry.js';
 import type { Model } from '../../core/models/model.js';
 import { randomMask } from '../../core/pattern/random-mask.js';
 import { toTernary, trainedCells } from '../../core/pattern/ternary.js';
 import { validatePattern, type Pattern, type TernaryMask } from '../../core/pattern/pattern.js';
 import { loadDataset, type Dataset } from '../data/dataset.js';
 import { resolvePattern } from '../pattern-source.js';
+import type { PlainData } from '../parallel/protocol.js';
 
 /** The pattern of a config: a random mask when `randomMask` is set, else the named picture. */
 export function patternOf(config: FitConfig): Pattern {
@@ -39,6 +40,8 @@ export interface DeviceData {
   readonly numClasses: number;
   readonly source: string;
   readonly n: number;
+  /** The same data as plain arrays (for worker threads). */
+  readonly plain: PlainData;
 }
 
 /** Moves a loaded dataset split to a tensor [N, h, w, c]. */
@@ -49,6 +52,7 @@ export function toDevice(d: Dataset): DeviceData {
     numClasses: d.numClasses,
     source: d.source,
     n: d.n,
+    plain: { images: d.images, labels: d.labels, shape: [d.n, d.height, d.width, d.channels] },
   };
 }
 
@@ -62,9 +66,14 @@ export async function loadRunData(config: FitConfig, log: (line: string) => void
   return { train, test };
 }
 
+/** The model context of a config for a dataset's shape. */
+export function modelContextOf(config: FitConfig, d: Pick<Dataset, 'height' | 'width' | 'channels' | 'numClasses'>): ModelContext {
+  return { inputShape: [d.height, d.width, d.channels], numClasses: d.numClasses, bnScale: config.bnScale };
+}
+
 /** The model of a config, shaped for the dataset. */
 export function modelOf(config: FitConfig, d: Pick<Dataset, 'height' | 'width' | 'channels' | 'numClasses'>): Model {
-  return createModel(config.model, { inputShape: [d.height, d.width, d.channels], numClasses: d.numClasses, bnScale: config.bnScale });
+  return createModel(config.model, modelContextOf(config, d));
 }
 
 /** Cells per gradient computation when the config does not say: bounded by memory per model. */
@@ -72,4 +81,15 @@ export function defaultChunkSize(model: Model, batchSize: number): number {
   if (model.forwardPoints) return 1000;
   if (model.usesBatchStats || model.params.length > 12) return Math.max(1, Math.floor(256 / batchSize));
   return Math.max(1, Math.floor(2048 / batchSize));
+}
+
+/** A prefix of a device data set (the first `n` examples). */
+export function headOf(d: DeviceData, n: number): DeviceData {
+  const m = Math.min(n, d.n);
+  if (m === d.n) return { ...d, x: tf.clone(d.x) };
+  const [, h, w, c] = d.plain.shape;
+  return {
+    ...d, n: m, x: tf.slice(d.x, 0, m) as tf.Tensor4D, labels: d.labels.subarray(0, m),
+    plain: { images: d.plain.images.subarray(0, m * h * w * c), labels: d.labels.subarray(0, m), shape: [m, h, w, c] },
+  };
 }
