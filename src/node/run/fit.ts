@@ -25,6 +25,8 @@ export interface FitRunOptions {
   readonly resume?: boolean;
   /** Stop after this many steps of this invocation (for tests of resume); the run stays resumable. */
   readonly stopAfter?: number;
+  /** Ends the run early (checkpoint saved, no final outputs, returns null) when it returns true for a metrics line. */
+  readonly stopWhen?: (line: Record<string, number>) => boolean;
   /** No progress output. */
   readonly quiet?: boolean;
   /** Receives log lines (default: stderr). */
@@ -186,6 +188,11 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
       }
       if (st.step % config.checkpointEvery === 0 || st.step === config.steps) save();
       progress.update(st.step, status);
+      if (opts.stopWhen?.(line)) {
+        save();
+        progress.stop();
+        return null;
+      }
     }
     progress.stop();
     process.off('SIGINT', onSigint);

@@ -79,8 +79,10 @@ export function modelOf(config: FitConfig, d: Pick<Dataset, 'height' | 'width' |
 /** Cells per gradient computation when the config does not say: bounded by memory per model. */
 export function defaultChunkSize(model: Model, batchSize: number): number {
   if (model.forwardPoints) return 1000;
+  // Per-cell models: a chunk's activations are all held for the backward pass; ~512 images'
+  // worth keeps each worker's WASM heap (which never shrinks) small, and costs no speed.
   if (model.usesBatchStats || model.params.length > 12) return Math.max(1, Math.floor(256 / batchSize));
-  return Math.max(1, Math.floor(2048 / batchSize));
+  return Math.max(1, Math.floor(512 / batchSize));
 }
 
 /** A prefix of a device data set (the first `n` examples). */
