@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { createRng } from '../src/core/random.js';
 
 /** Runs tests on the cpu backend (exact, no WASM start-up); call at the top of a test file. */
 export async function useCpu(): Promise<void> {
@@ -15,4 +17,24 @@ export function finiteDiff(f: () => number, arr: Float32Array, i: number, eps = 
   const down = f();
   arr[i] = old;
   return (up - down) / (2 * eps);
+}
+
+/** Deterministic normal tensor (mean, std) from a seed. */
+export function randn(shape: number[], seed: number, mean = 0, std = 1): tf.Tensor {
+  const rng = createRng(seed);
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = mean + std * rng.normal();
+  return tf.tensor(values, shape);
+}
+
+/** Asserts max|a - e| <= atol + rtol * max|e|. */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < actual.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  assert.ok(diff <= atol + rtol * scale, `${what}: max abs diff ${diff} > ${atol} + ${rtol} * ${scale}`);
 }

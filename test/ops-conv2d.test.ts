@@ -3,29 +3,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2d } from '../src/core/ops/conv2d.js';
-import { createRng } from '../src/core/random.js';
+import { assertClose, randn } from './helpers.js';
 
 type Shape4 = [number, number, number, number];
-
-/** Deterministic standard-normal tensor. */
-function randn(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
-  return tf.tensor(values, shape);
-}
-
-/** Asserts max|a - e| <= atol + rtol * max|e|. */
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < actual.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  assert.ok(diff <= atol + rtol * scale, `${what}: max abs diff ${diff} > ${atol} + ${rtol} * ${scale}`);
-}
 
 interface Case {
   x: Shape4;

@@ -4,17 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { maxPool2x2 } from '../src/core/ops/max-pool.js';
 import { adaptiveAvgPool2d, adaptivePoolMatrix } from '../src/core/ops/adaptive-pool.js';
+import { assertClose, randn } from './helpers.js';
 import { createRng } from '../src/core/random.js';
 
 type Shape4 = [number, number, number, number];
-
-/** Deterministic standard-normal tensor. */
-function randn(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
-  return tf.tensor(values, shape);
-}
 
 /** Distinct signed values -k*0.01 .. +k*0.01 in a seeded random order: no ties, gaps of 0.01. */
 function distinct(shape: number[], seed: number): tf.Tensor {
@@ -26,18 +19,6 @@ function distinct(shape: number[], seed: number): tf.Tensor {
     [values[i], values[j]] = [values[j]!, values[i]!];
   }
   return tf.tensor(values, shape);
-}
-
-/** Asserts max|a - e| <= atol + rtol * max|e|. */
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < actual.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  assert.ok(diff <= atol + rtol * scale, `${what}: max abs diff ${diff} > ${atol} + ${rtol} * ${scale}`);
 }
 
 /** Value and gradient of sum(op(x) * up) with up a fixed random tensor. */
