@@ -22,6 +22,9 @@ const RING: Partial<FitConfig> = {
 export const RACE_CONFIGS: Record<string, Partial<FitConfig>> = {
   original: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 2.5e-4, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 25 },
   best: { model: 'cnn', cellsPerStep: 10, batchSize: 32, lr: 2e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 20 },
+  a: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 10 },
+  b: { model: 'cnn', cellsPerStep: 10, batchSize: 64, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, evalEvery: 10 },
+  c: { model: 'cnn', cellsPerStep: 10, batchSize: 64, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: true, scaleInit: 0.3, evalEvery: 10 },
   mlp: { model: 'mlp', cellsPerStep: 50, batchSize: 256, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 10 },
 };
 
