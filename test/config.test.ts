@@ -15,6 +15,13 @@ test('flags and files in kebab-case or camelCase, later layers win', () => {
   assert.equal(c.pattern, DEFAULT_FIT_CONFIG.pattern);
 });
 
+test('a model brings its own defaults, under what the user sets', () => {
+  assert.equal(resolveConfig({ model: 'cnn' }).cellsPerStep, 10);
+  assert.equal(resolveConfig({ model: 'cnn' }, { cellsPerStep: 7 }).cellsPerStep, 7);
+  assert.equal(resolveConfig({ model: 'mlp' }).cellsPerStep, DEFAULT_FIT_CONFIG.cellsPerStep);
+  assert.equal(resolveConfig({ model: 'cnn', batchSize: 16 }, { model: 'mlp' }).batchSize, 16, 'explicit values survive a model change');
+});
+
 test('unknown keys and bad values give one-line errors naming the key', () => {
   assert.throws(() => parseConfig({ stpes: 3 }, 'config file "c.json"'), /^MpoError: unknown setting "stpes" in config file "c.json": did you mean "steps"\?$/);
   assert.throws(() => parseConfig({ steps: 'many' }, 'flags'), /"steps" in flags is "many": give a number/);

@@ -112,6 +112,18 @@ export const DEFAULT_FIT_CONFIG: Readonly<FitConfig> = Object.freeze({
   backend: 'wasm',
 });
 
+/**
+ * Per-model defaults, applied over {@link DEFAULT_FIT_CONFIG} and under anything the user sets:
+ * the convolutional models cost ~100x more per cell than the MLP, so they take fewer cells and
+ * images per step and evaluate on fewer images (see docs/speed.md for the measurements).
+ */
+export const MODEL_DEFAULTS: Readonly<Record<string, Partial<FitConfig>>> = Object.freeze({
+  cnn: { cellsPerStep: 10, batchSize: 128, lr: 1e-3, steps: 300, evalImages: 1000, evalEvery: 50 },
+  'cnn-color': { cellsPerStep: 10, batchSize: 128, lr: 1e-3, steps: 300, evalImages: 1000, evalEvery: 50 },
+  'bn-cnn': { cellsPerStep: 2, batchSize: 64, lr: 1e-3, steps: 200, evalImages: 500, evalEvery: 50 },
+  'plain-cnn6': { cellsPerStep: 2, batchSize: 64, lr: 1e-3, steps: 200, evalImages: 500, evalEvery: 50 },
+});
+
 type Kind = 'string' | 'int' | 'posint' | 'number' | 'prob' | 'bool';
 const KINDS: { [K in keyof FitConfig]: { kind: Kind; nullable?: boolean; choices?: readonly string[] } } = {
   pattern: { kind: 'string' },
@@ -220,9 +232,13 @@ export function parseConfig(raw: Record<string, unknown>, source: string): Parti
   return out as Partial<FitConfig>;
 }
 
-/** Defaults, then each layer in order (later layers win): e.g. config file, then flags. */
+/**
+ * Defaults, then the chosen model's defaults ({@link MODEL_DEFAULTS}), then each layer in order
+ * (later layers win): e.g. config file, then flags.
+ */
 export function resolveConfig(...layers: Partial<FitConfig>[]): FitConfig {
-  return Object.assign({}, DEFAULT_FIT_CONFIG, ...layers) as FitConfig;
+  const model = [...layers].reverse().find((l) => l.model !== undefined)?.model ?? DEFAULT_FIT_CONFIG.model;
+  return Object.assign({}, DEFAULT_FIT_CONFIG, MODEL_DEFAULTS[model] ?? {}, ...layers) as FitConfig;
 }
 
 /** The config keys, in documentation order. */
