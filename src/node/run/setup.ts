@@ -81,7 +81,7 @@ export function defaultChunkSize(model: Model, batchSize: number): number {
   if (model.forwardPoints) return 1000;
   // Per-cell models: a chunk's activations are all held for the backward pass; ~512 images'
   // worth keeps each worker's WASM heap (which never shrinks) small, and costs no speed.
-  if (model.usesBatchStats || model.params.length > 12) return Math.max(1, Math.floor(256 / batchSize));
+  if (model.usesBatchStats || model.params.length > 12) return Math.max(1, Math.floor(64 / batchSize));
   return Math.max(1, Math.floor(512 / batchSize));
 }
 
