@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { DEFAULT_FIT_CONFIG, parseConfig, resolveConfig } from '../src/core/config.js';
 import {
-  DEFAULT_GALLERY_PATTERNS, fitArgs, galleryCsv, galleryEntries, prepareRunFolder, type GalleryRow,
+  DEFAULT_GALLERY_PATTERNS, fitArgs, GALLERY_DEFAULTS, galleryCsv, galleryEntries, prepareRunFolder, type GalleryRow,
 } from '../src/node/run/gallery.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -48,6 +48,9 @@ test('fitArgs gives exactly the flags that rebuild the config', () => {
     else flags[key] = args[++i];
   }
   assert.deepEqual(resolveConfig(parseConfig(flags, 'test')), config);
+  // a setting equal to the global default but not to the model's default is passed on
+  const cnn = resolveConfig({ model: 'cnn', cellsPerStep: DEFAULT_FIT_CONFIG.cellsPerStep });
+  assert.deepEqual(fitArgs(cnn), ['--model', 'cnn', '--cells-per-step', String(DEFAULT_FIT_CONFIG.cellsPerStep)]);
 });
 
 test('galleryCsv writes the header and one line per row', () => {
@@ -65,6 +68,8 @@ test('galleryEntries: default pictures, unique names, settings layered, bad inpu
   assert.ok(DEFAULT_GALLERY_PATTERNS.length >= 6);
   assert.equal(def[1].dir, join(out, 'ring'));
   assert.equal(def[1].config.steps, DEFAULT_FIT_CONFIG.steps);
+  assert.equal(def[1].config.scaleInit, GALLERY_DEFAULTS.scaleInit);
+  assert.equal(galleryEntries({ out, settings: { scaleInit: 0.05 } })[0].config.scaleInit, 0.05);
 
   mkdirSync(join(tmp, 'a'), { recursive: true });
   mkdirSync(join(tmp, 'b'), { recursive: true });
@@ -106,10 +111,11 @@ test('mpo gallery fits a built-in and an image, writes the gallery files, and a 
   const img = join(tmp, 'square.png');
   writeSquarePng(img);
   const out = join(tmp, 'g');
-  const r = mpo('gallery', '--patterns', 'ring', '--images', img, ...TINY, '--out', out);
+  const r = mpo('gallery', '--patterns', 'ring', '--images', img, ...TINY, '--jobs', '2', '--out', out);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^\[1\/2\] ring: auc_test \d\.\d{3}, acc_diff_test -?\d\.\d{3} \(\d+s\); eta \d+s$/m);
-  assert.match(r.stderr, /^\[2\/2\] square: auc_test /m);
+  assert.match(r.stderr, /2 patterns in .*, 2 at a time/);
+  assert.match(r.stderr, /^\[[12]\/2\] ring: auc_test \d\.\d{3}, acc_diff_test -?\d\.\d{3} \(\d+s\); eta \d+s$/m);
+  assert.match(r.stderr, /^\[[12]\/2\] square: auc_test /m);
   assert.match(r.stdout, /^square\s+\d\.\d{4}/m);
 
   const csv = readFileSync(join(out, 'gallery.csv'), 'utf8').trim().split('\n');

@@ -30,6 +30,7 @@ export function registerGallery(program: Command): void {
     if (OWN_KEYS.has(key)) continue;
     const def = GALLERY_DEFAULTS[key] ?? DEFAULT_FIT_CONFIG[key];
     if (typeof def === 'boolean') cmd.addOption(new Option(def ? `--no-${flagName(key)}` : `--${flagName(key)}`, CONFIG_HELP[key]));
+    else if (key === 'workers') cmd.addOption(new Option('--workers <value>', `${CONFIG_HELP[key]} (default: cores / jobs per fit)`));
     else cmd.addOption(new Option(`--${flagName(key)} <value>`, `${CONFIG_HELP[key]} (default: ${def})`));
   }
   cmd.action(async (opts: Record<string, unknown>) => {

@@ -8,6 +8,7 @@ import { runEval } from '../node/run/eval.js';
 import { runPatternsCommand } from './patterns.js';
 import { registerGallery } from './gallery.js';
 import { CONFIG_HELP } from './options.js';
+import { registerStudy } from './study.js';
 import { join } from 'node:path';
 
 function defaultOut(config: FitConfig): string {
@@ -90,6 +91,7 @@ export function buildProgram(): Command {
     .option('--size <n>', 'cells per side', '24')
     .action((o: { out: string; size: string }) => runPatternsCommand(o.out, o.size));
   registerGallery(program);
+  registerStudy(program);
   return program;
 }
 

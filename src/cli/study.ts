@@ -1,0 +1,67 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { MpoError } from '../core/errors.js';
+import { readConfigFile } from '../node/config-file.js';
+import { DEFAULT_FILLS, DEFAULT_SEEDS, parseFills, parseSeeds, parseShard, STUDY_SCALES, type StudyScale } from '../node/study/plan.js';
+import { ensureStudyModels } from '../node/study/register-models.js';
+import { mergeStudy, runStudy, type MergeResult } from '../node/study/study.js';
+
+/** Default `--jobs`: 2 when the machine has at least 2 cores, else 1. */
+export function defaultJobs(): number {
+  return availableParallelism() >= 2 ? 2 : 1;
+}
+
+function parseJobs(text: string): number {
+  const v = Number(String(text).trim());
+  if (!Number.isInteger(v) || v < 1 || v > 256) throw new MpoError(`--jobs is "${text}": give the number of runs at a time, a whole number in 1..256 (e.g. 2)`);
+  return v;
+}
+
+function printMerged(m: MergeResult): void {
+  process.stdout.write(`${m.finding}\nresults in ${join(m.dir, 'results.csv')} and ${join(m.dir, 'summary.csv')}; open ${join(m.dir, 'report.html')}\n`);
+}
+
+/**
+ * Adds `mpo study bn` (the batch-norm study of section 4.2: Figures 3 and 4) and
+ * `mpo study merge DIR [DIR2 ...]` (combine shards) to the program. Also makes the study's
+ * reduced models known to `--model` (see `ensureStudyModels`).
+ */
+export function registerStudy(program: Command): void {
+  ensureStudyModels();
+  const study = program.command('study').description("reproduce the paper's experiments");
+  study.command('bn')
+    .description('batch-norm study (section 4.2, Figures 3 and 4): random masks fitted by the 6-conv CNN without and with batch norm')
+    .option('--scale <name>', `${Object.keys(STUDY_SCALES).join(' | ')}: cpu finishes on 2 cores in about an hour, paper is the paper's setting`, 'cpu')
+    .option('--out <dir>', 'study folder (default runs/study-bn-<scale>)')
+    .option('--shard <i/N>', 'run only the runs whose index mod N is i-1 (e.g. a SLURM array task), then merge with mpo study merge')
+    .option('--jobs <n>', 'runs at a time, each in a child process when 2 or more (default: 2 with 2 or more cores, else 1)')
+    .option('--seeds <n>', 'seeds 1..n per model and fill (the seed sets the mask and the initialisation)', String(DEFAULT_SEEDS))
+    .option('--fills <list>', 'fill probabilities, comma-separated', DEFAULT_FILLS.join(','))
+    .option('--config <file>', 'fit settings (YAML or JSON) applied on top of the scale, e.g. "steps: 300"')
+    .action(async (o: Record<string, string | undefined>) => {
+      const scale = String(o.scale) as StudyScale;
+      if (!Object.prototype.hasOwnProperty.call(STUDY_SCALES, scale)) throw new MpoError(`--scale is "${scale}": choose one of ${Object.keys(STUDY_SCALES).join(', ')}`);
+      const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
+      const result = await runStudy({
+        scale, shard,
+        out: o.out ?? join('runs', `study-bn-${scale}`),
+        jobs: o.jobs !== undefined ? parseJobs(o.jobs) : defaultJobs(),
+        seeds: parseSeeds(String(o.seeds)),
+        fills: parseFills(String(o.fills)),
+        overrides: o.config ? readConfigFile(o.config) : undefined,
+      });
+      if (result.shardFile) {
+        process.stdout.write(`shard ${shard!.index}/${shard!.count}: ${result.runs} runs (${result.skipped} finished earlier); results in ${result.shardFile}\n` +
+          `when every shard is done: mpo study merge ${o.out ?? join('runs', `study-bn-${scale}`)} [other shard folders]\n`);
+      } else if (result.merged) {
+        printMerged(result.merged);
+      }
+    });
+  study.command('merge')
+    .description('combine the shard results of a study (results-shard-i-of-N.csv) into DIR/results.csv, summary.csv, figures and report.html')
+    .argument('<dirs...>', 'study folders: the first receives the results; others are shard folders from other machines')
+    .action((dirs: string[]) => {
+      printMerged(mergeStudy(dirs));
+    });
+}

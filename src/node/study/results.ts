@@ -1,0 +1,147 @@
+import { MpoError } from '../../core/errors.js';
+import { formatFill, type StudyPlan, type StudyRun } from './plan.js';
+
+/**
+ * The study's tables as CSV text: one row per run (`results.csv`, shard files) and one per
+ * model and fill (`summary.csv`). Numbers have a fixed format (6 decimals), rows a fixed order
+ * (model, p, seed), so a study run in one go and the same study run in shards then merged give
+ * byte-identical files.
+ */
+
+/** Header of `results.csv` and of the shard files. */
+export const RESULTS_HEADER = 'model,p,seed,acc_black,acc_white,acc_diff,auc';
+/** Header of `summary.csv`. */
+export const SUMMARY_HEADER = 'model,p,runs,acc_black_mean,acc_black_std,acc_white_mean,acc_white_std,acc_diff_mean,acc_diff_std,auc_mean,auc_std';
+
+/** One run's result: its test-set numbers from `summary.json`. */
+export interface ResultRow {
+  readonly model: string;
+  readonly p: number;
+  readonly seed: number;
+  /** Mean test accuracy over the mask's black cells. */
+  readonly accBlack: number;
+  /** Mean test accuracy over its white cells. */
+  readonly accWhite: number;
+  /** accBlack - accWhite (Figure 4a). */
+  readonly accDiff: number;
+  /** ROC AUC of telling white from black cells by test loss. */
+  readonly auc: number;
+}
+
+/** Mean and sample standard deviation (n - 1; 0 for one run) of one quantity. */
+export interface MeanStd {
+  readonly mean: number;
+  readonly std: number;
+}
+
+/** One model and fill, over seeds. */
+export interface SummaryRow {
+  readonly model: string;
+  readonly p: number;
+  readonly runs: number;
+  readonly accBlack: MeanStd;
+  readonly accWhite: MeanStd;
+  readonly accDiff: MeanStd;
+  readonly auc: MeanStd;
+}
+
+const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(6) : 'NaN');
+
+/** Sorts rows by model name, then p, then seed (a new array). */
+export function sortRows(rows: readonly ResultRow[]): ResultRow[] {
+  return [...rows].sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : a.p - b.p || a.seed - b.seed));
+}
+
+/** `results.csv` text: header, then the rows sorted (see {@link sortRows}), each value with 6 decimals. */
+export function formatResults(rows: readonly ResultRow[]): string {
+  const lines = sortRows(rows).map((r) => [r.model, formatFill(r.p), r.seed, fmt(r.accBlack), fmt(r.accWhite), fmt(r.accDiff), fmt(r.auc)].join(','));
+  return [RESULTS_HEADER, ...lines].join('\n') + '\n';
+}
+
+/** Parses results CSV text written by {@link formatResults}; `source` names the file in errors. */
+export function parseResults(text: string, source: string): ResultRow[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines[0]?.trim() !== RESULTS_HEADER) {
+    throw new MpoError(`${source} does not start with the header "${RESULTS_HEADER}": pass a results file written by mpo study`);
+  }
+  return lines.slice(1).map((line, i) => {
+    const f = line.split(',');
+    const nums = f.slice(1).map(Number);
+    const ok = f.length === 7 && f[0] !== '' && Number.isFinite(nums[0]) && Number.isInteger(nums[1])
+      && nums.slice(2).every((v, j) => Number.isFinite(v) || f[j + 3] === 'NaN');
+    if (!ok) {
+      throw new MpoError(`${source} line ${i + 2} ("${line}") is not model,p,seed and four numbers: the file is damaged, rerun that shard`);
+    }
+    return { model: f[0], p: nums[0], seed: nums[1], accBlack: nums[2], accWhite: nums[3], accDiff: nums[4], auc: nums[5] };
+  });
+}
+
+/** The row of a finished run from its `summary.json` values. */
+export function rowOf(run: StudyRun, summary: Record<string, unknown>): ResultRow {
+  const num = (k: string): number => {
+    const v = summary[k];
+    if (typeof v !== 'number') throw new MpoError(`summary.json of run ${run.name} has no number "${k}": delete that run's folder and rerun the study`);
+    return v;
+  };
+  return {
+    model: run.model, p: run.p, seed: run.seed,
+    accBlack: num('acc_black_test'), accWhite: num('acc_white_test'), accDiff: num('acc_diff_test'), auc: num('auc_test'),
+  };
+}
+
+/**
+ * Combines rows from several files into the plan's full set: a run found twice must have the
+ * same numbers; a run the plan lacks, or a missing run, is an error naming it and what to do.
+ */
+export function combineRows(plan: StudyPlan, runs: readonly StudyRun[], parts: readonly { source: string; rows: readonly ResultRow[] }[]): ResultRow[] {
+  const key = (r: { model: string; p: number; seed: number }) => `${r.model}-p${formatFill(r.p)}-s${r.seed}`;
+  const expected = new Set(runs.map(key));
+  const found = new Map<string, { row: ResultRow; source: string }>();
+  for (const part of parts) {
+    for (const row of part.rows) {
+      const k = key(row);
+      if (!expected.has(k)) throw new MpoError(`${part.source} has run ${k}, which the study in study.json (${plan.scale} scale) does not have: merge only shards of the same study`);
+      const old = found.get(k);
+      if (old && formatResults([old.row]) !== formatResults([row])) {
+        throw new MpoError(`run ${k} has different results in ${old.source} and ${part.source}: merge each shard once, from one study`);
+      }
+      found.set(k, { row, source: part.source });
+    }
+  }
+  const missing = runs.filter((r) => !found.has(r.name));
+  if (missing.length > 0) {
+    throw new MpoError(`${missing.length} of ${runs.length} runs have no results (first: ${missing[0].name}): ` +
+      'run the missing shards (mpo study bn --shard i/N) and pass every shard folder to mpo study merge');
+  }
+  return sortRows([...found.values()].map((v) => v.row));
+}
+
+function meanStd(values: readonly number[]): MeanStd {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std };
+}
+
+/** Mean and standard deviation over seeds, per model and p (sorted like the rows). */
+export function summarize(rows: readonly ResultRow[]): SummaryRow[] {
+  const groups = new Map<string, ResultRow[]>();
+  for (const r of sortRows(rows)) {
+    const k = `${r.model}\u0000${r.p}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  return [...groups.values()].map((g) => ({
+    model: g[0].model, p: g[0].p, runs: g.length,
+    accBlack: meanStd(g.map((r) => r.accBlack)), accWhite: meanStd(g.map((r) => r.accWhite)),
+    accDiff: meanStd(g.map((r) => r.accDiff)), auc: meanStd(g.map((r) => r.auc)),
+  }));
+}
+
+/** `summary.csv` text (6 decimals). */
+export function formatSummary(rows: readonly SummaryRow[]): string {
+  const lines = rows.map((s) => [s.model, formatFill(s.p), s.runs,
+    fmt(s.accBlack.mean), fmt(s.accBlack.std), fmt(s.accWhite.mean), fmt(s.accWhite.std),
+    fmt(s.accDiff.mean), fmt(s.accDiff.std), fmt(s.auc.mean), fmt(s.auc.std)].join(','));
+  return [SUMMARY_HEADER, ...lines].join('\n') + '\n';
+}

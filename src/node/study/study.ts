@@ -1,0 +1,201 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MpoError } from '../../core/errors.js';
+import { writeFileAtomic } from '../output/atomic.js';
+import { encodePng, writePng } from '../output/png.js';
+import { writeReport } from '../output/report.js';
+import { figure3, figure3Choice, figure4a, figure4b } from './figures.js';
+import { buildPlan, formatFill, planRuns, shardRuns, STUDY_SCALES, type PlanOptions, type Shard, type StudyPlan } from './plan.js';
+import { ensureStudyModels } from './register-models.js';
+import { combineRows, formatResults, formatSummary, parseResults, rowOf, summarize, type ResultRow, type SummaryRow } from './results.js';
+import { executeRuns } from './runner.js';
+
+/**
+ * `mpo study bn` and `mpo study merge`: plans the batch-norm study, runs it (all of it, or one
+ * shard), and turns results into `results.csv`, `summary.csv`, Figures 3, 4a, 4b and `report.html`.
+ *
+ * Study folder layout: `study.json` (the plan, equal for every shard), `configs/<run>.json`,
+ * `runs/<run>/` (one `mpo fit` output folder per run), `logs/<run>.log` (child-process output),
+ * `results-shard-i-of-N.csv` (sharded runs), and after merging `results.csv`, `summary.csv`,
+ * `fig4a-acc-diff.png`, `fig4b-acc.png`, `fig3.png`, `report.html`.
+ */
+
+/** Options of {@link runStudy}. */
+export interface StudyOptions extends PlanOptions {
+  /** Study folder. */
+  readonly out: string;
+  /** Run only this shard and write `results-shard-i-of-N.csv` (no merge). */
+  readonly shard?: Shard;
+  /** Runs at a time (>= 2: child processes; 1: in this process). Default 1. */
+  readonly jobs?: number;
+  /** Progress lines (default: stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/** What merging produced. */
+export interface MergeResult {
+  readonly dir: string;
+  readonly rows: ResultRow[];
+  readonly summary: SummaryRow[];
+  /** One line: does the paper's finding hold at this scale (with the numbers)? */
+  readonly finding: string;
+  /** Files written. */
+  readonly files: string[];
+}
+
+/** What {@link runStudy} did. */
+export interface StudyResult {
+  readonly plan: StudyPlan;
+  /** Runs of this invocation (the shard's, or all). */
+  readonly runs: number;
+  /** Of which finished before and were skipped. */
+  readonly skipped: number;
+  /** The shard file written (sharded runs). */
+  readonly shardFile?: string;
+  /** The merged outputs (unsharded runs). */
+  readonly merged?: MergeResult;
+}
+
+const PLAN_FILE = 'study.json';
+const SHARD_FILE = /^results-shard-(\d+)-of-(\d+)\.csv$/;
+
+/** Writes `DIR/study.json`, or checks that the one there describes the same study. */
+export function writeOrCheckPlan(dir: string, plan: StudyPlan): void {
+  const path = join(dir, PLAN_FILE);
+  const text = `${JSON.stringify(plan, null, 2)}\n`;
+  if (existsSync(path)) {
+    const old = readFileSync(path, 'utf8');
+    if (old === text) return;
+    let what = 'settings';
+    try {
+      const o = JSON.parse(old) as Record<string, unknown>;
+      const diff = (a: Record<string, unknown>, b: Record<string, unknown>, prefix: string): string | null => {
+        for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+          if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
+            const [x, y] = [a[k], b[k]];
+            if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) return diff(x as Record<string, unknown>, y as Record<string, unknown>, `${prefix}${k}.`);
+            return `${prefix}${k} (${JSON.stringify(x)} there, ${JSON.stringify(y)} now)`;
+          }
+        }
+        return null;
+      };
+      what = diff(o, plan as unknown as Record<string, unknown>, '') ?? what;
+    } catch { /* keep the generic message */ }
+    throw new MpoError(`study folder "${dir}" holds a study with other ${what}: choose another --out, or repeat that study's options`);
+  }
+  writeFileAtomic(path, text);
+}
+
+/** Reads `DIR/study.json`. */
+export function readPlan(dir: string): StudyPlan {
+  const path = join(dir, PLAN_FILE);
+  if (!existsSync(path)) throw new MpoError(`"${dir}" has no ${PLAN_FILE}: pass folders written by mpo study bn`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as StudyPlan;
+  } catch (e) {
+    throw new MpoError(`"${path}" is not valid JSON (${(e as Error).message.split('\n')[0]}): restore it by rerunning mpo study bn with the same options`);
+  }
+}
+
+/** Runs the batch-norm study (or one shard of it); an unsharded run also merges. */
+export async function runStudy(opts: StudyOptions): Promise<StudyResult> {
+  ensureStudyModels();
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const dir = resolve(opts.out);
+  const plan = buildPlan(opts);
+  const all = planRuns(plan);
+  const runs = opts.shard ? shardRuns(all, opts.shard) : all;
+  mkdirSync(dir, { recursive: true });
+  writeOrCheckPlan(dir, plan);
+  const jobs = opts.jobs ?? 1;
+  log(`study bn, ${STUDY_SCALES[plan.scale].description}: ${runs.length} of ${all.length} runs` +
+    `${opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : ''}, ${jobs} at a time, in ${dir}`);
+  const outcomes = await executeRuns(runs, { dir, jobs, log });
+  const rows = outcomes.map((o) => rowOf(o.run, o.summary));
+  const text = formatResults(rows);
+  const skipped = outcomes.filter((o) => o.skipped).length;
+  if (opts.shard) {
+    const shardFile = join(dir, `results-shard-${opts.shard.index}-of-${opts.shard.count}.csv`);
+    writeFileAtomic(shardFile, text);
+    return { plan, runs: runs.length, skipped, shardFile };
+  }
+  const merged = finishStudy(dir, plan, combineRows(plan, all, [{ source: 'this run', rows: parseResults(text, 'this run') }]), [dir], log);
+  return { plan, runs: runs.length, skipped, merged };
+}
+
+/**
+ * Combines the shard files (`results-shard-i-of-N.csv`) found in `dirs` into `dirs[0]`:
+ * checks that every folder holds the same study and that every run has results, then writes
+ * `results.csv`, `summary.csv`, the figures and `report.html`.
+ */
+export function mergeStudy(dirs: readonly string[], log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): MergeResult {
+  if (dirs.length === 0) throw new MpoError('mpo study merge needs at least one study folder: pass DIR [DIR2 ...]');
+  const abs = dirs.map((d) => resolve(d));
+  for (const d of abs) if (!existsSync(d)) throw new MpoError(`study folder "${d}" does not exist: pass folders written by mpo study bn`);
+  const plan = readPlan(abs[0]);
+  for (const d of abs.slice(1)) {
+    readPlan(d);
+    writeOrCheckPlan(d, plan);
+  }
+  const parts: { source: string; rows: ResultRow[] }[] = [];
+  for (const d of abs) {
+    for (const f of readdirSync(d).filter((n) => SHARD_FILE.test(n)).sort()) {
+      const path = join(d, f);
+      parts.push({ source: `"${path}"`, rows: parseResults(readFileSync(path, 'utf8'), `"${path}"`) });
+    }
+  }
+  if (parts.length === 0) {
+    throw new MpoError(`no shard results (results-shard-i-of-N.csv) in ${abs.map((d) => `"${d}"`).join(', ')}: run mpo study bn --shard i/N --out DIR first`);
+  }
+  log(`merging ${parts.length} shard file${parts.length > 1 ? 's' : ''} into ${abs[0]}`);
+  return finishStudy(abs[0], plan, combineRows(plan, planRuns(plan), parts), abs, log);
+}
+
+/** The paper's finding (accuracy difference without BN above with BN for 0.3 <= p <= 0.7), checked on the summary. */
+export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[]): string {
+  const mid = plan.fills.filter((p) => p >= 0.3 - 1e-9 && p <= 0.7 + 1e-9);
+  const get = (model: string, p: number) => summary.find((s) => s.model === model && s.p === p)!.accDiff;
+  const f = (m: { mean: number; std: number }) => `${m.mean.toFixed(3)} +- ${m.std.toFixed(3)}`;
+  if (mid.length === 0) return 'the paper\'s finding concerns p in 0.3..0.7, which this study did not run';
+  const parts = mid.map((p) => ({ p, plain: get(plan.models.plain, p), bn: get(plan.models.bn, p) }));
+  const holds = parts.filter((x) => x.plain.mean > x.bn.mean);
+  const verdict = holds.length === parts.length ? 'holds' : holds.length === 0 ? 'does not hold' : 'holds only in part';
+  return `paper's finding (accuracy difference without BN above with BN for p in 0.3..0.7) ${verdict} at this scale: ` +
+    `without BN above with BN at ${holds.length} of ${parts.length} fills; ` +
+    parts.map((x) => `p=${formatFill(x.p)}: ${f(x.plain)} vs ${f(x.bn)}`).join('; ');
+}
+
+function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: readonly string[], log: (line: string) => void): MergeResult {
+  const summary = summarize(rows);
+  const files: string[] = [];
+  const put = (name: string, write: (path: string) => void) => { const p = join(dir, name); write(p); files.push(p); };
+  put('results.csv', (p) => writeFileAtomic(p, formatResults(rows)));
+  put('summary.csv', (p) => writeFileAtomic(p, formatSummary(summary)));
+  const f4a = figure4a(plan, summary);
+  const f4b = figure4b(plan, summary);
+  put('fig4a-acc-diff.png', (p) => writePng(p, f4a));
+  put('fig4b-acc.png', (p) => writePng(p, f4b));
+  const f3 = figure3(plan, runDirs);
+  const choice = figure3Choice(plan);
+  if (f3) put('fig3.png', (p) => writePng(p, f3));
+  else log(`fig3.png not drawn: the runs of p=${formatFill(choice.p)}, seed ${choice.seed} have no landscape/landscape.json in ${runDirs.join(', ')}`);
+  const finding = findingOf(plan, summary);
+  const byP = plan.fills.map((p) => {
+    const s = (m: string) => summary.find((x) => x.model === m && x.p === p)!;
+    const a = s(plan.models.plain), b = s(plan.models.bn);
+    return { label: `p = ${formatFill(p)}: accuracy difference without BN / with BN`, value: `${a.accDiff.mean.toFixed(3)} +- ${a.accDiff.std.toFixed(3)} / ${b.accDiff.mean.toFixed(3)} +- ${b.accDiff.std.toFixed(3)}` };
+  });
+  put('report.html', (p) => writeReport(p, {
+    title: 'mpo study bn: batch normalisation and random masks (paper section 4.2)',
+    subtitle: `${STUDY_SCALES[plan.scale].description}; ${rows.length} runs: ${plan.fills.length} fills x ${plan.seeds.length} seeds x 2 models`,
+    summary: byP,
+    figures: [
+      { caption: 'Figure 4a: accuracy difference (black minus white cells, test set) against fill probability, mean +- std over seeds', png: encodePng(f4a) },
+      { caption: 'Figure 4b: mean test accuracy in black (solid) and white (dotted) cells; blue without, red with batch norm', png: encodePng(f4b) },
+      ...(f3 ? [{ caption: `Figure 3: random mask (p = ${formatFill(choice.p)}, seed ${choice.seed}) and the test-loss landscapes without and with batch norm`, png: encodePng(f3) }] : []),
+    ],
+    notes: [finding, 'Tables: results.csv (one row per run) and summary.csv (mean and sample standard deviation over seeds) next to this file.'],
+    config: plan,
+  }));
+  return { dir, rows, summary, finding, files };
+}

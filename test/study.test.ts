@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import * as tf from '@tensorflow/tfjs';
+import type { FitConfig } from '../src/core/config.js';
+import { createCnn } from '../src/core/models/cnn.js';
+import { STUDY_MODELS, withInputPool } from '../src/core/models/study-models.js';
+import { buildPlan, parseFills, parseShard, planRuns, shardRuns } from '../src/node/study/plan.js';
+import { formatResults, parseResults, summarize, RESULTS_HEADER } from '../src/node/study/results.js';
+import { mergeStudy, runStudy } from '../src/node/study/study.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'mpo-study-'));
+/** A tiny study: 5x5 masks, 3 steps, 16 evaluation images, 2 fills x 1 seed x 2 models = 4 runs. */
+const TINY: Partial<FitConfig> = {
+  patternSize: 5, steps: 3, batchSize: 8, cellsPerStep: 2, evalImages: 16, trainImages: 64, checkpointEvery: 2, logEvery: 1,
+};
+const STUDY = { scale: 'cpu' as const, fills: [0.3, 0.6], seeds: 1, overrides: TINY, log: () => {} };
+const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+
+function mpo(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
+    cwd: tmp, encoding: 'utf8', timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function errorLine(r: { code: number | null; stderr: string }): string {
+  assert.notEqual(r.code, 0);
+  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('mpo: error:'));
+  assert.equal(lines.length, 1, r.stderr);
+  return lines[0];
+}
+
+test('plan: 90 runs by default, ordered (model, p, seed); shards split them by index mod N', () => {
+  const plan = buildPlan();
+  const runs = planRuns(plan);
+  assert.equal(runs.length, 90);
+  assert.equal(runs[0].name, 'plain-cnn6-small-p0.1-s1');
+  assert.equal(runs[89].name, 'bn-cnn-small-p0.9-s5');
+  assert.deepEqual(runs[6].config.randomMask, 0.2);
+  assert.equal(runs[6].config.seed, 2);
+  const a = shardRuns(runs, parseShard('1/2')), b = shardRuns(runs, parseShard('2/2'));
+  assert.equal(a.length + b.length, 90);
+  assert.deepEqual(a.map((r) => r.index), runs.filter((r) => r.index % 2 === 0).map((r) => r.index));
+  assert.equal(a.filter((r) => r.model.startsWith('bn')).length, 22, 'both shards get runs of both models');
+  assert.deepEqual(parseFills('0.5, 0.1'), [0.1, 0.5]);
+  assert.throws(() => parseFills('0.1,1'), /--fills has "1": give fill probabilities strictly between 0 and 1/);
+  assert.throws(() => buildPlan({ overrides: { seed: 3 } }), /the study sets "seed" per run: remove it/);
+  assert.equal(buildPlan({ scale: 'paper' }).fit.batchSize, 512);
+});
+
+test('study models: the pair differs only by batch norm; the input is average-pooled 4x4 first', async () => {
+  await tf.setBackend('cpu');
+  const ctx = { inputShape: [28, 28, 1] as const, numClasses: 10 };
+  const plain = STUDY_MODELS['plain-cnn6-small'].create(ctx), bn = STUDY_MODELS['bn-cnn-small'].create(ctx);
+  assert.deepEqual(plain.inputShape, [28, 28, 1]);
+  assert.deepEqual(bn.params.filter((p) => !p.name.startsWith('bn')), plain.params);
+  assert.equal(bn.params.length - plain.params.length, 12, 'scale and shift of 6 batch norms');
+  assert.ok(bn.usesBatchStats && !plain.usesBatchStats);
+  // Weights of the inner 7x7 model; an image constant on each 4x4 block equals its 7x7 version.
+  const inner = createCnn({ inputShape: [7, 7, 1], channels: [2, 2], pool: false, hidden: 8 });
+  const wrapped = withInputPool(inner, { name: 'w', description: 'w', inputShape: [28, 28, 1], factor: 4 });
+  const w = Object.fromEntries(inner.params.map((p, i) => [p.name, tf.randomNormal([...p.shape], 0, 0.3, 'float32', i + 1)]));
+  const small = tf.randomUniform([3, 7, 7, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+  const big = tf.image.resizeNearestNeighbor(small, [28, 28]) as tf.Tensor4D;
+  const a = wrapped.forward(w, big).arraySync(), b = inner.forward(w, small).arraySync();
+  a.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) < 1e-5, `logit ${i},${j}`)));
+  assert.throws(() => withInputPool(inner, { name: 'w', description: 'w', inputShape: [30, 30, 1], factor: 4 }), /input pool 4 does not divide the input 30x30/);
+});
+
+test('results CSV: fixed format, sorted rows, round trip, mean and sample std', () => {
+  const rows = [
+    { model: 'b', p: 0.5, seed: 2, accBlack: 0.75, accWhite: 0.25, accDiff: 0.5, auc: 0.9 },
+    { model: 'b', p: 0.5, seed: 1, accBlack: 0.5, accWhite: 0.25, accDiff: 0.25, auc: 0.8 },
+    { model: 'a', p: 0.5, seed: 1, accBlack: 1 / 3, accWhite: 0, accDiff: 1 / 3, auc: 1 },
+  ];
+  const text = formatResults(rows);
+  assert.equal(text, `${RESULTS_HEADER}\na,0.5,1,0.333333,0.000000,0.333333,1.000000\n` +
+    'b,0.5,1,0.500000,0.250000,0.250000,0.800000\nb,0.5,2,0.750000,0.250000,0.500000,0.900000\n');
+  assert.equal(formatResults(parseResults(text, 'x')), text);
+  const s = summarize(rows).find((r) => r.model === 'b')!;
+  assert.equal(s.runs, 2);
+  assert.equal(s.accDiff.mean, 0.375);
+  assert.ok(Math.abs(s.accDiff.std - Math.SQRT1_2 * 0.25) < 1e-12);
+  assert.throws(() => parseResults('model,p\n', '"f.csv"'), /"f.csv" does not start with the header/);
+});
+
+test('a tiny study run whole equals the same study run as two shards and merged; reruns skip finished runs', async () => {
+  const whole = join(tmp, 'whole');
+  const w = await runStudy({ ...STUDY, out: whole, jobs: 2 });
+  assert.equal(w.runs, 4);
+  assert.equal(w.skipped, 0);
+  const results = read(whole, 'results.csv');
+  assert.equal(results.split('\n').length, 6, results);
+  assert.match(results, /^model,p,seed,acc_black,acc_white,acc_diff,auc\nbn-cnn-small,0\.3,1,\d\.\d{6},/);
+  for (const f of ['summary.csv', 'fig4a-acc-diff.png', 'fig4b-acc.png', 'fig3.png', 'report.html', 'study.json', 'runs/plain-cnn6-small-p0.6-s1/summary.json']) {
+    assert.ok(existsSync(join(whole, f)), f);
+  }
+  const fig = PNG.sync.read(readFileSync(join(whole, 'fig4a-acc-diff.png')));
+  assert.ok(fig.width > 400 && fig.height > 250);
+  const diff = (model: string, p: number) => w.merged!.summary.find((r) => r.model === model && r.p === p)!.accDiff.mean;
+  const above = [0.3, 0.6].filter((p) => diff('plain-cnn6-small', p) > diff('bn-cnn-small', p)).length;
+  assert.ok(w.merged!.finding.includes(`at this scale: without BN above with BN at ${above} of 2 fills; ` +
+    `p=0.3: ${diff('plain-cnn6-small', 0.3).toFixed(3)} +- 0.000 vs ${diff('bn-cnn-small', 0.3).toFixed(3)} +- 0.000; p=0.6: `), w.merged!.finding);
+
+  // Shards 1/2 and 2/2 in two folders (in-process runs), then merged into the first.
+  const s1 = join(tmp, 'shard1'), s2 = join(tmp, 'shard2');
+  const r1 = await runStudy({ ...STUDY, out: s1, shard: parseShard('1/2'), jobs: 1 });
+  const r2 = await runStudy({ ...STUDY, out: s2, shard: parseShard('2/2'), jobs: 1 });
+  assert.equal(r1.runs + r2.runs, 4);
+  assert.ok(existsSync(join(s1, 'results-shard-1-of-2.csv')) && existsSync(join(s2, 'results-shard-2-of-2.csv')));
+  assert.ok(!existsSync(join(s1, 'results.csv')), 'a shard does not merge');
+  assert.throws(() => mergeStudy([s1], () => {}), /2 of 4 runs have no results \(first: plain-cnn6-small-p0\.6-s1\): run the missing shards/);
+  const m = mergeStudy([s1, s2], () => {});
+  assert.equal(read(s1, 'results.csv'), results, 'byte-identical results.csv');
+  assert.equal(read(s1, 'summary.csv'), read(whole, 'summary.csv'));
+  assert.ok(existsSync(join(s1, 'fig3.png')), 'figure 3 from runs found in the second folder');
+  assert.equal(m.rows.length, 4);
+
+  // A rerun skips finished runs; a run without summary.json is resumed from its checkpoint.
+  rmSync(join(whole, 'runs/bn-cnn-small-p0.6-s1/summary.json'));
+  const again = await runStudy({ ...STUDY, out: whole, jobs: 1 });
+  assert.equal(again.skipped, 3);
+  assert.equal(read(whole, 'results.csv'), results);
+  assert.match(read(whole, 'runs/bn-cnn-small-p0.6-s1/summary.json'), /"steps": 3/);
+  const third = await runStudy({ ...STUDY, out: whole, jobs: 2 });
+  assert.equal(third.skipped, 4);
+
+  await assert.rejects(runStudy({ ...STUDY, seeds: 2, out: whole }), /study folder ".*whole" holds a study with other seeds \(\[1\] there, \[1,2\] now\): choose another --out/);
+});
+
+test('mpo study bn rejects bad --shard values with one-line errors', () => {
+  assert.match(errorLine(mpo('study', 'bn', '--shard', '3/2', '--out', 'x')), /--shard 3\/2 is out of range: i must be in 1\.\.N \(here 1\.\.2\)/);
+  assert.match(errorLine(mpo('study', 'bn', '--shard', 'x', '--out', 'x')), /--shard is "x": give i\/N with whole numbers 1 <= i <= N/);
+  assert.ok(!existsSync(join(tmp, 'x')), 'nothing written');
+});
