@@ -151,6 +151,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
     progress.update(state.step);
     let t0 = performance.now();
     while (state.step < config.steps) {
+      await new Promise((r) => setImmediate(r)); // let Ctrl-C (SIGINT) be seen between steps
       if (interrupted) {
         save();
         progress.stop();

@@ -23,7 +23,7 @@ export const DEFAULT_GALLERY_PATTERNS: readonly string[] = ['heart', 'ring', 'st
 /**
  * Settings of a gallery that differ from the `mpo fit` defaults (applied under a config file
  * and flags). Measured with the default MLP, 24x24 cells, 600 steps: at the fit's scale 0.1 the
- * smiley's eyes and mouth never appeared (test AUC 0.930; still 0.946 after 1,500 steps), at 0.2
+ * smiley's eyes and mouth never appeared (test AUC 0.930; 0.948 after 1,500 steps), at 0.2
  * every default picture reached test AUC >= 0.987 (smiley 0.989), at 0.3 the smiley 0.990 with a
  * smaller accuracy difference (docs/reproduction.md).
  */
