@@ -35,8 +35,9 @@ export interface ScaleSpec {
  * step, 400 steps of Adam at lr 2e-3 with cosine decay (the paper's 3e-4 learns too little in
  * so few steps), landscapes on 256 test (and 256 train) images without padding. The BN model's
  * landscapes are evaluated in batches of 16 too, with batch statistics like those of training.
- * Pilot at p = 0.5, seed 1: accuracy difference 0.13 without and 0.21 with BN after 400 steps,
- * about 55 s and 100 s of CPU per run.
+ * Pilot at p = 0.5, seed 1: accuracy difference 0.13 without and 0.21 with BN after 400 steps.
+ * The whole study took 54 s (without BN) and 93 s (with BN) of CPU per run on average: about
+ * 55 minutes on two idle cores (docs/reproduction.md, "Batch-norm study").
  *
  * `paper`: section 4.2 and appendix B: 30x30 masks, the full 6-conv pair (convs 8/8/32/32/64/64,
  * 28x28 inputs), batch 512, 50 + 50 cells per step, Adam lr 3e-4, white-cell CE clipped at 2.5,
