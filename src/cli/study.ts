@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { DEFAULT_FILLS, DEFAULT_SEEDS, parseFills, parseSeeds, parseShard, STUDY_SCALES, type StudyScale } from '../node/study/plan.js';
-import { ensureStudyModels } from '../node/study/register-models.js';
 import { mergeStudy, runStudy, type MergeResult } from '../node/study/study.js';
 
 /** Default `--jobs`: 2 when the machine has at least 2 cores, else 1. */
@@ -24,11 +23,9 @@ function printMerged(m: MergeResult): void {
 
 /**
  * Adds `mpo study bn` (the batch-norm study of section 4.2: Figures 3 and 4) and
- * `mpo study merge DIR [DIR2 ...]` (combine shards) to the program. Also makes the study's
- * reduced models known to `--model` (see `ensureStudyModels`).
+ * `mpo study merge DIR [DIR2 ...]` (combine shards) to the program.
  */
 export function registerStudy(program: Command): void {
-  ensureStudyModels();
   const study = program.command('study').description("reproduce the paper's experiments");
   study.command('bn')
     .description('batch-norm study (section 4.2, Figures 3 and 4): random masks fitted by the 6-conv CNN without and with batch norm')

@@ -2,6 +2,7 @@ import { MpoError } from '../errors.js';
 import { createCnn } from './cnn.js';
 import { createMlp } from './mlp.js';
 import type { Model } from './model.js';
+import { STUDY_MODELS } from './study-models.js';
 
 /** What a model is built for: the data's shape and the batch-norm convention. */
 export interface ModelContext {
@@ -45,6 +46,7 @@ export const MODELS: Readonly<Record<string, ModelEntry>> = {
       inputShape: c.inputShape, numClasses: c.numClasses, channels: [8, 8, 32, 32, 64, 64], pool: false, name: 'plain-cnn6',
     }),
   },
+  ...STUDY_MODELS,
 };
 
 /** Builds the model named `name`, or throws an MpoError listing the known names. */

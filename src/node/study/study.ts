@@ -6,7 +6,6 @@ import { encodePng, writePng } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { figure3, figure3Choice, figure4a, figure4b } from './figures.js';
 import { buildPlan, formatFill, planRuns, shardRuns, STUDY_SCALES, type PlanOptions, type Shard, type StudyPlan } from './plan.js';
-import { ensureStudyModels } from './register-models.js';
 import { combineRows, formatResults, formatSummary, parseResults, rowOf, summarize, type ResultRow, type SummaryRow } from './results.js';
 import { executeRuns } from './runner.js';
 
@@ -99,7 +98,6 @@ export function readPlan(dir: string): StudyPlan {
 
 /** Runs the batch-norm study (or one shard of it); an unsharded run also merges. */
 export async function runStudy(opts: StudyOptions): Promise<StudyResult> {
-  ensureStudyModels();
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const dir = resolve(opts.out);
   const plan = buildPlan(opts);
