@@ -21,11 +21,27 @@ const RING: Partial<FitConfig> = {
 /** Configurations raced: `original` matches the original code's reduced setting. */
 export const RACE_CONFIGS: Record<string, Partial<FitConfig>> = {
   original: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 2.5e-4, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 25 },
-  best: { model: 'cnn', cellsPerStep: 10, batchSize: 32, lr: 2e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 20 },
+  // The best found (docs/speed.md, "Time to a pattern"): every cell trained, scale 0.2, lr 1e-3.
+  best: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.2, evalEvery: 10 },
+  b32: { model: 'cnn', cellsPerStep: 10, batchSize: 32, lr: 2e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 20 },
   a: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 10 },
   b: { model: 'cnn', cellsPerStep: 10, batchSize: 64, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, evalEvery: 10 },
   c: { model: 'cnn', cellsPerStep: 10, batchSize: 64, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: true, scaleInit: 0.3, evalEvery: 10 },
-  mlp: { model: 'mlp', cellsPerStep: 50, batchSize: 256, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 10 },
+  d: { model: 'cnn', cellsPerStep: 10, batchSize: 32, lr: 2e-3, lrSchedule: 'constant', ignoreInterior: true, scaleInit: 0.3, evalEvery: 20 },
+  e: { model: 'cnn', cellsPerStep: 20, batchSize: 32, lr: 3e-3, lrSchedule: 'constant', ignoreInterior: true, scaleInit: 0.2, evalEvery: 10 },
+  f: { model: 'cnn', cellsPerStep: 10, batchSize: 16, lr: 2e-3, lrSchedule: 'constant', ignoreInterior: true, scaleInit: 0.2, evalEvery: 20 },
+  g: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 2e-3, lrSchedule: 'constant', ignoreInterior: true, evalEvery: 10 },
+  h: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, evalEvery: 10 },
+  h64: { model: 'cnn', cellsPerStep: 10, batchSize: 64, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, evalEvery: 20 },
+  h20: { model: 'cnn', cellsPerStep: 20, batchSize: 64, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, evalEvery: 10 },
+  hs2: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.2, evalEvery: 10 },
+  hlr: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 2e-3, lrSchedule: 'constant', ignoreInterior: false, evalEvery: 10 },
+  hs3: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.3, evalEvery: 10 },
+  hs2b64: { model: 'cnn', cellsPerStep: 10, batchSize: 64, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.2, evalEvery: 10 },
+  hs2seed2: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.2, evalEvery: 10, seed: 2 },
+  hs2seed3: { model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.2, evalEvery: 10, seed: 3 },
+  mlp: { model: 'mlp', cellsPerStep: 50, batchSize: 256, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, evalEvery: 10 },
+  mlps2: { model: 'mlp', cellsPerStep: 50, batchSize: 256, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.2, evalEvery: 10 },
 };
 
 /** Runs one race: returns the training seconds and steps at which AUC first reached the target. */
@@ -33,27 +49,27 @@ export async function race(name: string, over: Partial<FitConfig>, budgetSeconds
   const config = resolveConfig(RING, { steps: 100000, checkpointEvery: 1000, logEvery: 10 }, over);
   const out = mkdtempSync(join(tmpdir(), `mpo-race-${name}-`));
   let hit: Record<string, number> | null = null;
-  let last: Record<string, number> = {};
+  let lastAuc: number | null = null;
   await runFit(config, {
     out, quiet: true, log: () => {},
     stopWhen: (line) => {
-      last = line;
+      if (line.auc_test_quick !== undefined) lastAuc = line.auc_test_quick;
       if (line.auc_test_quick !== undefined) process.stderr.write(`race ${name}: step ${line.step} ${line.seconds.toFixed(0)} s auc ${line.auc_test_quick.toFixed(3)}\n`);
       if (line.auc_test_quick !== undefined && line.auc_test_quick >= target) hit = line;
       return hit !== null || line.seconds > budgetSeconds;
     },
   });
   const h = hit as Record<string, number> | null;
-  return { name, reached: h !== null, seconds: h ? h.seconds : null, steps: h ? h.step : null, last_auc: last.auc_test_quick ?? null,
+  return { name, reached: h !== null, seconds: h ? h.seconds : null, steps: h ? h.step : null, last_auc: lastAuc as number | null,
     budget_s: budgetSeconds, config: over, metrics: readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').length - 1 };
 }
 
-/** `--pattern-race [--configs a,b] [--budget SECONDS]`: races the configurations, prints a table, writes JSON. */
+/** `--pattern-race [--configs a,b] [--budget SECONDS]`: races the configurations (default original, best, mlp; budget 1500 s of training each), prints a table, writes JSON. */
 export async function runPatternRace(args: string[]): Promise<void> {
   const ci = args.indexOf('--configs');
-  const names = ci >= 0 ? args[ci + 1].split(',') : Object.keys(RACE_CONFIGS);
+  const names = ci >= 0 ? args[ci + 1].split(',') : ['original', 'best', 'mlp'];
   const bi = args.indexOf('--budget');
-  const budget = bi >= 0 ? Number(args[bi + 1]) : 900;
+  const budget = bi >= 0 ? Number(args[bi + 1]) : 1500;
   const results = [];
   for (const n of names) {
     if (!RACE_CONFIGS[n]) throw new Error(`unknown race config ${n}: use ${Object.keys(RACE_CONFIGS).join(', ')}`);

@@ -50,12 +50,17 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
             for (let j = 0; j < wo; j++) {
               const base = ((b * h + 2 * i) * w + 2 * j) * c;
               for (let ch = 0; ch < c; ch++, o++) {
+                // The window's first arg-max, unrolled (no per-window allocation).
                 const p0 = base + ch;
-                let best = -Infinity;
+                const p1 = p0 + c;
+                const p2 = p0 + row;
+                const p3 = p2 + c;
                 let at = -1;
-                for (const p of [p0, p0 + c, p0 + row, p0 + row + c]) {
-                  if (xv[p] > best) { best = xv[p]; at = p; }
-                }
+                let best = -Infinity;
+                if (xv[p0] > best) { best = xv[p0]; at = p0; }
+                if (xv[p1] > best) { best = xv[p1]; at = p1; }
+                if (xv[p2] > best) { best = xv[p2]; at = p2; }
+                if (xv[p3] > best) at = p3;
                 if (at >= 0) dx[at] = dyv[o];
               }
             }
