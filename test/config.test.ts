@@ -22,6 +22,13 @@ test('a model brings its own defaults, under what the user sets', () => {
   assert.equal(resolveConfig({ model: 'cnn', batchSize: 16 }, { model: 'mlp' }).batchSize, 16, 'explicit values survive a model change');
 });
 
+test('the paper CNN defaults to the pattern race\'s best configuration (docs/speed.md)', () => {
+  const c = resolveConfig({ model: 'cnn' });
+  assert.deepEqual([c.cellsPerStep, c.batchSize, c.lr, c.scaleInit, c.ignoreInterior], [10, 128, 1e-3, 0.2, false]);
+  assert.equal(resolveConfig({ model: 'cnn' }, { scaleInit: 0.1 }).scaleInit, 0.1);
+  assert.equal(resolveConfig({ model: 'mlp' }).scaleInit, 0.1);
+});
+
 test('unknown keys and bad values give one-line errors naming the key', () => {
   assert.throws(() => parseConfig({ stpes: 3 }, 'config file "c.json"'), /^MpoError: unknown setting "stpes" in config file "c.json": did you mean "steps"\?$/);
   assert.throws(() => parseConfig({ steps: 'many' }, 'flags'), /"steps" in flags is "many": give a number/);

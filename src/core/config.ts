@@ -46,7 +46,11 @@ export interface FitConfig {
   gradClip: number;
   /** Clip of the white cells' cross-entropy (eq. 3 with appendix B's threshold). */
   whiteClip: number;
-  /** Initial scale s of the plane's directions. */
+  /**
+   * Initial scale s of the plane's directions (appendix B: 0.1; the paper CNN's default is 0.2).
+   * s is learnable but hardly moves in training, so its start sets how far apart the cells'
+   * networks are: 0.2 found the race ring 2.3x sooner than 0.1 (docs/speed.md).
+   */
   scaleInit: number;
   /** Seed of all randomness: initialisation, batches, cells, random masks. */
   seed: number;
