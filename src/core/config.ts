@@ -49,7 +49,7 @@ export interface FitConfig {
   /**
    * Initial scale s of the plane's directions (appendix B: 0.1; the paper CNN's default is 0.2).
    * s is learnable but hardly moves in training, so its start sets how far apart the cells'
-   * networks are: 0.2 found the race ring 2.3x sooner than 0.1 (docs/speed.md).
+   * networks are: 0.2 found the race ring in a median of 52 s over three seeds, 0.1 in 95 s (docs/speed.md).
    */
   scaleInit: number;
   /** Seed of all randomness: initialisation, batches, cells, random masks. */
@@ -122,7 +122,8 @@ export const DEFAULT_FIT_CONFIG: Readonly<FitConfig> = Object.freeze({
  * images per step and evaluate on fewer images. The paper CNN's defaults are the fastest
  * configuration of the pattern race (docs/speed.md, "Time to a pattern"): 10 + 10 cells at
  * batch 128, lr 1e-3, scale 0.2, every cell trained reached test AUC 0.95 on the 20x20 ring in
- * 39 s of training, against 90 s at scale 0.1 and more than 180 s with the ternary mask.
+ * 39 s of training (seed 1; 52 s and > 120 s on seeds 3 and 2), against 90-96 s at scale 0.1 and
+ * more than 180 s with the ternary mask.
  */
 export const MODEL_DEFAULTS: Readonly<Record<string, Partial<FitConfig>>> = Object.freeze({
   cnn: { cellsPerStep: 10, batchSize: 128, lr: 1e-3, scaleInit: 0.2, steps: 300, evalImages: 1000, evalEvery: 50 },
