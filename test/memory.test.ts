@@ -6,10 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createMlp } from '../src/core/models/mlp.js';
 import { createCnn } from '../src/core/models/cnn.js';
 import type { Model } from '../src/core/models/model.js';
-import { createPlaneState } from '../src/core/training/plane-state.js';
+import { createPlaneState, thetaOf } from '../src/core/training/plane-state.js';
 import { trainStep } from '../src/core/training/step.js';
 import { computeFrame } from '../src/core/plane/manifold.js';
-import { thetaOf } from '../src/core/training/plane-state.js';
 import { evaluatePoints } from '../src/core/landscape/evaluate.js';
 import { randn, useCpu } from './helpers.js';
 
