@@ -7,7 +7,7 @@
  * WASM (no Conv2DBackpropFilter kernel), so for conv2d the autodiff column is dx only, while the
  * custom op computes dx and dW (and dW alone with `inputGrad: false`).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import { initBackend } from '../src/node/backend.js';
 import { batchNorm, conv2d, maxPool2x2 } from '../src/core/ops/index.js';
 
@@ -65,7 +65,7 @@ function benchBatchNorm(x: tf.Tensor4D): void {
 
 async function main(): Promise<void> {
   await initBackend('wasm');
-  console.log(`backend ${tf.getBackend()}, tfjs ${tf.version.tfjs}; forward + backward, median ms`);
+  console.log(`backend ${tf.getBackend()}, tfjs-core ${tf.version_core}; forward + backward, median ms`);
   const convCases: Array<{ x: Shape4; f: Shape4 }> = [
     { x: [128, 28, 28, 1], f: [3, 3, 1, 8] },
     { x: [128, 14, 14, 8], f: [3, 3, 8, 32] },

@@ -3,7 +3,7 @@
  * Usage: node --import tsx bench/workload.ts <paper|reduced|mlp|landscape|bn> [--quick] [--workers N]
  * Prints one JSON line: {name, seconds (median), samples, max_rss_mb, ...}.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import { createModel } from '../src/core/models/registry.js';
 import { computeFrame } from '../src/core/plane/manifold.js';
 import { evaluatePoints } from '../src/core/landscape/evaluate.js';

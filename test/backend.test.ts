@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import { activateBackend, initBackend, type BackendName } from '../src/node/backend.js';
 
 /** Whether a package can be imported here (decides what the tensorflow case must do). */

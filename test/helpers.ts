@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import assert from 'node:assert/strict';
 import { createRng } from '../src/core/random.js';
 

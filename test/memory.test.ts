@@ -2,7 +2,7 @@
 // gradient, the frame, Adam and clipping dispose what they make. The count is checked, not time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import { createMlp } from '../src/core/models/mlp.js';
 import { createCnn } from '../src/core/models/cnn.js';
 import type { Model } from '../src/core/models/model.js';

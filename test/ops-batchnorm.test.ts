@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchNorm } from '../src/core/ops/batch-norm.js';
 import { assertClose, randn } from './helpers.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { maxPool2x2 } from '../src/core/ops/max-pool.js';
 import { adaptiveAvgPool2d, adaptivePoolMatrix } from '../src/core/ops/adaptive-pool.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import { gramSchmidt, pointAt, frameOf } from '../src/core/plane/manifold.js';
 import { dot, type ParamSet } from '../src/core/plane/params.js';
 import { cellCoords, gridPoints, gridIndexOfCell } from '../src/core/plane/grid.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import { createModel } from '../src/core/models/registry.js';
 import { computeFrame } from '../src/core/plane/manifold.js';
 import { evaluatePoints } from '../src/core/landscape/evaluate.js';

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import type { FitConfig } from '../src/core/config.js';
 import { createCnn } from '../src/core/models/cnn.js';
 import { STUDY_MODELS, withInputPool } from '../src/core/models/study-models.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/node/tf-node.js';
 import { createMlp } from '../src/core/models/mlp.js';
 import { logitsAtPoints } from '../src/core/models/model.js';
 import { frameOf, pointAt } from '../src/core/plane/manifold.js';

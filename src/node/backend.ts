@@ -2,7 +2,7 @@
  * Picks and starts the TensorFlow.js backend, failing loudly instead of letting
  * TF.js silently stay on its slow `cpu` backend when the requested one does not start.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf-node.js';
 import { MpoError, check } from '../core/errors.js';
 
 /** Backends {@link initBackend} knows how to start. */

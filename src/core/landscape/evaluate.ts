@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { gridPoints, type GridSpec } from '../plane/grid.js';
 import type { Frame } from '../plane/manifold.js';

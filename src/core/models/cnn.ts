@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { ParamSet, ParamSpec } from '../plane/params.js';
 import { adaptiveAvgPool2d, batchNorm, conv2d, dense, maxPool2x2 } from '../ops/index.js';
 import { convSpecs, denseSpecs, type Model } from './model.js';

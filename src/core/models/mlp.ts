@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { Frame } from '../plane/manifold.js';
 import type { ParamSet } from '../plane/params.js';
 import { denseSpecs, type Model } from './model.js';

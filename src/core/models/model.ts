@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { ParamSet, ParamSpec } from '../plane/params.js';
 import { pointAt, type Frame } from '../plane/manifold.js';
 

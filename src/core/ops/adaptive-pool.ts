@@ -4,7 +4,7 @@
  * end = ceil((i+1)*in/out), so windows may overlap (3 -> 4) or differ in size (7 -> 4).
  * `tf.image.resizeBilinear` is not equivalent.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Batch normalisation with the batch's own statistics (PyTorch's training mode).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { channelMoments, channelSum } from './reduce.js';
 

@@ -4,7 +4,7 @@
  * kernel (the weight gradient of `tf.conv2d` fails there) and its `Conv2DBackpropInput`
  * is 7-9x slower than the equivalent forward convolution.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { channelSum } from './reduce.js';
 

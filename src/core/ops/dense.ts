@@ -3,7 +3,7 @@
  * plain `matMul`: on the WASM backend `matMul` with `transposeA`/`transposeB` (what autodiff
  * uses) is 5-17x slower than an explicit `tf.transpose` followed by `matMul`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { channelSum } from './reduce.js';
 

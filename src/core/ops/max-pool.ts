@@ -3,7 +3,7 @@
  * correct on every backend. The WASM backend's `MaxPoolGrad` kernel is wrong for windows whose
  * values are all <= 0, so `tf.maxPool`'s gradient cannot be used on signed inputs there.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 
 /**

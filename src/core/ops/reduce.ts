@@ -3,7 +3,7 @@
  * `tf.moments` over the leading axes of a channels-last tensor first transpose the whole tensor
  * (up to 30x slower than a product with a row of ones, which runs in XNNPACK's GEMM).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /**
  * Sums a channels-last tensor (any rank >= 1; the last axis holds C channels) over all other

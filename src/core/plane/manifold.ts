@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { axpy, dot, scaleSet, type ParamSet } from './params.js';
 

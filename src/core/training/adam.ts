@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /** Adam hyper-parameters (PyTorch's defaults but the learning rate). */
 export interface AdamOptions {

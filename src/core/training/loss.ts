@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /**
  * Mean cross-entropy per point: `logits` [K, B, C] against one-hot `labels` [B, C]

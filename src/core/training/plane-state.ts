@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { createRng, type Rng, type RngState } from '../random.js';
 import { initParamValues, type ParamSpec, type ParamValues } from '../plane/params.js';

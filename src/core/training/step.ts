@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { MpoError } from '../errors.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { frameOf } from '../plane/manifold.js';

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf-node.js';
 import { MpoError } from '../../core/errors.js';
 import type { PointEvaluator } from '../../core/landscape/evaluate.js';
 import type { ModelContext } from '../../core/models/registry.js';

@@ -3,7 +3,7 @@
  * the data, and the model; it computes gradients and landscape points for the theta it is sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf-node.js';
 import { MpoError } from '../../core/errors.js';
 import { createModel } from '../../core/models/registry.js';
 import { computeFrame } from '../../core/plane/manifold.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf-node.js';
 import type { FitConfig } from '../../core/config.js';
 import { createModel, type ModelContext } from '../../core/models/registry.js';
 import type { Model } from '../../core/models/model.js';
