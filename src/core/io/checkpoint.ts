@@ -1,0 +1,174 @@
+/**
+ * The `MPOCKPT1` checkpoint format, isomorphic (Node and browsers: only `Uint8Array`,
+ * `DataView`, `TextEncoder` and `TextDecoder`). Layout:
+ *
+ *     bytes 0..7    the ASCII magic `MPOCKPT1`
+ *     bytes 8..11   header length L, unsigned 32-bit little-endian
+ *     bytes 12..    L bytes of UTF-8 JSON: { version: 1, model, dims, step, rng, adamStep, extra,
+ *                   entries: [{ group: 'theta' | 'm' | 'v', key, length }, ...] }
+ *     then          the entries' float32 values (little-endian), in entry order, no padding
+ *
+ * Entries are theta's keys in insertion order, then Adam's m, then v. `src/node/checkpoint.ts`
+ * adds file reading and atomic writing; a browser saves {@link encodeCheckpoint}'s bytes as a
+ * download, and `mpo eval` reads them.
+ */
+import { check, MpoError } from '../errors.js';
+import type { ParamValues } from '../plane/params.js';
+import type { RngState } from '../random.js';
+import type { Model } from '../models/model.js';
+import { stateFromValues, stateValues, type PlaneState } from '../training/plane-state.js';
+
+/** The 8 bytes every checkpoint starts with. */
+export const CHECKPOINT_MAGIC = 'MPOCKPT1';
+
+/**
+ * Everything needed to continue a fit exactly where it stopped: theta, Adam's moments,
+ * the random generator's state and the step. Serialised by {@link encodeCheckpoint}.
+ */
+export interface Checkpoint {
+  /** Model registry name the plane belongs to. */
+  readonly model: string;
+  /** Manifold dimension (2 for a plane). */
+  readonly dims: number;
+  /** Completed training steps. */
+  readonly step: number;
+  /** Random generator state after `step` steps. */
+  readonly rng: RngState;
+  /** theta: `origin/<param>`, `up/<param>`, `phi_right/<param>`, `scale`. */
+  readonly theta: ParamValues;
+  /** Adam's step count and moments (same keys as theta). */
+  readonly adam: { step: number; m: ParamValues; v: ParamValues };
+  /** Free-form extra state (e.g. elapsed seconds). */
+  readonly extra?: Record<string, unknown>;
+}
+
+type Group = 'theta' | 'm' | 'v';
+interface Entry { group: Group; key: string; length: number }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function checkValues(values: unknown, what: string): asserts values is ParamValues {
+  check(typeof values === 'object' && values !== null, `encodeCheckpoint: ${what} must be an object of Float32Arrays`);
+  for (const [k, v] of Object.entries(values)) {
+    check(v instanceof Float32Array, `encodeCheckpoint: ${what}["${k}"] must be a Float32Array, got ${Object.prototype.toString.call(v)}`);
+  }
+}
+
+/**
+ * Serialises a checkpoint to bytes (the layout in this module's comment). The bytes are
+ * identical to those the Node `Buffer` version of mpo wrote. Throws an MpoError when `c`
+ * is not a checkpoint (a value that is not a Float32Array, a missing field).
+ */
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  check(typeof c === 'object' && c !== null, 'encodeCheckpoint: c must be a checkpoint object');
+  check(typeof c.model === 'string', `encodeCheckpoint: c.model must be a model name, got ${String(c.model)}`);
+  check(typeof c.adam === 'object' && c.adam !== null, 'encodeCheckpoint: c.adam must hold { step, m, v }');
+  checkValues(c.theta, 'c.theta');
+  checkValues(c.adam.m, 'c.adam.m');
+  checkValues(c.adam.v, 'c.adam.v');
+  const entries: Entry[] = [];
+  const arrays: Float32Array[] = [];
+  for (const [group, values] of [['theta', c.theta], ['m', c.adam.m], ['v', c.adam.v]] as const) {
+    for (const [key, arr] of Object.entries(values)) {
+      entries.push({ group, key, length: arr.length });
+      arrays.push(arr);
+    }
+  }
+  const header = new TextEncoder().encode(JSON.stringify({
+    version: 1, model: c.model, dims: c.dims, step: c.step, rng: c.rng, adamStep: c.adam.step, extra: c.extra ?? {}, entries,
+  }));
+  const total = arrays.reduce((n, a) => n + a.length, 0);
+  const out = new Uint8Array(12 + header.length + total * 4);
+  for (let i = 0; i < 8; i++) out[i] = CHECKPOINT_MAGIC.charCodeAt(i);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, header.length, true);
+  out.set(header, 12);
+  let off = 12 + header.length;
+  for (const a of arrays) {
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
+    else for (let i = 0; i < a.length; i++) view.setFloat32(off + 4 * i, a[i]!, true);
+    off += a.byteLength;
+  }
+  return out;
+}
+
+function isHeader(h: unknown): h is {
+  model: string; dims: number; step: number; rng: RngState; adamStep: number; extra?: Record<string, unknown>; entries: Entry[];
+} {
+  if (typeof h !== 'object' || h === null) return false;
+  const o = h as Record<string, unknown>;
+  return typeof o.model === 'string' && Array.isArray(o.entries) && o.entries.every((e: unknown) => {
+    const x = e as Entry | null;
+    return typeof x === 'object' && x !== null && (x.group === 'theta' || x.group === 'm' || x.group === 'v')
+      && typeof x.key === 'string' && Number.isInteger(x.length) && x.length >= 0;
+  });
+}
+
+/**
+ * Parses checkpoint bytes. `name` (a file name, or any label) is used in error messages:
+ * bytes that are not a whole checkpoint give a one-line MpoError
+ * `checkpoint "<name>" is corrupt (<why>): delete it and start the run again, or resume from a copy`.
+ * The arrays returned are copies (they do not share memory with `bytes`).
+ */
+export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
+  check(bytes instanceof Uint8Array, `decodeCheckpoint: bytes must be a Uint8Array (or Buffer), got ${Object.prototype.toString.call(bytes)}`);
+  const corrupt = (why: string) =>
+    new MpoError(`checkpoint "${name}" is corrupt (${why}): delete it and start the run again, or resume from a copy`);
+  let magic = '';
+  for (let i = 0; i < Math.min(8, bytes.length); i++) magic += String.fromCharCode(bytes[i]!);
+  if (bytes.length < 12 || magic !== CHECKPOINT_MAGIC) throw corrupt('not an mpo checkpoint');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hlen = view.getUint32(8, true);
+  if (12 + hlen > bytes.length) throw corrupt('truncated header');
+  let h: unknown;
+  try {
+    h = JSON.parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(12, 12 + hlen)));
+  } catch {
+    throw corrupt('unreadable header');
+  }
+  if (!isHeader(h)) throw corrupt('unreadable header');
+  const total = h.entries.reduce((n, e) => n + e.length, 0);
+  if (bytes.length !== 12 + hlen + total * 4) throw corrupt(`expected ${12 + hlen + total * 4} bytes, found ${bytes.length}`);
+  const groups: Record<Group, ParamValues> = { theta: {}, m: {}, v: {} };
+  let off = 12 + hlen;
+  for (const e of h.entries) {
+    const arr = new Float32Array(e.length);
+    if (LITTLE_ENDIAN) new Uint8Array(arr.buffer).set(bytes.subarray(off, off + e.length * 4));
+    else for (let i = 0; i < e.length; i++) arr[i] = view.getFloat32(off + 4 * i, true);
+    groups[e.group][e.key] = arr;
+    off += e.length * 4;
+  }
+  return {
+    model: h.model, dims: h.dims, step: h.step, rng: h.rng, theta: groups.theta,
+    adam: { step: h.adamStep, m: groups.m, v: groups.v }, extra: h.extra,
+  };
+}
+
+/**
+ * The checkpoint of a plane `state` of `model`: theta, Adam's state, the random generator's
+ * state and the step, plus `extra` (e.g. `{ seconds }`, the training time so far, which
+ * `mpo fit --resume` and `mpo eval` read). The values are copied out of the tensors.
+ */
+export function checkpointOf(model: Model, state: PlaneState, extra: Record<string, unknown> = {}): Checkpoint {
+  check(model && typeof model.name === 'string', 'checkpointOf: model must be an mpo Model');
+  check(state && typeof state.vars === 'object' && state.adam, 'checkpointOf: state must be a PlaneState');
+  const v = stateValues(state);
+  const copy = (p: ParamValues): ParamValues => Object.fromEntries(Object.entries(p).map(([k, a]) => [k, Float32Array.from(a)]));
+  return {
+    model: model.name, dims: state.dims, step: state.step, rng: state.rng.state(),
+    theta: copy(v.theta), adam: { step: state.adam.step, m: copy(v.adamM), v: copy(v.adamV) }, extra: { ...extra },
+  };
+}
+
+/**
+ * Rebuilds the plane state saved in `ckpt` for `model` (new tf.Variables: free them with
+ * `disposePlaneState`). Throws an MpoError when the checkpoint was saved for another model
+ * or its parameters do not fit the model's shapes (e.g. another dataset's input size).
+ */
+export function stateOfCheckpoint(model: Model, ckpt: Checkpoint): PlaneState {
+  check(model && Array.isArray(model.params), 'stateOfCheckpoint: model must be an mpo Model');
+  check(ckpt && typeof ckpt.theta === 'object', 'stateOfCheckpoint: ckpt must be a Checkpoint (see decodeCheckpoint)');
+  check(ckpt.model === model.name,
+    `checkpoint is for model ${ckpt.model}, not ${model.name}: load it with the model it was saved with`);
+  return stateFromValues(model.params, ckpt.theta, ckpt.dims, ckpt.rng, ckpt.step, ckpt.adam);
+}
