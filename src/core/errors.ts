@@ -19,3 +19,12 @@ export class MpoError extends Error {
 export function check(condition: unknown, message: string | (() => string)): asserts condition {
   if (!condition) throw new MpoError(typeof message === 'function' ? message() : message);
 }
+
+/**
+ * The first line of an error's message (or of `String(err)` for a non-Error), trimmed, for
+ * wrapping a caught error into a one-line message; `fallback` when that line is empty.
+ */
+export function firstLine(err: unknown, fallback = 'unknown error'): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split(/\r?\n/)[0].trim() || fallback;
+}

@@ -3,7 +3,7 @@
  * TF.js silently stay on its slow `cpu` backend when the requested one does not start.
  */
 import * as tf from './tf-node.js';
-import { MpoError, check } from '../core/errors.js';
+import { MpoError, check, firstLine } from '../core/errors.js';
 
 /** Backends {@link initBackend} knows how to start. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow'] as const;
@@ -46,7 +46,7 @@ export async function initBackend(name: BackendName = 'wasm', opts: BackendOptio
     try {
       wasm = await import('@tensorflow/tfjs-backend-wasm');
     } catch (err) {
-      throw new MpoError(`the wasm backend failed to start: cannot load @tensorflow/tfjs-backend-wasm (${errorText(err)}); try --backend cpu`);
+      throw new MpoError(`the wasm backend failed to start: cannot load @tensorflow/tfjs-backend-wasm (${firstLine(err)}); try --backend cpu`);
     }
     if (threads !== undefined) wasm.setThreadsCount(threads);
     return activateBackend('wasm', 'try --backend cpu');
@@ -63,7 +63,7 @@ export async function initBackend(name: BackendName = 'wasm', opts: BackendOptio
           '--backend tensorflow needs @tensorflow/tfjs-node, which is not installed: npm install @tensorflow/tfjs-node, or use --backend wasm',
         );
       }
-      throw new MpoError(`the tensorflow backend failed to start: @tensorflow/tfjs-node did not load (${errorText(err)}); use --backend wasm`);
+      throw new MpoError(`the tensorflow backend failed to start: @tensorflow/tfjs-node did not load (${firstLine(err)}); use --backend wasm`);
     }
     return activateBackend('tensorflow', 'use --backend wasm');
   }
@@ -80,7 +80,7 @@ export async function activateBackend(name: string, hint: string): Promise<strin
   try {
     ok = await tf.setBackend(name);
   } catch (err) {
-    throw new MpoError(`the ${name} backend failed to start: ${errorText(err)}; ${hint}`);
+    throw new MpoError(`the ${name} backend failed to start: ${firstLine(err)}; ${hint}`);
   }
   if (!ok) {
     throw new MpoError(
@@ -91,10 +91,4 @@ export async function activateBackend(name: string, hint: string): Promise<strin
   const active = tf.getBackend();
   check(active === name, () => `the ${name} backend failed to start: TF.js reports "${active}" as active; ${hint}`);
   return active;
-}
-
-/** One line describing a caught error. */
-function errorText(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.trim();
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { MpoError } from '../core/errors.js';
+import { firstLine, MpoError } from '../core/errors.js';
 import { parseConfig, type FitConfig } from '../core/config.js';
 
 /**
@@ -14,7 +14,7 @@ export function readConfigFile(path: string): Partial<FitConfig> {
   try {
     raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    const why = (e as Error).message.split('\n')[0];
+    const why = firstLine(e);
     throw new MpoError(`config file "${path}" is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'} (${why}): fix its syntax`);
   }
   if (raw === null || raw === undefined) return {};

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { MpoError } from '../core/errors.js';
+import { firstLine, MpoError } from '../core/errors.js';
 import { BUILTIN_NAMES } from '../core/pattern/builtins.js';
 import type { RgbaImage } from '../core/pattern/from-pixels.js';
 
@@ -29,12 +29,6 @@ export function sniffImageFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined 
   return undefined;
 }
 
-/** First line of an error's message, for wrapping a library's error into one line. */
-function reason(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0].trim() || 'unknown error';
-}
-
 /** Reads a file's bytes, turning file-system errors into one-line MpoErrors naming the file. */
 export function readPatternFileBytes(path: string): Uint8Array {
   try {
@@ -43,7 +37,7 @@ export function readPatternFileBytes(path: string): Uint8Array {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new MpoError(`file "${path}" does not exist: ${fix()}`);
     if (code === 'EISDIR') throw new MpoError(`"${path}" is a directory, not a file: ${fix()}`);
-    throw new MpoError(`cannot read file "${path}" (${reason(e)}): check its permissions, or ${fix()}`);
+    throw new MpoError(`cannot read file "${path}" (${firstLine(e)}): check its permissions, or ${fix()}`);
   }
 }
 
@@ -60,7 +54,7 @@ function decodePng(path: string, bytes: Uint8Array): RgbaImage {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
   } catch (e) {
-    throw new MpoError(`PNG file "${path}" could not be decoded (${reason(e)}), it may be truncated or damaged: ${fix()}`);
+    throw new MpoError(`PNG file "${path}" could not be decoded (${firstLine(e)}), it may be truncated or damaged: ${fix()}`);
   }
 }
 
@@ -74,7 +68,7 @@ function decodeJpeg(path: string, bytes: Uint8Array): RgbaImage {
     });
     return { data: img.data, width: img.width, height: img.height };
   } catch (e) {
-    throw new MpoError(`JPEG file "${path}" could not be decoded (${reason(e)}), it may be truncated, damaged or too large: ${fix()}`);
+    throw new MpoError(`JPEG file "${path}" could not be decoded (${firstLine(e)}), it may be truncated, damaged or too large: ${fix()}`);
   }
 }
 

@@ -24,10 +24,18 @@ export interface ProgressOptions {
   readonly quiet?: boolean;
 }
 
-function fmt(seconds: number): string {
+/**
+ * A duration for progress lines, the one format of the project: `42s`, `3m05s`, `2h07m`
+ * (rounded to whole seconds, minutes from an hour on); negative values show as `0s`, and
+ * NaN or infinity (unknown) as `?`.
+ */
+export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** Creates a progress display (cli-progress on a TTY, plain lines with elapsed time and ETA otherwise). */
@@ -52,7 +60,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const line = (done: number, status: string) => {
     const el = (Date.now() - start) / 1000;
     const eta = done > 0 ? (el / done) * (opts.total - done) : NaN;
-    stream.write(`${opts.label} ${done}/${opts.total} (${Math.round((100 * done) / opts.total)}%) elapsed ${fmt(el)} eta ${fmt(eta)}${status ? ` ${status}` : ''}\n`);
+    stream.write(`${opts.label} ${done}/${opts.total} (${Math.round((100 * done) / opts.total)}%) elapsed ${formatDuration(el)} eta ${formatDuration(eta)}${status ? ` ${status}` : ''}\n`);
   };
   return {
     update(done, status) {

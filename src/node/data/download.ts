@@ -1,14 +1,15 @@
 /**
  * Downloads dataset files from their official locations into the cache folder, checking
- * each against its published checksum. Files are written to a temporary name and renamed
- * when complete and verified, so an interrupted or bad download never leaves a file that
+ * each against its published checksum. Files are written atomically (src/node/output/atomic.ts:
+ * a temporary name, renamed when complete and verified), so an interrupted or bad download never leaves a file that
  * looks valid.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { MpoError } from '../../core/errors.js';
+import { openFileAtomic, writeFileAtomic } from '../output/atomic.js';
 import { type CifarDatasetSpec, type IdxDatasetSpec, fmtCount } from './catalog.js';
 import { findFile } from './locate.js';
 import { readTar } from './tar.js';
@@ -34,19 +35,6 @@ const why = (e: unknown) => {
   const cause = (e as { cause?: unknown }).cause;
   return cause instanceof Error ? `${e.message}: ${cause.message}` : e.message;
 };
-
-/** Writes `data` to `dest` through a temporary file and a rename. */
-export async function writeAtomic(dest: string, data: Uint8Array): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
-  const tmp = `${dest}.part-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.write(data);
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, dest);
-}
 
 /** What is being downloaded, for messages: a dataset's title and how to get its files by hand. */
 export interface DownloadSource {
@@ -82,11 +70,9 @@ export async function downloadFile(
   if (!res.ok || !res.body) {
     throw new MpoError(`cannot download ${url}: HTTP ${res.status} ${res.statusText}: try again later, or ${source.advice}`);
   }
-  await mkdir(dirname(dest), { recursive: true });
-  const tmp = `${dest}.part-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const file = openFileAtomic(dest);
   const hash = createHash(expected.algorithm);
   let bytes = 0;
-  const fh = await open(tmp, 'w');
   try {
     const reader = res.body.getReader();
     for (;;) {
@@ -94,23 +80,22 @@ export async function downloadFile(
       if (done) break;
       hash.update(value);
       bytes += value.length;
-      await fh.write(value);
+      file.write(value);
     }
   } catch (e) {
-    await fh.close();
-    await rm(tmp, { force: true });
+    file.discard();
+    if (e instanceof MpoError) throw e;
     throw new MpoError(`download of ${url} was interrupted (${why(e)}): try again`);
   }
-  await fh.close();
   const actual = hash.digest('hex');
   if (actual !== expected.hex.toLowerCase()) {
-    await rm(tmp, { force: true });
+    file.discard();
     throw new MpoError(
       `download of ${url} has ${expected.algorithm.toUpperCase()} ${actual}, expected ${expected.hex} ` +
         `(${fmtCount(bytes)} bytes; the file was deleted): try again, or check that nothing between you and the server alters it`,
     );
   }
-  await rename(tmp, dest);
+  file.commit();
   log(`saved ${dest} (${fmtCount(bytes)} bytes, ${expected.algorithm} verified)`);
 }
 
@@ -159,7 +144,7 @@ export async function downloadCifar10(spec: CifarDatasetSpec, destDir: string, o
     for (const entry of readTar(tar, archive)) {
       const name = basename(entry.name);
       if (!wanted.has(name)) continue;
-      await writeAtomic(join(destDir, name), entry.data);
+      writeFileAtomic(join(destDir, name), entry.data);
       extracted++;
     }
     if (extracted === 0) {

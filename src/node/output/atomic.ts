@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { MpoError } from '../../core/errors.js';
+import { firstLine, MpoError } from '../../core/errors.js';
 
 /**
  * Writing output files so that a reader (or a crash) never sees half a file: the bytes go
@@ -12,7 +12,7 @@ import { MpoError } from '../../core/errors.js';
 
 function describe(err: unknown): string {
   const e = err as NodeJS.ErrnoException | undefined;
-  const first = String(e instanceof Error ? e.message : err).split(/\r?\n/)[0];
+  const first = firstLine(err);
   return e instanceof Error && e.code && !first.startsWith(e.code) ? `${e.code}: ${first}` : first;
 }
 
@@ -22,6 +22,29 @@ function describe(err: unknown): string {
  * folder cannot be created or the file cannot be written; the temporary file is removed.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const file = openFileAtomic(path);
+  file.write(data);
+  file.commit();
+}
+
+/** A file being written atomically (see {@link openFileAtomic}). */
+export interface AtomicFile {
+  /** The file that {@link AtomicFile.commit} creates or replaces. */
+  readonly path: string;
+  /** Appends `data` (a string as UTF-8) to the temporary file; an MpoError (temporary file removed) when that fails. */
+  write(data: string | Uint8Array): void;
+  /** Flushes the temporary file to disk and renames it over `path`; an MpoError (temporary file removed) when that fails. */
+  commit(): void;
+  /** Removes the temporary file and leaves `path` as it was; does nothing after commit or a failure. */
+  discard(): void;
+}
+
+/**
+ * Starts writing `path` atomically, for data that arrives in pieces (a download): write the
+ * pieces, then {@link AtomicFile.commit} (or {@link AtomicFile.discard} to keep `path` as it
+ * was). Missing parent folders are created now. Errors are MpoErrors naming the file.
+ */
+export function openFileAtomic(path: string): AtomicFile {
   if (typeof path !== 'string' || path.length === 0) {
     throw new MpoError('output path is empty: pass a file name to write');
   }
@@ -32,24 +55,56 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw new MpoError(`cannot create folder "${dir}" for "${path}" (${describe(err)}): choose a writable output folder`);
   }
   const tmp = join(dir, `${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let fd: number | undefined;
+  let pending = true;
+  const discard = () => {
+    if (fd !== undefined) {
+      try { closeSync(fd); } catch { /* already failing or discarding: keep the first error */ }
+      fd = undefined;
+    }
+    if (pending) rmSync(tmp, { force: true });
+    pending = false;
+  };
+  const fail = (err: unknown): MpoError => {
+    discard();
+    return new MpoError(`cannot write "${path}" (${describe(err)}): check that the folder is writable and the disk not full`);
+  };
   try {
     fd = openSync(tmp, 'wx');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
   } catch (err) {
-    if (fd !== undefined) {
-      try { closeSync(fd); } catch { /* already failing: keep the first error */ }
-    }
-    rmSync(tmp, { force: true });
-    throw new MpoError(`cannot write "${path}" (${describe(err)}): check that the folder is writable and the disk not full`);
+    throw fail(err);
   }
-  syncFolder(dir);
+  const usable = (): number => {
+    if (fd === undefined) throw new MpoError(`"${path}" was already committed or discarded: open it again with openFileAtomic`);
+    return fd;
+  };
+  return {
+    path,
+    write(data) {
+      const f = usable();
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      try {
+        let off = 0;
+        while (off < bytes.length) off += writeSync(f, bytes, off, bytes.length - off);
+      } catch (err) {
+        throw fail(err);
+      }
+    },
+    commit() {
+      const f = usable();
+      try {
+        fsyncSync(f);
+        closeSync(f);
+        fd = undefined;
+        renameSync(tmp, path);
+        pending = false;
+      } catch (err) {
+        throw fail(err);
+      }
+      syncFolder(dir);
+    },
+    discard,
+  };
 }
 
 /**

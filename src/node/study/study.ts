@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MpoError } from '../../core/errors.js';
+import { firstLine, MpoError } from '../../core/errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
-import { encodePng, writePng } from '../output/png.js';
+import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { figure3, figure3Choice, figure4a, figure4b } from './figures.js';
 import { buildPlan, formatFill, planRuns, shardRuns, STUDY_SCALES, type PlanOptions, type Shard, type StudyPlan } from './plan.js';
@@ -92,7 +92,7 @@ export function readPlan(dir: string): StudyPlan {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as StudyPlan;
   } catch (e) {
-    throw new MpoError(`"${path}" is not valid JSON (${(e as Error).message.split('\n')[0]}): restore it by rerunning mpo study bn with the same options`);
+    throw new MpoError(`"${path}" is not valid JSON (${firstLine(e)}): restore it by rerunning mpo study bn with the same options`);
   }
 }
 
@@ -171,11 +171,11 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
   put('summary.csv', (p) => writeFileAtomic(p, formatSummary(summary)));
   const f4a = figure4a(plan, summary);
   const f4b = figure4b(plan, summary);
-  put('fig4a-acc-diff.png', (p) => writePng(p, f4a));
-  put('fig4b-acc.png', (p) => writePng(p, f4b));
+  put('fig4a-acc-diff.png', (p) => writeFigure(p, f4a));
+  put('fig4b-acc.png', (p) => writeFigure(p, f4b));
   const f3 = figure3(plan, runDirs);
   const choice = figure3Choice(plan);
-  if (f3) put('fig3.png', (p) => writePng(p, f3));
+  if (f3) put('fig3.png', (p) => writeFigure(p, f3));
   else log(`fig3.png not drawn: the runs of p=${formatFill(choice.p)}, seed ${choice.seed} have no landscape/landscape.json in ${runDirs.join(', ')}`);
   const finding = findingOf(plan, summary);
   const byP = plan.fills.map((p) => {
@@ -188,9 +188,9 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
     subtitle: `${STUDY_SCALES[plan.scale].description}; ${rows.length} runs: ${plan.fills.length} fills x ${plan.seeds.length} seeds x 2 models`,
     summary: byP,
     figures: [
-      { caption: 'Figure 4a: accuracy difference (black minus white cells, test set) against fill probability, mean +- std over seeds', png: encodePng(f4a) },
-      { caption: 'Figure 4b: mean test accuracy in black (solid) and white (dotted) cells; blue without, red with batch norm', png: encodePng(f4b) },
-      ...(f3 ? [{ caption: `Figure 3: random mask (p = ${formatFill(choice.p)}, seed ${choice.seed}) and the test-loss landscapes without and with batch norm`, png: encodePng(f3) }] : []),
+      { caption: 'Figure 4a: accuracy difference (black minus white cells, test set) against fill probability, mean ± std over seeds', figure: f4a },
+      { caption: 'Figure 4b: mean test accuracy in black (solid) and white (dotted) cells; blue without, red with batch norm', figure: f4b },
+      ...(f3 ? [{ caption: `Figure 3: random mask (p = ${formatFill(choice.p)}, seed ${choice.seed}) and the test-loss landscapes without and with batch norm`, figure: f3 }] : []),
     ],
     notes: [finding, 'Tables: results.csv (one row per run) and summary.csv (mean and sample standard deviation over seeds) next to this file.'],
     config: plan,
