@@ -1,142 +1,196 @@
+import { scaleLinear } from 'd3-scale';
 import { check } from '../errors.js';
-import { colorbarSize, drawColorbar, type ColorbarSpec } from './colorbar.js';
+import { BLACK, IGNORED, WHITE } from '../pattern/pattern.js';
 import {
-  checkDomain, dataDomain, defaultColormap, getColormap, normalize,
-  type ColormapName, type ScaleKind,
+  dataDomain, defaultColormap, getColormap, LOG_FLOOR, positionScale, type Colormap, type ColormapName, type Rgb, type ScaleKind,
 } from './colormap.js';
-import {
-  checkCellSize, checkFontScale, checkPadding, defaultCellSize, drawPanelFrame, layoutPanel, type PanelLayout, type PanelSpec,
-} from './panel.js';
-import { createRaster, fillRect, WHITE_RGB, type Raster, type Rgb } from './raster.js';
+import { hex, INK, num, pixelImage, text, textWidth, type Figure } from './svg.js';
+
+/** Options shared by heat maps and masks: size, title, axes. */
+export interface GridOptions {
+  /** Side of one grid cell in user units (pixels at 100%). Default: the longer side of the grid is about 340. */
+  cellSize?: number;
+  /** Title above the grid, e.g. "test loss (log scale)". Default: none. */
+  title?: string;
+  /** Cell-index ticks and labels along the left and bottom edges (default true). */
+  axes?: boolean;
+  /** Grid cells outside the pattern on each side: the pattern's first row and column are labelled 0 (default 0). */
+  padding?: number;
+  /** Font size of labels; the title is 3 larger (default 12). */
+  fontSize?: number;
+}
 
 /** Options of {@link renderHeatmap}. */
-export interface HeatmapOptions {
-  /** How values map to colours: 'log' for losses (spanning decades), 'linear' for accuracies. */
+export interface HeatmapOptions extends GridOptions {
+  /** How values map to colours: 'log' for losses, 'linear' for accuracies. */
   scale: ScaleKind;
-  /**
-   * [lo, hi] of the colour scale; values outside are clamped to the end colours. Default:
-   * min and max of the finite values (on a log scale of the finite positive values).
-   * On a log scale lo must be > 0.
-   */
+  /** [lo, hi] of the colours; values outside are clamped. Default: min and max of the finite (on 'log': positive) values. */
   domain?: readonly [number, number];
-  /**
-   * Colour map name (see `colormapNames()`). Default 'magma' for 'log', so that LOW loss
-   * is DARK like the pattern's black cells, and 'viridis' for 'linear'.
-   */
+  /** Colour map. Default 'magma' for 'log' (low loss dark, like the target's black cells), 'viridis' for 'linear'. */
   colormap?: ColormapName;
-  /** Pixels per grid value (side of its square block). Default: the map's longer side is about 340 px. */
-  cellSize?: number;
-  /** Title drawn above the map, e.g. "test loss (log)". Default: none. */
-  title?: string;
-  /** Draw a vertical colour bar with 3-5 tick labels at the right (default true). */
+  /** A colour bar with labelled ticks (d3's) at the right (default true); NaN cells add a "NaN" swatch. */
   colorbar?: boolean;
-  /** Draw cell-index ticks and labels along the left and bottom edges (default true). */
-  axes?: boolean;
-  /**
-   * Optional 0/1 mask whose black (1) cells get a thin outline along their boundary, to
-   * compare the landscape with its target. Either rows*cols values, or the pattern's
-   * (rows-2*padding)*(cols-2*padding) values, placed inside the padding.
-   */
+  /** 0/1 cells whose 1-region gets an outline: rows*cols values, or the pattern's values inside the padding. Default none. */
   outline?: Uint8Array;
-  /** Colour of the outline (default: the colour map's accent colour, e.g. cyan on magma). */
+  /** Colour of the outline. Default: the colour map's accent colour. */
   outlineColor?: Rgb;
-  /**
-   * Grid cells outside the pattern on each side of the grid (default 0). Only the axis
-   * labels change: the pattern's first row and column are labelled 0, padding cells negative.
-   */
-  padding?: number;
-  /** Whole-number magnification of labels; the title is one step larger (default 1). */
-  fontScale?: number;
-  /** Background colour (default white). */
-  background?: Rgb;
 }
 
-/** A rendered heat map with where its parts went. */
-export interface HeatmapRaster extends Raster {
-  /** Positions of the map and its frame in pixels. */
-  readonly layout: PanelLayout;
-  /** The colour domain used (the default or the one passed). */
-  readonly domain: readonly [number, number];
+/** Options of {@link renderMask}. */
+export interface MaskOptions extends GridOptions {
+  /** 'binary' (default): 0 white, 1 black (a pattern); 'ternary': also 2 = ignored, grey (a training mask). */
+  states?: 'binary' | 'ternary';
 }
 
-/** Expands an outline mask to the full grid (see {@link HeatmapOptions.outline}). */
-function fullOutline(mask: Uint8Array, rows: number, cols: number, padding: number): Uint8Array {
-  const ir = rows - 2 * padding;
-  const ic = cols - 2 * padding;
-  check(mask.length === rows * cols || mask.length === ir * ic,
-    `heatmap outline has ${mask.length} cells, expected ${rows}x${cols}=${rows * cols}` +
-      (padding > 0 ? ` or the pattern's ${ir}x${ic}=${ir * ic}` : '') + ': pass the pattern mask of this grid');
-  for (const v of mask) check(v === 0 || v === 1, `heatmap outline has a cell value ${v}: cells must be 0 or 1`);
-  if (mask.length === rows * cols) return mask;
-  const full = new Uint8Array(rows * cols);
-  for (let i = 0; i < ir; i++) full.set(mask.subarray(i * ic, (i + 1) * ic), (i + padding) * cols + padding);
-  return full;
+/** Colours of mask cells: white, black, and grey for ignored cells. */
+export const MASK_COLORS: Readonly<Record<number, Rgb>> = { [WHITE]: [255, 255, 255], [BLACK]: [0, 0, 0], [IGNORED]: [170, 170, 170] };
+
+/** Default cell size: the grid's longer side about 340 units, at least 2 per cell. */
+export function defaultCellSize(rows: number, cols: number): number {
+  return Math.max(2, Math.round(340 / Math.max(rows, cols)));
 }
 
-/**
- * Draws the boundary of the 1-cells of `mask` (rows x cols) over the map at (mapX, mapY):
- * each edge between a 1-cell and a 0-cell (or the grid's edge) becomes a line inside the 1-cell.
- */
-function drawOutline(r: Raster, mask: Uint8Array, rows: number, cols: number, mapX: number, mapY: number, cs: number, color: Rgb): void {
-  const th = cs >= 12 ? 2 : 1;
-  const on = (i: number, j: number): boolean => i >= 0 && j >= 0 && i < rows && j < cols && mask[i * cols + j] === 1;
+function checkGrid(n: number, rows: number, cols: number, what: string, o: GridOptions): void {
+  check(Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0,
+    `${what} size ${rows}x${cols} is invalid: rows and cols must be positive integers`);
+  check(n === rows * cols, `${what} has ${n} values, expected ${rows}x${cols}=${rows * cols}: pass one value per grid cell, row-major`);
+  const p = o.padding ?? 0;
+  check(Number.isInteger(p) && p >= 0 && 2 * p < Math.min(rows, cols), `${what} padding ${p} is invalid: use a whole number below half the grid`);
+  check(o.cellSize === undefined || o.cellSize > 0, `${what} cell size ${o.cellSize} is invalid: use a positive number`);
+}
+
+/** Integer tick labels of one axis of n cells, d3's nice ticks, offset by the padding. */
+function indexTicks(n: number, padding: number): number[] {
+  return scaleLinear().domain([-padding, n - 1 - padding]).ticks(Math.min(6, n)).filter(Number.isInteger);
+}
+
+/** An axis label with a real minus sign. */
+const label = (t: number): string => String(t).replace('-', '\u2212');
+
+/** A framed grid of cell colours with title, axes and an optional right-hand part (a colour bar). */
+function gridPanel(rows: number, cols: number, rgba: Uint8Array, o: GridOptions, overlay = '',
+  right?: (x: number, y: number, h: number) => { body: string; width: number; below: number }): Figure {
+  const fs = o.fontSize ?? 12, cs = o.cellSize ?? defaultCellSize(rows, cols), pad = o.padding ?? 0, axes = o.axes ?? true;
+  const W = cols * cs, H = rows * cs;
+  const yt = axes ? indexTicks(rows, pad) : [], xt = axes ? indexTicks(cols, pad) : [];
+  const left = axes ? Math.ceil(Math.max(...yt.map((t) => textWidth(label(t), fs)), 0)) + 12 : 4;
+  const top = (o.title ? fs + 14 : 4) + Math.ceil(fs / 2);
+  const parts = [pixelImage(rgba, cols, rows, left, top, W, H), overlay && `<g transform="translate(${left} ${top})">${overlay}</g>`];
+  parts.push(`<rect x="${left - 0.5}" y="${top - 0.5}" width="${W + 1}" height="${H + 1}" fill="none" stroke="${INK}"/>`);
+  if (o.title) parts.push(text(left, fs + 6, o.title, { size: fs + 3, bold: true }));
+  for (const t of yt) {
+    const y = top + (t + pad + 0.5) * cs;
+    parts.push(`<path d="M${left - 0.5} ${num(y)}h-4" stroke="${INK}"/>`, text(left - 7, y + fs * 0.35, label(t), { size: fs, anchor: 'end' }));
+  }
+  for (const t of xt) {
+    const x = left + (t + pad + 0.5) * cs;
+    parts.push(`<path d="M${num(x)} ${top + H + 0.5}v4" stroke="${INK}"/>`, text(x, top + H + 6 + fs, label(t), { size: fs, anchor: 'middle' }));
+  }
+  const r = right?.(left + W, top, H) ?? { body: '', width: 0, below: 0 };
+  parts.push(r.body);
+  const width = Math.ceil(Math.max(left + W + r.width + 4, o.title ? left + textWidth(o.title, fs + 3) + 4 : 0));
+  return { width, height: Math.ceil(top + H + Math.max(axes ? fs + 10 : 4, r.below)), body: parts.join('\n') };
+}
+
+/** Boundary of the 1-cells of `mask` as one SVG path (cell units times cs), each edge toward a 0-cell or the border. */
+function outlinePath(mask: Uint8Array, rows: number, cols: number, cs: number, color: Rgb): string {
+  const on = (i: number, j: number) => i >= 0 && j >= 0 && i < rows && j < cols && mask[i * cols + j] === 1;
+  const d: string[] = [];
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       if (!on(i, j)) continue;
-      const x = mapX + j * cs;
-      const y = mapY + i * cs;
-      if (!on(i - 1, j)) fillRect(r, x, y, cs, th, color);
-      if (!on(i + 1, j)) fillRect(r, x, y + cs - th, cs, th, color);
-      if (!on(i, j - 1)) fillRect(r, x, y, th, cs, color);
-      if (!on(i, j + 1)) fillRect(r, x + cs - th, y, th, cs, color);
+      const x = num(j * cs), y = num(i * cs), x1 = num((j + 1) * cs), y1 = num((i + 1) * cs);
+      if (!on(i - 1, j)) d.push(`M${x} ${y}H${x1}`);
+      if (!on(i + 1, j)) d.push(`M${x} ${y1}H${x1}`);
+      if (!on(i, j - 1)) d.push(`M${x} ${y}V${y1}`);
+      if (!on(i, j + 1)) d.push(`M${x1} ${y}V${y1}`);
     }
   }
+  return `<path d="${d.join('')}" fill="none" stroke="${hex(color)}" stroke-width="${cs >= 12 ? 2 : 1}" stroke-linecap="square"/>`;
+}
+
+/** The full-grid outline of {@link HeatmapOptions.outline}. */
+function fullOutline(mask: Uint8Array, rows: number, cols: number, pad: number): Uint8Array {
+  const ir = rows - 2 * pad, ic = cols - 2 * pad;
+  check(mask.length === rows * cols || mask.length === ir * ic, `heatmap outline has ${mask.length} cells, expected ${rows}x${cols}=${rows * cols}`
+    + (pad > 0 ? ` or the pattern's ${ir}x${ic}=${ir * ic}` : '') + ': pass the pattern mask of this grid');
+  for (const v of mask) check(v === 0 || v === 1, `heatmap outline has a cell value ${v}: cells must be 0 or 1`);
+  if (mask.length === rows * cols) return mask;
+  const full = new Uint8Array(rows * cols);
+  for (let i = 0; i < ir; i++) full.set(mask.subarray(i * ic, (i + 1) * ic), (i + pad) * cols + pad);
+  return full;
+}
+
+/** A vertical colour bar (high values at the top) with d3's ticks; labelled ones carry d3's tick format. */
+function colorbar(scale: ReturnType<typeof positionScale>, cmap: Colormap, fs: number, nan: boolean, x: number, y: number, h: number) {
+  const strip = new Uint8Array(256 * 4);
+  for (let p = 0; p < 256; p++) strip.set([...cmap.at(1 - p / 255), 255], p * 4);
+  const bx = x + 14, bw = 14;
+  const parts = [pixelImage(strip, 1, 256, bx, y, bw, h), `<rect x="${bx - 0.5}" y="${y - 0.5}" width="${bw + 1}" height="${h + 1}" fill="none" stroke="${INK}"/>`];
+  const [lo, hi] = scale.domain();
+  let ticks = lo === hi ? [lo] : scale.ticks(5);
+  const format = scale.tickFormat(5, '~g');
+  let labelled = ticks.filter((t) => format(t) !== '');
+  while (labelled.length > 2 && labelled.some((t, i) => i > 0 && Math.abs(scale(t) - scale(labelled[i - 1])) * h < fs + 2)) {
+    labelled = labelled.filter((_, i) => i % 2 === (labelled.length - 1) % 2);
+  }
+  if (ticks.length > 30) ticks = labelled;
+  let labelW = nan ? textWidth('NaN', fs) : 0;
+  for (const t of ticks) {
+    const ty = y + (1 - scale(t)) * h, major = labelled.includes(t);
+    parts.push(`<path d="M${bx + bw + 0.5} ${num(ty)}h${major ? 5 : 3}" stroke="${INK}"/>`);
+    if (major) {
+      parts.push(text(bx + bw + 8, ty + fs * 0.35, format(t), { size: fs }));
+      labelW = Math.max(labelW, textWidth(format(t), fs));
+    }
+  }
+  if (nan) {
+    parts.push(`<rect x="${bx}" y="${y + h + 8}" width="${bw}" height="${fs}" fill="${hex(cmap.nanColor)}" stroke="${INK}"/>`,
+      text(bx + bw + 8, y + h + 8 + fs * 0.85, 'NaN', { size: fs }));
+  }
+  return { body: parts.join('\n'), width: 14 + bw + 8 + Math.ceil(labelW), below: nan ? fs + 14 : fs / 2 + 2 };
 }
 
 /**
- * Renders `rows x cols` values (row-major, row 0 at the TOP, column 0 at the left, the
- * mask's orientation) as a heat map: one square block of `cellSize` pixels per value,
- * with an optional title, colour bar, axes and target outline. NaN values get the colour
- * map's NaN colour (and a "NaN" swatch under the colour bar). Throws an MpoError for
- * inconsistent sizes or options.
+ * A heat map of `rows x cols` values (row-major, row 0 at the TOP, column 0 at the left, the
+ * mask's orientation): the cells as an embedded pixel image, a frame, cell-index axes, a
+ * title, a colour bar and an optional target outline. NaN cells get the map's NaN colour.
+ * Throws an MpoError for inconsistent sizes or options.
  */
-export function renderHeatmap(values: ArrayLike<number>, rows: number, cols: number, opts: HeatmapOptions): HeatmapRaster {
-  check(Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0,
-    `heatmap size ${rows}x${cols} is invalid: rows and cols must be positive integers`);
-  check(values.length === rows * cols,
-    `heatmap has ${values.length} values, expected ${rows}x${cols}=${rows * cols}: pass one value per grid cell, row-major`);
-  check(opts.scale === 'log' || opts.scale === 'linear', `heatmap scale "${opts.scale}" is unknown: use 'log' or 'linear'`);
-  const scale = opts.scale;
-  const domain = checkDomain(opts.domain ?? dataDomain(values, scale), scale);
-  const cmap = getColormap(opts.colormap ?? defaultColormap(scale));
-  const cs = checkCellSize(opts.cellSize ?? defaultCellSize(rows, cols));
-  const padding = checkPadding(opts.padding ?? 0, rows, cols);
-  const fontScale = checkFontScale(opts.fontScale ?? 1);
-  const outline = opts.outline ? fullOutline(opts.outline, rows, cols, padding) : undefined;
-  let hasNan = false;
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) hasNan = true;
-
-  const bar: ColorbarSpec = {
-    scale, domain, colormap: cmap, fontScale, showNan: hasNan,
-    barHeight: Math.max(rows * cs, 80 * fontScale),
-  };
-  const barSize = opts.colorbar === false ? { width: 0, height: 0 } : colorbarSize(bar);
-  const spec: PanelSpec = {
-    rows, cols, cellSize: cs, title: opts.title, axes: opts.axes ?? true, padding, fontScale,
-    rightWidth: barSize.width, rightHeight: barSize.height,
-  };
-  const layout = layoutPanel(spec);
-  const r = createRaster(layout.width, layout.height, opts.background ?? WHITE_RGB);
-  const s = { scale, domain };
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const t = normalize(values[i * cols + j], s);
-      const color = Number.isNaN(t) ? cmap.nanColor : cmap.at(t);
-      fillRect(r, layout.mapX + j * cs, layout.mapY + i * cs, cs, cs, color);
-    }
+export function renderHeatmap(values: ArrayLike<number>, rows: number, cols: number, o: HeatmapOptions): Figure & { domain: readonly [number, number] } {
+  checkGrid(values.length, rows, cols, 'heatmap', o);
+  check(o.scale === 'log' || o.scale === 'linear', `heatmap scale "${o.scale}" is unknown: use 'log' or 'linear'`);
+  const domain = o.domain ?? dataDomain(values, o.scale);
+  const scale = positionScale({ scale: o.scale, domain });
+  const cmap = getColormap(o.colormap ?? defaultColormap(o.scale));
+  const rgba = new Uint8Array(rows * cols * 4);
+  let nan = false;
+  for (let i = 0; i < rows * cols; i++) {
+    const v = values[i];
+    nan ||= Number.isNaN(v);
+    rgba.set([...(Number.isNaN(v) ? cmap.nanColor : cmap.at(scale(o.scale === 'log' ? Math.max(v, LOG_FLOOR) : v))), 255], i * 4);
   }
-  if (outline) drawOutline(r, outline, rows, cols, layout.mapX, layout.mapY, cs, opts.outlineColor ?? cmap.accentColor);
-  drawPanelFrame(r, spec, layout);
-  if (opts.colorbar !== false) drawColorbar(r, layout.rightX, layout.mapY, bar);
-  return Object.assign(r, { layout, domain });
+  const cs = o.cellSize ?? defaultCellSize(rows, cols);
+  const outline = o.outline ? outlinePath(fullOutline(o.outline, rows, cols, o.padding ?? 0), rows, cols, cs, o.outlineColor ?? cmap.accentColor) : '';
+  const bar = o.colorbar === false ? undefined : colorbar.bind(null, scale, cmap, o.fontSize ?? 12, nan);
+  return { ...gridPanel(rows, cols, rgba, { ...o, cellSize: cs }, outline, bar), domain };
+}
+
+/**
+ * A pattern or training mask (rows x cols, row-major, row 0 at the top) as black, white (and
+ * grey ignored) cells, framed like {@link renderHeatmap} so the two line up. Throws an
+ * MpoError for a wrong size or cell value.
+ */
+export function renderMask(cells: Uint8Array, rows: number, cols: number, o: MaskOptions = {}): Figure {
+  checkGrid(cells.length, rows, cols, 'mask', o);
+  const states = o.states ?? 'binary';
+  check(states === 'binary' || states === 'ternary', `mask states "${states}" is unknown: use 'binary' or 'ternary'`);
+  const rgba = new Uint8Array(rows * cols * 4);
+  cells.forEach((v, i) => {
+    check(v <= (states === 'binary' ? 1 : 2), () => states === 'binary'
+      ? `mask has a cell value ${v}: binary cells must be 0 (white) or 1 (black); pass states: 'ternary' for a training mask`
+      : `mask has a cell value ${v}: ternary cells must be 0 (white), 1 (black) or 2 (ignored)`);
+    rgba.set([...MASK_COLORS[v], 255], i * 4);
+  });
+  return gridPanel(rows, cols, rgba, o);
 }

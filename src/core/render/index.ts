@@ -1,13 +1,9 @@
 /**
- * Isomorphic raster drawing (no Node imports): rasters and panel composition, a bitmap
- * font, colour maps, heat maps with colour bars and axes, mask pictures, and SVG charts.
+ * Isomorphic drawing (no Node imports): every figure is SVG. Heat maps and masks embed
+ * their cells as a pixel image; colour bars, axes, titles and line charts are vector.
+ * `src/node/output/png.ts` turns a figure into PNG with a shipped font.
  */
-export * from './raster.js';
-export * from './font.js';
 export * from './colormap.js';
-export * from './ticks.js';
-export * from './panel.js';
-export * from './colorbar.js';
+export * from './svg.js';
 export * from './heatmap.js';
-export * from './mask.js';
-export * from './svg-chart.js';
+export * from './chart.js';

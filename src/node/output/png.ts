@@ -1,46 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
 import { check, MpoError } from '../../core/errors.js';
-import type { Raster } from '../../core/render/raster.js';
+import { toSvg, type Figure } from '../../core/render/svg.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** The 8 bytes every PNG file starts with. */
 export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+
+/** RGBA pixels, 8 bits per channel, row-major. */
+export interface Raster {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray;
+}
+
+/** The fonts shipped in `assets/fonts/` (DejaVu Sans): the only ones resvg sees. */
+export const FONT_FILES: readonly string[] = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']
+  .map((f) => fileURLToPath(new URL(`../../../assets/fonts/${f}`, import.meta.url)));
 
 /** True if `bytes` start with the PNG signature. */
 export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-function checkRaster(r: Raster): void {
-  check(Number.isInteger(r.width) && Number.isInteger(r.height) && r.width > 0 && r.height > 0,
-    `cannot encode a ${r.width}x${r.height} raster as PNG: width and height must be at least 1`);
-  check(r.data.length === r.width * r.height * 4,
-    `raster data has ${r.data.length} bytes, expected ${r.width}x${r.height}x4=${r.width * r.height * 4}: pass RGBA pixels`);
+/** Options of {@link svgToPng}. */
+export interface SvgToPngOptions {
+  /** Pixels per SVG user unit (default 1; 2 for sharper figures in documents). */
+  scale?: number;
 }
 
 /**
- * Encodes a raster as PNG bytes with pngjs (8 bits per channel, maximum compression).
- * A fully opaque raster is stored as RGB (colour type 2), otherwise as RGBA (type 6).
- * The bytes are deterministic for a given zlib version.
+ * Renders an SVG document to PNG bytes with resvg, using only the shipped DejaVu Sans
+ * (`loadSystemFonts: false`), so the pixels are the same on every machine.
  */
-export function encodePng(r: Raster): Buffer {
-  checkRaster(r);
-  let opaque = true;
-  for (let i = 3; i < r.data.length; i += 4) {
-    if (r.data[i] !== 255) {
-      opaque = false;
-      break;
-    }
-  }
-  const png = new PNG({ width: r.width, height: r.height });
-  png.data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-  return PNG.sync.write(png, { colorType: opaque ? 2 : 6, inputHasAlpha: true, deflateLevel: 9 });
+export function svgToPng(svg: string, opts: SvgToPngOptions = {}): Uint8Array {
+  const scale = opts.scale ?? 1;
+  check(scale > 0 && Number.isFinite(scale), `PNG scale ${scale} is invalid: use a positive number`);
+  const resvg = new Resvg(svg, {
+    font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    fitTo: scale === 1 ? { mode: 'original' } : { mode: 'zoom', value: scale },
+    background: '#ffffff',
+  });
+  return resvg.render().asPng();
+}
+
+/** PNG bytes of a figure (see {@link svgToPng}). */
+export function figureToPng(f: Figure, opts?: SvgToPngOptions): Uint8Array {
+  return svgToPng(toSvg(f), opts);
 }
 
 /**
- * Decodes PNG bytes (any colour type and bit depth pngjs reads) into an RGBA raster with
- * 8 bits per channel. Throws an MpoError naming `source` (default "PNG data") if the
- * bytes are not a readable PNG.
+ * Writes a figure as `path` (a .png, atomically) and, beside it, the same picture as SVG
+ * (`.svg` instead of `.png`), which a browser shows as it is.
+ */
+export function writeFigure(path: string, f: Figure, opts?: SvgToPngOptions): void {
+  check(path.endsWith('.png'), `figure path ${path} does not end in .png`);
+  const svg = toSvg(f);
+  writeFileAtomic(path, svgToPng(svg, opts));
+  writeFileAtomic(path.replace(/\.png$/, '.svg'), svg);
+}
+
+/**
+ * Decodes PNG bytes (any colour type and bit depth pngjs reads) into RGBA pixels with 8 bits
+ * per channel. Throws an MpoError naming `source` (default "PNG data") for unreadable bytes.
  */
 export function decodePng(buf: Uint8Array, source = 'PNG data'): Raster {
   check(isPng(buf), `${source} is not a PNG file (no PNG signature): pass a .png image`);
@@ -54,9 +77,4 @@ export function decodePng(buf: Uint8Array, source = 'PNG data'): Raster {
   const data = new Uint8ClampedArray(png.width * png.height * 4);
   data.set(png.data.subarray(0, data.length));
   return { width: png.width, height: png.height, data };
-}
-
-/** Encodes `raster` as PNG and writes it to `path` atomically (see writeFileAtomic). */
-export function writePng(path: string, raster: Raster): void {
-  writeFileAtomic(path, encodePng(raster));
 }

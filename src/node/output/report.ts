@@ -1,14 +1,26 @@
 import { check } from '../../core/errors.js';
-import { escapeHtml, renderLineChartSvg } from '../../core/render/svg-chart.js';
-import { formatNumber } from '../../core/render/ticks.js';
+import { renderLineChart, type ChartSeries } from '../../core/render/chart.js';
+import { escapeXml as escapeHtml, toSvg, type Figure } from '../../core/render/svg.js';
 import { writeFileAtomic } from './atomic.js';
-import { isPng } from './png.js';
 
 /**
- * A run's report as one self-contained HTML file: inline CSS, pictures embedded as
- * data: URIs, charts as inline SVG, no scripts and no external resources, so it can be
- * mailed or opened offline.
+ * A run's report as one self-contained HTML file: inline CSS, figures and charts as inline
+ * SVG (heat-map cells as PNG data URIs inside them), no scripts and no external resources,
+ * so it can be mailed or opened offline.
  */
+
+/**
+ * Human-readable number: integers as they are (below 1e15), others with `digits` significant
+ * digits (default 4), exponent form below 0.001 or from 1e6 on; `NaN`, `inf`, `-inf` otherwise.
+ */
+export function formatNumber(v: number, digits = 4): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) return String(Number.parseFloat(v.toPrecision(digits)));
+  const [mant, exp] = v.toExponential(digits - 1).split('e');
+  return `${Number.parseFloat(mant)}e${Number.parseInt(exp, 10)}`;
+}
 
 /** One headline number of the summary table. */
 export interface SummaryItem {
@@ -24,8 +36,8 @@ export interface SummaryItem {
 export interface ReportFigure {
   /** Caption under the picture, e.g. "Test loss (log scale)". */
   caption: string;
-  /** PNG bytes (e.g. from encodePng). */
-  png: Uint8Array;
+  /** The picture (e.g. from renderHeatmap), shown as inline SVG. */
+  figure: Figure;
   /** Text alternative for the image (default: the caption). */
   alt?: string;
 }
@@ -41,7 +53,7 @@ export interface ReportInput {
   /** Pictures in order, each with its caption. */
   figures: ReportFigure[];
   /** Training curves, one SVG chart each (see LineChart): title, x label, named series, log y. */
-  curves?: { title: string; xLabel: string; series: { name: string; points: [number, number][] }[]; logY?: boolean }[];
+  curves?: { title: string; xLabel: string; series: ChartSeries[]; logY?: boolean }[];
   /** The resolved configuration, shown as JSON. */
   config: unknown;
   /** Free-text remarks, one paragraph each. */
@@ -59,17 +71,11 @@ table.summary td.value { font-variant-numeric: tabular-nums; font-weight: 600; }
 table.summary td.hint { color: #666; font-size: .9em; }
 .figures { display: flex; flex-wrap: wrap; gap: 1.2rem; align-items: flex-start; }
 figure { margin: 0; max-width: 100%; overflow-x: auto; }
-figure img { display: block; image-rendering: pixelated; border: 1px solid #eee; } /* 1:1 pixels keep the bitmap labels sharp */
+figure svg { display: block; border: 1px solid #eee; }
 figcaption { color: #444; font-size: .92em; margin-top: .3rem; }
 pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: .85em; }
 footer { color: #888; font-size: .8em; margin-top: 2rem; }
 `.trim();
-
-/** Width and height from a PNG's IHDR chunk. */
-function pngSize(png: Uint8Array): { width: number; height: number } {
-  const dv = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  return png.length >= 24 ? { width: dv.getUint32(16), height: dv.getUint32(20) } : { width: 0, height: 0 };
-}
 
 /** A JSON-ready copy: typed arrays and Sets as arrays, Maps as objects, bigints as strings, cycles as "[circular]". */
 function plain(v: unknown, ancestors: object[]): unknown {
@@ -97,18 +103,18 @@ function safeJson(value: unknown): string {
 function checkInput(input: ReportInput): void {
   check(typeof input.title === 'string' && input.title.trim().length > 0, 'report title is empty: pass a title');
   check(Array.isArray(input.summary), 'report summary is not a list: pass [] or {label, value} items');
-  check(Array.isArray(input.figures), 'report figures is not a list: pass [] or {caption, png} items');
+  check(Array.isArray(input.figures), 'report figures is not a list: pass [] or {caption, figure} items');
   input.summary.forEach((s, i) => check(typeof s.label === 'string' && (typeof s.value === 'string' || typeof s.value === 'number'),
     `report summary item ${i} needs a string label and a string or number value`));
-  input.figures.forEach((f, i) => check(f.png instanceof Uint8Array && isPng(f.png),
-    `report figure ${i} ("${f.caption}") is not PNG bytes: pass the output of encodePng`));
+  input.figures.forEach((f, i) => check(typeof f.figure?.body === 'string' && f.figure.width > 0 && f.figure.height > 0,
+    `report figure ${i} ("${f.caption}") is not a figure: pass the output of renderHeatmap, renderMask, renderLineChart or compose`));
 }
 
 /**
  * Renders the report as a complete HTML page: title and subtitle, a summary table,
  * figures with captions, training-curve charts, notes, and the configuration as JSON.
  * Sections without content are left out. All text is HTML-escaped. Throws an MpoError
- * for an empty title, a malformed summary item or a figure that is not PNG bytes.
+ * for an empty title, a malformed summary item or a figure that is not a {@link Figure}.
  */
 export function renderReport(input: ReportInput): string {
   checkInput(input);
@@ -131,16 +137,13 @@ export function renderReport(input: ReportInput): string {
   if (input.figures.length > 0) {
     h.push('<section>', '<h2>Figures</h2>', '<div class="figures">');
     for (const f of input.figures) {
-      const { width, height } = pngSize(f.png);
-      const b64 = Buffer.from(f.png.buffer, f.png.byteOffset, f.png.byteLength).toString('base64');
-      h.push('<figure>', `<img src="data:image/png;base64,${b64}" width="${width}" height="${height}" alt="${escapeHtml(f.alt ?? f.caption)}">`,
-        `<figcaption>${escapeHtml(f.caption)}</figcaption>`, '</figure>');
+      h.push('<figure>', toSvg(f.figure, f.alt ?? f.caption).trimEnd(), `<figcaption>${escapeHtml(f.caption)}</figcaption>`, '</figure>');
     }
     h.push('</div>', '</section>');
   }
   if (input.curves && input.curves.length > 0) {
     h.push('<section>', '<h2>Training curves</h2>', '<div class="figures">');
-    for (const c of input.curves) h.push('<figure>', renderLineChartSvg(c), '</figure>');
+    for (const c of input.curves) h.push('<figure>', toSvg(renderLineChart(c), c.title).trimEnd(), '</figure>');
     h.push('</div>', '</section>');
   }
   if (input.notes && input.notes.length > 0) {

@@ -5,14 +5,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, resolveConfig, type FitConfig } from '../../core/config.js';
 import { check, MpoError } from '../../core/errors.js';
 import { BUILTIN_NAMES, isBuiltinPattern } from '../../core/pattern/builtins.js';
-import { parsePatternText } from '../../core/pattern/text.js';
-import { drawText, FONT_LINE_HEIGHT, measureText } from '../../core/render/font.js';
-import { renderHeatmap } from '../../core/render/heatmap.js';
-import { renderMask } from '../../core/render/mask.js';
-import { composeGrid, composeRow, createRaster, type Raster } from '../../core/render/raster.js';
-import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
-import { encodePng, writePng } from '../output/png.js';
-import { writeReport } from '../output/report.js';
+import { writeGalleryFiles } from './gallery-figure.js';
 import { RUN_FILES } from './fit.js';
 import type { RunSummary } from './outputs.js';
 import { patternOf } from './setup.js';
@@ -174,33 +167,6 @@ export function galleryCsv(rows: readonly GalleryRow[]): string {
   return [GALLERY_COLUMNS.join(','), ...rows.map((r) => GALLERY_COLUMNS.map((k) => cell(r[k])).join(','))].join('\n') + '\n';
 }
 
-/** One gallery row's picture: a caption line above target | test loss | test accuracy. */
-function rowFigure(entry: GalleryEntry, row: GalleryRow): Raster {
-  const land = JSON.parse(readFileSync(join(entry.dir, 'landscape', 'landscape.json'), 'utf8')) as {
-    rows: number; cols: number; grid: { padding: number; resolution: number }; test: { loss: number[]; acc: number[] };
-  };
-  const pattern = parsePatternText(readFileSync(join(entry.dir, 'pattern.txt'), 'utf8'), entry.name);
-  const cs = Math.max(2, Math.round(220 / Math.max(land.rows, land.cols)));
-  const pad = land.grid.padding * land.grid.resolution;
-  const target = renderMask(pattern.cells, pattern.height, pattern.width, { cellSize: cs * land.grid.resolution, title: 'target' });
-  const loss = renderHeatmap(land.test.loss, land.rows, land.cols, { scale: 'log', title: 'test loss (log scale)', padding: pad, cellSize: cs });
-  const acc = renderHeatmap(land.test.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: 'test accuracy', padding: pad, cellSize: cs });
-  const panels = composeRow([target, loss, acc], { gap: 12, align: 'center' });
-  const text = `${row.pattern}: test AUC ${row.auc_test.toFixed(3)}, accuracy black ${row.acc_black_test.toFixed(2)} / white ${row.acc_white_test.toFixed(2)}`;
-  const caption = createRaster(Math.max(panels.width, measureText(text, 2).width + 20), FONT_LINE_HEIGHT * 2 + 8);
-  drawText(caption, text, 10, 6, { scale: 2 });
-  return composeGrid([[caption], [panels]], { gap: 0 });
-}
-
-/** The gallery picture: one row per finished pattern (see {@link rowFigure}), rows separated by a rule. */
-export function renderGallery(entries: readonly GalleryEntry[], rows: readonly GalleryRow[]): Raster {
-  check(rows.length > 0, 'no finished patterns to draw: run the gallery first');
-  const figs = rows.map((r) => rowFigure(entries.find((e) => e.name === r.pattern)!, r));
-  const width = Math.max(...figs.map((f) => f.width));
-  const rule = createRaster(width, 2, [200, 200, 200]);
-  return composeGrid(figs.flatMap((f, i) => (i ? [[rule], [f]] : [[f]])), { gap: 10 });
-}
-
 /** A running child fit. */
 interface Job {
   entry: GalleryEntry;
@@ -304,26 +270,4 @@ export async function runGallery(opts: GalleryOptions): Promise<GalleryRow[]> {
     `; see ${join(out, 'report.html')}`);
   if (failures.length) throw new MpoError(`gallery patterns failed: ${failures.join('; ')}: fix the cause and rerun the same command (finished patterns are skipped)`);
   return rows;
-}
-
-/** Writes `gallery.png`, `gallery.csv`, `gallery.json` and `report.html` of the finished rows. */
-export function writeGalleryFiles(out: string, entries: readonly GalleryEntry[], rows: readonly GalleryRow[]): void {
-  const figure = renderGallery(entries, rows);
-  writePng(join(out, 'gallery.png'), figure);
-  writeFileAtomic(join(out, 'gallery.csv'), galleryCsv(rows));
-  writeJsonAtomic(join(out, 'gallery.json'), rows);
-  const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
-  const common = { ...entries[0].config, pattern: entries.map((e) => e.name).join(',') };
-  writeReport(join(out, 'report.html'), {
-    title: `mpo gallery: ${rows.length} patterns on ${common.dataset} (${common.model})`,
-    subtitle: `${common.steps} steps per pattern, seed ${common.seed}; each run's own report is in its folder`,
-    summary: rows.map((r) => ({
-      label: r.pattern, value: f(r.auc_test, 4),
-      hint: `test AUC; accuracy black ${f(r.acc_black_test)}, white ${f(r.acc_white_test)}, difference ${f(r.acc_diff_test)}; ` +
-        `train/test log-loss correlation ${f(r.corr_train_test_loss)}; ${r.steps} steps in ${f(r.seconds, 0)} s`,
-    })),
-    figures: [{ caption: 'Each row: target | test loss (log colour scale) | test accuracy', png: encodePng(figure) }],
-    notes: [`Columns of gallery.csv: ${GALLERY_COLUMNS.join(', ')}.`],
-    config: common,
-  });
 }

@@ -6,13 +6,12 @@ import { evaluateLandscape, type Landscape } from '../../core/landscape/evaluate
 import { correlation, patternMetrics, type PatternMetrics } from '../../core/landscape/metrics.js';
 import type { Model } from '../../core/models/model.js';
 import { patternToText } from '../../core/pattern/text.js';
-import { renderHeatmap } from '../../core/render/heatmap.js';
-import { renderMask } from '../../core/render/mask.js';
-import { composeRow, type Raster } from '../../core/render/raster.js';
+import { renderHeatmap, renderMask } from '../../core/render/heatmap.js';
+import { compose, type Figure } from '../../core/render/svg.js';
 import { thetaOf, type PlaneState } from '../../core/training/plane-state.js';
 import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
 import { writeNpy } from '../output/npy.js';
-import { encodePng, writePng } from '../output/png.js';
+import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { createProgress } from '../progress.js';
 import { headOf, type DeviceData, type RunPattern } from './setup.js';
@@ -48,8 +47,8 @@ export interface RunSummary {
 /** Writes the target pictures of a run: `pattern.png` (black/white), `mask.png` (trained cells) and `pattern.txt`. */
 export function writePatternOutputs(out: string, rp: RunPattern): void {
   const { pattern, mask } = rp;
-  writePng(join(out, 'pattern.png'), renderMask(pattern.cells, pattern.height, pattern.width, { title: `target: ${pattern.name}` }));
-  writePng(join(out, 'mask.png'), renderMask(mask.cells, mask.height, mask.width, { title: 'trained cells (grey: ignored)', states: 'ternary' }));
+  writeFigure(join(out, 'pattern.png'), renderMask(pattern.cells, pattern.height, pattern.width, { title: `target: ${pattern.name}` }));
+  writeFigure(join(out, 'mask.png'), renderMask(mask.cells, mask.height, mask.width, { title: 'trained cells (grey: ignored)', states: 'ternary' }));
   writeFileAtomic(join(out, 'pattern.txt'), patternToText(pattern));
 }
 
@@ -77,16 +76,16 @@ function logs(a: Float32Array): Float64Array {
   return Float64Array.from(a, (v) => Math.log(Math.max(v, 1e-12)));
 }
 
-/** Writes one landscape's grids (`.npy` and JSON) and heat maps; returns the two heat maps. */
-export function writeLandscapeFiles(dir: string, split: string, land: Landscape, lossDomain: [number, number]): Raster[] {
+/** Writes one landscape's grids (`.npy`) and heat maps (`.png` and `.svg`); returns the two heat maps. */
+export function writeLandscapeFiles(dir: string, split: string, land: Landscape, lossDomain: [number, number]): Figure[] {
   mkdirSync(dir, { recursive: true });
   writeNpy(join(dir, `${split}-loss.npy`), land.loss, [land.rows, land.cols]);
   writeNpy(join(dir, `${split}-acc.npy`), land.acc, [land.rows, land.cols]);
   const pad = land.grid.padding * land.grid.resolution;
   const lossMap = renderHeatmap(land.loss, land.rows, land.cols, { scale: 'log', domain: lossDomain, title: `${split} loss (log scale)`, padding: pad });
   const accMap = renderHeatmap(land.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: `${split} accuracy`, padding: pad });
-  writePng(join(dir, `${split}-loss.png`), lossMap);
-  writePng(join(dir, `${split}-acc.png`), accMap);
+  writeFigure(join(dir, `${split}-loss.png`), lossMap);
+  writeFigure(join(dir, `${split}-acc.png`), accMap);
   return [lossMap, accMap];
 }
 
@@ -151,8 +150,7 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
   const testMaps = writeLandscapeFiles(dir, 'test', f.testLand, domain);
   const trainMaps = writeLandscapeFiles(dir, 'train', f.trainLand, domain);
   const target = renderMask(rp.pattern.cells, rp.pattern.height, rp.pattern.width, { title: 'target' });
-  const figure = composeRow([target, ...testMaps, ...trainMaps], { gap: 12 });
-  writePng(join(out, 'figure.png'), figure);
+  writeFigure(join(out, 'figure.png'), compose([[target, ...testMaps, ...trainMaps]]));
   const mt: PatternMetrics = patternMetrics(f.testLand, rp.pattern);
   const mr: PatternMetrics = patternMetrics(f.trainLand, rp.pattern);
   const corr = correlation(logs(f.testLand.loss), logs(f.trainLand.loss));
@@ -169,7 +167,6 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
     eval_seconds: Number(f.evalSeconds.toFixed(2)), scale: f.state.vars.scale.dataSync()[0],
     pattern: rp.pattern.name, model: f.model.name, dataset: config.dataset, seed: config.seed, backend: f.backend,
   };
-  const png = (r: Raster) => encodePng(r);
   writeReport(join(out, 'report.html'), {
     title: `mpo: ${rp.pattern.name} on ${config.dataset} (${f.model.name})`,
     subtitle: `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${f.test.n} test / ${Math.min(f.train.n, config.evalImages)} train images`,
@@ -186,11 +183,11 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
       { label: 'scale s', value: summary.scale.toFixed(4) },
     ],
     figures: [
-      { caption: 'Target pattern', png: png(target) },
-      { caption: 'Test loss (log colour scale)', png: png(testMaps[0]) },
-      { caption: 'Test accuracy', png: png(testMaps[1]) },
-      { caption: 'Train loss (log colour scale)', png: png(trainMaps[0]) },
-      { caption: 'Train accuracy', png: png(trainMaps[1]) },
+      { caption: 'Target pattern', figure: target },
+      { caption: 'Test loss (log colour scale)', figure: testMaps[0] },
+      { caption: 'Test accuracy', figure: testMaps[1] },
+      { caption: 'Train loss (log colour scale)', figure: trainMaps[0] },
+      { caption: 'Train accuracy', figure: trainMaps[1] },
     ],
     curves: readCurves(out),
     config,

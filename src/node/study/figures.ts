@@ -1,48 +1,51 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomMask } from '../../core/pattern/random-mask.js';
-import { renderHeatmap } from '../../core/render/heatmap.js';
-import { renderMask } from '../../core/render/mask.js';
-import { renderLinePlot, type PlotSeries } from '../../core/render/plot.js';
-import { composeRow, type Raster, type Rgb } from '../../core/render/raster.js';
+import { renderLineChart, type ChartSeries } from '../../core/render/chart.js';
+import { renderHeatmap, renderMask } from '../../core/render/heatmap.js';
+import { compose, type Figure } from '../../core/render/svg.js';
 import { formatFill, type StudyPlan } from './plan.js';
 import type { SummaryRow } from './results.js';
 
 /** Figures of the batch-norm study, drawn from its summary table and two runs' landscapes. */
 
 /** Blue for the model without batch norm, red for the one with it (the paper's colours). */
-export const PLAIN_COLOR: Rgb = [31, 119, 180];
-export const BN_COLOR: Rgb = [214, 39, 40];
+export const PLAIN_COLOR = '#1f77b4';
+export const BN_COLOR = '#d62728';
 
-function seriesOf(summary: readonly SummaryRow[], model: string, pick: (s: SummaryRow) => { mean: number; std: number }, withErr: boolean) {
-  return summary.filter((s) => s.model === model).map((s) => ({ x: s.p, y: pick(s).mean, err: withErr ? pick(s).std : 0 }));
+/** A chart series of one model: mean against p, with the std as error bars when `withErr`. */
+function seriesOf(summary: readonly SummaryRow[], model: string, pick: (s: SummaryRow) => { mean: number; std: number }, withErr: boolean,
+  name: string, color: string, dotted = false): ChartSeries {
+  const rows = summary.filter((s) => s.model === model);
+  return { name, color, dotted, points: rows.map((s) => [s.p, pick(s).mean]), errors: withErr ? rows.map((s) => pick(s).std) : undefined };
 }
 
+const P_TICKS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
 /** Figure 4a: mean test accuracy difference (black - white cells) against p, ± std over seeds, both models. */
-export function figure4a(plan: StudyPlan, summary: readonly SummaryRow[]): Raster {
-  const series: PlotSeries[] = [
-    { name: `without BN (${plan.models.plain})`, color: PLAIN_COLOR, points: seriesOf(summary, plan.models.plain, (s) => s.accDiff, true) },
-    { name: `with BN (${plan.models.bn})`, color: BN_COLOR, points: seriesOf(summary, plan.models.bn, (s) => s.accDiff, true) },
-  ];
-  return renderLinePlot(series, {
+export function figure4a(plan: StudyPlan, summary: readonly SummaryRow[]): Figure {
+  return renderLineChart({
     title: 'Accuracy difference, black minus white cells (test)', xLabel: 'fill probability p',
-    yLabel: `mean +- std over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`,
-    xDomain: [0, 1], xTicks: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+    yLabel: `mean ± std over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`, xDomain: [0, 1], xTicks: P_TICKS,
+    series: [
+      seriesOf(summary, plan.models.plain, (s) => s.accDiff, true, `without BN (${plan.models.plain})`, PLAIN_COLOR),
+      seriesOf(summary, plan.models.bn, (s) => s.accDiff, true, `with BN (${plan.models.bn})`, BN_COLOR),
+    ],
   });
 }
 
 /** Figure 4b: mean test accuracy in black (solid) and white (dotted) cells against p, both models. */
-export function figure4b(plan: StudyPlan, summary: readonly SummaryRow[]): Raster {
+export function figure4b(plan: StudyPlan, summary: readonly SummaryRow[]): Figure {
   const { plain, bn } = plan.models;
-  const series: PlotSeries[] = [
-    { name: 'without BN, black cells', color: PLAIN_COLOR, points: seriesOf(summary, plain, (s) => s.accBlack, false) },
-    { name: 'without BN, white cells', color: PLAIN_COLOR, style: 'dotted', points: seriesOf(summary, plain, (s) => s.accWhite, false) },
-    { name: 'with BN, black cells', color: BN_COLOR, points: seriesOf(summary, bn, (s) => s.accBlack, false) },
-    { name: 'with BN, white cells', color: BN_COLOR, style: 'dotted', points: seriesOf(summary, bn, (s) => s.accWhite, false) },
-  ];
-  return renderLinePlot(series, {
-    title: 'Mean test accuracy in black and white cells', xLabel: 'fill probability p', yLabel: `mean over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`,
-    xDomain: [0, 1], xTicks: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+  return renderLineChart({
+    title: 'Mean test accuracy in black and white cells', xLabel: 'fill probability p',
+    yLabel: `mean over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`, xDomain: [0, 1], xTicks: P_TICKS,
+    series: [
+      seriesOf(summary, plain, (s) => s.accBlack, false, 'without BN, black cells', PLAIN_COLOR),
+      seriesOf(summary, plain, (s) => s.accWhite, false, 'without BN, white cells', PLAIN_COLOR, true),
+      seriesOf(summary, bn, (s) => s.accBlack, false, 'with BN, black cells', BN_COLOR),
+      seriesOf(summary, bn, (s) => s.accWhite, false, 'with BN, white cells', BN_COLOR, true),
+    ],
   });
 }
 
@@ -69,7 +72,7 @@ function readTestLoss(dirs: readonly string[], name: string): Grid | null {
  * landscapes of its runs without and with batch norm, on one log colour scale. Looks for the
  * runs' `landscape/landscape.json` in each study folder; null when either run is not found.
  */
-export function figure3(plan: StudyPlan, dirs: readonly string[]): Raster | null {
+export function figure3(plan: StudyPlan, dirs: readonly string[]): Figure | null {
   const { p, seed } = figure3Choice(plan);
   const side = plan.fit.patternSize;
   const plain = readTestLoss(dirs, `${plan.models.plain}-p${formatFill(p)}-s${seed}`);
@@ -80,9 +83,9 @@ export function figure3(plan: StudyPlan, dirs: readonly string[]): Raster | null
   let lo = Math.min(...positive), hi = Math.max(...positive);
   if (!(lo < hi)) { lo = Math.max(lo, 1e-3) / 2; hi = Math.max(hi, 1e-3) * 2; }
   const map = (g: Grid, title: string) => renderHeatmap(g.loss, g.rows, g.cols, { scale: 'log', domain: [lo, hi], title });
-  return composeRow([
+  return compose([[
     renderMask(mask.cells, side, side, { title: `(a) random mask, p = ${formatFill(p)}, seed ${seed}` }),
     map(plain, '(b) test loss without BN'),
     map(bn, '(c) test loss with BN'),
-  ], { gap: 16 });
+  ]], { gap: 16 });
 }
