@@ -19,4 +19,6 @@ export * from './training/plane-state.js';
 export * from './training/step.js';
 export * from './landscape/evaluate.js';
 export * from './landscape/metrics.js';
+export * from './io/checkpoint.js';
+export * from './io/export-layers.js';
 export * as ops from './ops/index.js';
