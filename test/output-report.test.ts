@@ -3,14 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderHeatmap } from '../src/core/render/heatmap.js';
-import { createRaster } from '../src/core/render/raster.js';
-import { renderLineChartSvg } from '../src/core/render/svg-chart.js';
-import { decodePng, encodePng } from '../src/node/output/png.js';
-import { renderReport, writeReport, type ReportInput } from '../src/node/output/report.js';
+import { renderHeatmap, renderMask } from '../src/core/render/heatmap.js';
+import { formatNumber, renderReport, writeReport, type ReportInput } from '../src/node/output/report.js';
 
-const png = encodePng(renderHeatmap([0.1, 1, 10, 0.5], 2, 2, { scale: 'log', title: 'test loss (log)' }));
-const tiny = encodePng(createRaster(3, 2, [0, 0, 0]));
+const map = renderHeatmap([0.1, 1, 10, 0.5], 2, 2, { scale: 'log', title: 'test loss (log)' });
+const tiny = renderMask(Uint8Array.of(1, 0, 0, 1), 2, 2, { axes: false });
 
 function input(): ReportInput {
   return {
@@ -22,8 +19,8 @@ function input(): ReportInput {
       { label: 'note', value: '<b>bold</b>' },
     ],
     figures: [
-      { caption: 'Target pattern', png: tiny },
-      { caption: 'Test loss (log scale)', png, alt: 'loss <map>' },
+      { caption: 'Target pattern', figure: tiny },
+      { caption: 'Test loss (log scale)', figure: map, alt: 'loss <map>' },
     ],
     curves: [
       { title: 'loss', xLabel: 'step', logY: true,
@@ -44,28 +41,27 @@ test('the report escapes all text, including a title with <script>', () => {
   assert.ok(html.includes('pattern &quot;ring&quot;, MLP'));
   assert.ok(html.includes('&lt;b&gt;bold&lt;/b&gt;'));
   assert.ok(html.includes('<p>Loss is &lt;low&gt; in black cells.</p>'));
-  assert.ok(html.includes('alt="loss &lt;map&gt;"'));
+  assert.ok(html.includes('aria-label="loss &lt;map&gt;"'));
 });
 
-test('summary numbers are formatted; one <img> per figure with a PNG data URI and its caption', () => {
+test('summary numbers are formatted; one inline <svg> per figure, at its size, with its caption', () => {
   const html = renderReport(input());
   assert.ok(html.includes('<td class="value">0.9734</td>'));
   assert.ok(html.includes('<td class="value">1500</td>'));
-  const imgs = [...html.matchAll(/<img src="data:image\/png;base64,([A-Za-z0-9+/=]+)" width="(\d+)" height="(\d+)"/g)];
-  assert.equal(imgs.length, 2);
-  assert.deepEqual(Buffer.from(imgs[0][1], 'base64'), Buffer.from(tiny));
-  assert.deepEqual([imgs[0][2], imgs[0][3]], ['3', '2']);
-  const decoded = decodePng(Buffer.from(imgs[1][1], 'base64'));
-  assert.deepEqual([String(decoded.width), String(decoded.height)], [imgs[1][2], imgs[1][3]]);
+  const svgs = [...html.matchAll(/<figure>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="(\d+)" height="(\d+)"/g)];
+  assert.deepEqual(svgs.slice(0, 2).map((m) => [+m[1], +m[2]]), [[tiny.width, tiny.height], [map.width, map.height]]);
+  assert.ok(html.includes(map.body), 'the heat map is embedded as it is');
+  assert.ok(html.includes('>test loss (log)</text>'), 'its title is real text');
   assert.ok(html.indexOf('Target pattern') < html.indexOf('Test loss (log scale)'));
   assert.match(html, /<figcaption>Test loss \(log scale\)<\/figcaption>/);
 });
 
 test('the report is self-contained: inline CSS and SVG, no external resources', () => {
   const html = renderReport(input());
-  assert.match(html, /<style>[^]*figure img[^]*<\/style>/);
-  assert.equal((html.match(/<svg /g) ?? []).length, 2);
+  assert.match(html, /<style>[^]*figure svg[^]*<\/style>/);
+  assert.equal((html.match(/<svg /g) ?? []).length, 4, 'two figures and two charts');
   assert.ok(!/(src|href)="(https?:)?\/\//.test(html));
+  assert.ok([...html.matchAll(/href="([^"]*)"/g)].every((m) => m[1].startsWith('data:image/png;base64,')), 'images are data URIs');
   assert.ok(!/<link|@import|url\(/.test(html));
   assert.ok(html.includes('train &lt;loss&gt;'));
   assert.ok(html.includes('no data yet')); // the AUC chart has no points
@@ -83,23 +79,15 @@ test('the configuration is escaped, pretty-printed JSON in a <pre>', () => {
   assert.ok(!renderReport({ ...input(), config: { p: shared, q: shared } }).includes('[circular]'));
 });
 
-test('charts: lines split at NaN, a lone point is a dot, log axes tick at powers of ten', () => {
-  const svg = renderLineChartSvg({ title: 'loss', xLabel: 'step', logY: true,
-    series: [{ name: 'a', points: [[0, 10], [1, 1], [2, NaN], [3, 0.1], [4, 0.01]] }, { name: 'b', points: [[2, 0.5]] }] });
-  assert.equal((svg.match(/<path /g) ?? []).length, 2);
-  assert.equal((svg.match(/<circle /g) ?? []).length, 1);
-  for (const label of ['>0.01<', '>0.1<', '>1<', '>10<']) assert.ok(svg.includes(label), label);
-  const one = renderLineChartSvg({ title: 'AUC', xLabel: 'step', series: [{ name: 'auc', points: [[5, 0.9]] }] });
-  assert.equal((one.match(/<circle /g) ?? []).length, 1);
-  assert.ok(!one.includes('NaN'));
-  const empty = renderLineChartSvg({ title: 'AUC', xLabel: 'step', series: [{ name: 'auc', points: [] }] });
-  assert.ok(empty.includes('no data yet') && !empty.includes('<path'));
+test('formatNumber gives short numbers for the summary table', () => {
+  assert.deepEqual([0.97341, 1234, 123.456, 1e-7, NaN, -Infinity, 0.1 + 0.2].map((v) => formatNumber(v)),
+    ['0.9734', '1234', '123.5', '1e-7', 'NaN', '-inf', '0.3']);
 });
 
 test('bad input is rejected; writeReport writes the same HTML to a file', () => {
   assert.throws(() => renderReport({ ...input(), title: ' ' }), /report title is empty: pass a title/);
-  assert.throws(() => renderReport({ ...input(), figures: [{ caption: 'x', png: Uint8Array.of(1, 2, 3) }] }),
-    /report figure 0 \("x"\) is not PNG bytes: pass the output of encodePng/);
+  assert.throws(() => renderReport({ ...input(), figures: [{ caption: 'x', figure: { width: 0, height: 1, body: '' } }] }),
+    /report figure 0 \("x"\) is not a figure: pass the output of renderHeatmap/);
   const dir = mkdtempSync(join(tmpdir(), 'mpo-report-'));
   try {
     const p = join(dir, 'report.html');

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { scaleLinear, scaleLog } from 'd3-scale';
 import { interpolateMagma, interpolateViridis } from 'd3-scale-chromatic';
 import {
-  colorFor, colormapNames, dataDomain, getColormap, LOG_FLOOR, normalize,
+  colorFor, colormapNames, dataDomain, getColormap, LOG_FLOOR, normalize, positionScale,
 } from '../src/core/render/colormap.js';
-import { formatNumber, formatTick, linearTicks, logTicks } from '../src/core/render/ticks.js';
 
 const hex = (s: string): number[] => [1, 3, 5].map((i) => Number.parseInt(s.slice(i, i + 2), 16));
 
@@ -66,28 +66,23 @@ test('dataDomain ignores non-finite values, and values <= 0 on a log scale', () 
   assert.deepEqual(dataDomain([0, -1], 'log'), [1, 10]);
 });
 
-test('log ticks: powers of ten when the range spans decades, nice multiples otherwise', () => {
-  assert.deepEqual(logTicks(0.001, 2.5), [0.001, 0.01, 0.1, 1]);
-  assert.deepEqual(logTicks(1e-8, 10), [1e-8, 1e-6, 1e-4, 0.01, 1]);
-  assert.deepEqual(logTicks(0.3, 2.5), [0.5, 1, 2]);
-  assert.deepEqual(logTicks(0.01, 0.5), [0.01, 0.03, 0.1, 0.3]);
-  const narrow = logTicks(1.1, 1.3);
-  assert.ok(narrow.length >= 2 && narrow.every((t) => t >= 1.1 && t <= 1.3));
-  assert.deepEqual(logTicks(0, 1), []);
+test('the log colour scale maps known losses to known magma colours', () => {
+  const s = { scale: 'log' as const, domain: [0.001, 10] as const };
+  assert.deepEqual(colorFor(0.001, s), [0, 0, 4]); // magma's first colour: low loss is (almost) black
+  assert.deepEqual(colorFor(10, s), [252, 253, 191]); // magma's last colour
+  assert.deepEqual(colorFor(0.1, s), hex(interpolateMagma(0.5))); // two of four decades: the middle
+  assert.deepEqual(colorFor(0.01, s), hex(interpolateMagma(0.25)));
+  assert.deepEqual(colorFor(1e-9, s), [0, 0, 4]); // clamped
 });
 
-test('linear ticks are nice numbers inside the range', () => {
-  assert.deepEqual(linearTicks(0, 1), [0, 0.25, 0.5, 0.75, 1]);
-  assert.deepEqual(linearTicks(0.31, 0.87), [0.4, 0.5, 0.6, 0.7, 0.8]);
-  assert.deepEqual(linearTicks(0.31, 0.87, 3), [0.4, 0.6, 0.8]);
-  assert.deepEqual(linearTicks(0, 1000, 6), [0, 200, 400, 600, 800, 1000]);
-  assert.deepEqual(linearTicks(-0.3, 0.3), [-0.2, 0, 0.2]);
-  assert.deepEqual(linearTicks(2, 2), [2]);
-});
-
-test('formatTick and formatNumber give short labels', () => {
-  assert.deepEqual([0.1, 1, 2.5, 0.001, 40, 12000, 1e-5, 2.5e6, 0, -0.25].map(formatTick),
-    ['0.1', '1', '2.5', '0.001', '40', '12000', '1e-5', '2.5e6', '0', '-0.25']);
-  assert.deepEqual([0.97341, 1234, 123.456, 1e-7, NaN, -Infinity, 0.1 + 0.2].map((v) => formatNumber(v)),
-    ['0.9734', '1234', '123.5', '1e-7', 'NaN', '-inf', '0.3']);
+test('positionScale is d3: scaleLog / scaleLinear clamped to [0, 1], with the same ticks', () => {
+  const log = positionScale({ scale: 'log', domain: [0.001, 2.5] });
+  assert.deepEqual(log.ticks(), scaleLog().domain([0.001, 2.5]).ticks());
+  assert.deepEqual(log.ticks().filter((t) => log.tickFormat(5, '~g')(t) !== ''), [0.001, 0.01, 0.1, 1]);
+  assert.equal(log(0.05), scaleLog().domain([0.001, 2.5])(0.05));
+  assert.equal(log(1e6), 1);
+  const lin = positionScale({ scale: 'linear', domain: [0, 1] });
+  assert.deepEqual(lin.ticks(5), scaleLinear().ticks(5));
+  assert.deepEqual(lin.ticks(5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  assert.throws(() => positionScale({ scale: 'log', domain: [0, 1] }), /does not start above 0/);
 });

@@ -1,142 +1,123 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { interpolateMagma, interpolateViridis } from 'd3-scale-chromatic';
-import { COLORBAR_GAP } from '../src/core/render/colorbar.js';
-import { getColormap } from '../src/core/render/colormap.js';
-import { renderHeatmap, type HeatmapRaster } from '../src/core/render/heatmap.js';
-import { renderMask } from '../src/core/render/mask.js';
-import { chooseAxisStep, defaultCellSize, PANEL_MARGIN } from '../src/core/render/panel.js';
-import { getPixel, type Raster } from '../src/core/render/raster.js';
+import { builtinModules } from 'node:module';
+import { build } from 'esbuild';
+import { decode } from 'fast-png';
+import { colorFor, getColormap } from '../src/core/render/colormap.js';
+import { renderHeatmap, renderMask } from '../src/core/render/heatmap.js';
+import { compose, toSvg, type Figure } from '../src/core/render/svg.js';
+import { decodePng, figureToPng, type Raster } from '../src/node/output/png.js';
 
-const hex = (s: string): number[] => [1, 3, 5].map((i) => Number.parseInt(s.slice(i, i + 2), 16));
-const rgb = (r: Raster, x: number, y: number): number[] => getPixel(r, x, y).slice(0, 3);
-const centre = (h: HeatmapRaster, i: number, j: number, cs: number): number[] =>
-  rgb(h, h.layout.mapX + j * cs + (cs >> 1), h.layout.mapY + i * cs + (cs >> 1));
-function darkPixels(r: Raster, x0: number, y0: number, x1: number, y1: number): number {
-  let n = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (getPixel(r, x, y)[0] < 100) n++;
-  return n;
+/** The cells of the first embedded `<image>`: its box and its decoded RGBA pixels. */
+function cells(f: Figure) {
+  const m = /<image x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*href="data:image\/png;base64,([^"]+)"/.exec(f.body)!;
+  const png = decode(Buffer.from(m[5], 'base64'));
+  return { x: +m[1], y: +m[2], w: +m[3], h: +m[4], width: png.width, height: png.height, data: png.data as Uint8Array };
+}
+const px = (d: ArrayLike<number>, i: number) => [d[i * 4], d[i * 4 + 1], d[i * 4 + 2]];
+const at = (r: Raster, x: number, y: number) => px(r.data, Math.floor(y) * r.width + Math.floor(x));
+const texts = (f: Figure) => [...f.body.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+test('a 2x2 log heat map: one pixel per cell in the mask orientation, the colours of the log scale', () => {
+  const h = renderHeatmap([0.01, 0.1, 1, 10], 2, 2, { scale: 'log', cellSize: 40 });
+  const c = cells(h);
+  assert.deepEqual([c.width, c.height, c.w, c.h], [2, 2, 80, 80]);
+  const s = { scale: 'log' as const, domain: [0.01, 10] as const };
+  [0.01, 0.1, 1, 10].forEach((v, i) => assert.deepEqual(px(c.data, i), [...colorFor(v, s)], `cell ${i}`));
+  assert.deepEqual(h.domain, [0.01, 10]);
+  // The rendered PNG shows each cell as a solid block (nearest-neighbour scaling), row 0 at the top.
+  const png = decodePng(figureToPng(h));
+  assert.deepEqual([png.width, png.height], [h.width, h.height]);
+  assert.deepEqual(at(png, c.x + 5, c.y + 5), [...colorFor(0.01, s)]);
+  assert.deepEqual(at(png, c.x + 38, c.y + 38), [...colorFor(0.01, s)]);
+  assert.deepEqual(at(png, c.x + 42, c.y + 2), [...colorFor(0.1, s)]);
+  assert.deepEqual(at(png, c.x + 60, c.y + 60), [...colorFor(10, s)]);
+});
+
+test('linear maps default to viridis and the data range; a given domain clamps', () => {
+  const c = cells(renderHeatmap([0, 0.5, 1, 2], 1, 4, { scale: 'linear', domain: [0, 1] }));
+  assert.deepEqual(px(c.data, 0), [...getColormap('viridis').at(0)]);
+  assert.deepEqual(px(c.data, 2), px(c.data, 3));
+  const d = renderHeatmap([2, 4], 1, 2, { scale: 'linear' });
+  assert.deepEqual(d.domain, [2, 4]);
+});
+
+test('text is real SVG text: title, d3 colour-bar labels, cell-index axes with a real minus sign', () => {
+  const h = renderHeatmap(Array.from({ length: 100 }, (_, i) => 0.001 * 1.08 ** i), 10, 10, { scale: 'log', title: 'test loss (log scale)', padding: 2 });
+  const t = texts(h);
+  assert.equal(t[0], 'test loss (log scale)');
+  for (const label of ['0.001', '0.01', '0.1', '1', '\u22122', '0', '4']) assert.ok(t.includes(label), `label ${label} in ${t}`);
+  assert.ok(!t.includes('-2'), 'a hyphen is not a minus sign');
+  const plain = renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'linear', axes: false, colorbar: false });
+  assert.deepEqual(texts(plain), []);
+  assert.ok(plain.width < h.width);
+});
+
+test('titles are escaped (<, &, ") in the SVG and the document parses to the same text', () => {
+  const h = renderHeatmap([1, 2], 1, 2, { scale: 'linear', title: 'a <b> & "c"' });
+  assert.ok(h.body.includes('>a &lt;b&gt; &amp; &quot;c&quot;</text>'));
+  assert.ok(!h.body.includes('<b>'));
+  const svg = toSvg(h, 'x "y" <z>');
+  assert.ok(svg.includes('aria-label="x &quot;y&quot; &lt;z&gt;"'));
+  assert.ok(isPngSize(figureToPng(h), h.width, h.height), 'resvg parses the escaped document');
+});
+
+function isPngSize(png: Uint8Array, w: number, h: number): boolean {
+  const r = decodePng(png);
+  return r.width === w && r.height === h;
 }
 
-test('a 2x2 log heat map has the right colour at each cell centre, row 0 at the top', () => {
-  const h = renderHeatmap([0.01, 0.1, 1, 10], 2, 2, { scale: 'log', cellSize: 10, axes: false, colorbar: false });
-  assert.deepEqual(h.domain, [0.01, 10]);
-  assert.deepEqual([h.layout.mapX, h.layout.mapY], [PANEL_MARGIN + 1, PANEL_MARGIN + 1]);
-  assert.deepEqual([h.width, h.height], [2 * (PANEL_MARGIN + 1) + 20, 2 * (PANEL_MARGIN + 1) + 20]);
-  const t = (v: number): number => (Math.log(v) - Math.log(0.01)) / (Math.log(10) - Math.log(0.01));
-  assert.deepEqual(centre(h, 0, 0, 10), hex(interpolateMagma(0)));
-  assert.deepEqual(centre(h, 0, 1, 10), hex(interpolateMagma(t(0.1))));
-  assert.deepEqual(centre(h, 1, 0, 10), hex(interpolateMagma(t(1))));
-  assert.deepEqual(centre(h, 1, 1, 10), hex(interpolateMagma(1)));
-  // Every pixel of a block has the block's colour (one value = one square block).
-  assert.deepEqual(rgb(h, h.layout.mapX + 9, h.layout.mapY + 9), hex(interpolateMagma(0)));
-  assert.deepEqual(rgb(h, h.layout.mapX + 10, h.layout.mapY), centre(h, 0, 1, 10));
-  // A 1-pixel dark border frames the map.
-  assert.deepEqual(rgb(h, h.layout.mapX - 1, h.layout.mapY + 5), [30, 30, 30]);
-});
-
-test('linear heat maps default to viridis and the data range; a given domain clamps', () => {
-  const h = renderHeatmap([0.2, 0.4, 0.6, 0.8], 2, 2, { scale: 'linear', cellSize: 4, axes: false, colorbar: false });
-  assert.deepEqual(centre(h, 0, 0, 4), hex(interpolateViridis(0)));
-  assert.deepEqual(centre(h, 1, 1, 4), hex(interpolateViridis(1)));
-  const d = renderHeatmap([0.2, 0.4, 0.6, 0.8], 2, 2,
-    { scale: 'linear', domain: [0.5, 0.6], colormap: 'gray', cellSize: 4, axes: false, colorbar: false });
-  assert.deepEqual(centre(d, 0, 1, 4), [0, 0, 0]);
-  assert.deepEqual(centre(d, 1, 0, 4), [255, 255, 255]);
-});
-
-test('the colour bar runs from the last colour at the top to the first at the bottom', () => {
-  const h = renderHeatmap([0.01, 0.1, 1, 10], 2, 2, { scale: 'log', cellSize: 60 });
-  const barX = h.layout.rightX + COLORBAR_GAP + 5;
-  assert.deepEqual(rgb(h, barX, h.layout.mapY), hex(interpolateMagma(1)));
-  assert.deepEqual(rgb(h, barX, h.layout.mapY + 119), hex(interpolateMagma(0)));
-  // Tick labels right of the bar (0.01, 0.1, 1, 10) put ink there.
-  assert.ok(darkPixels(h, barX + 12, h.layout.mapY - 4, h.width, h.layout.mapY + 124) > 20);
-  const none = renderHeatmap([0.01, 0.1, 1, 10], 2, 2, { scale: 'log', cellSize: 60, colorbar: false });
-  assert.ok(none.width < h.width - 30);
-});
-
-test('a constant map gets the middle colour and a solid colour bar', () => {
-  const h = renderHeatmap([2, 2, 2, 2], 2, 2, { scale: 'log', cellSize: 60 });
-  const mid = hex(interpolateMagma(0.5));
-  const barX = h.layout.rightX + COLORBAR_GAP + 5;
-  assert.deepEqual(h.domain, [2, 2]);
-  assert.deepEqual(centre(h, 1, 1, 60), mid);
-  assert.deepEqual(rgb(h, barX, h.layout.mapY), mid);
-  assert.deepEqual(rgb(h, barX, h.layout.mapY + 119), mid);
-});
-
-test('axes and title add labelled margins; padding shifts the labels', () => {
-  const v = new Float32Array(16).fill(1);
-  const plain = renderHeatmap(v, 4, 4, { scale: 'linear', cellSize: 20, axes: false, colorbar: false });
-  const axes = renderHeatmap(v, 4, 4, { scale: 'linear', cellSize: 20, colorbar: false, title: 'train accuracy' });
-  assert.ok(axes.layout.mapX > plain.layout.mapX + 8);
-  assert.ok(axes.layout.mapY > plain.layout.mapY + 14);
-  assert.ok(darkPixels(axes, 0, 0, axes.width, axes.layout.mapY - 2) > 30); // the title
-  assert.ok(darkPixels(axes, 0, axes.layout.mapY, axes.layout.mapX - 1, axes.layout.mapY + 80) > 20); // row labels
-  const below = axes.layout.mapY + 81;
-  assert.ok(darkPixels(axes, axes.layout.mapX, below, axes.layout.mapX + 80, axes.height) > 20); // column labels
-  // Labels "-1".."2" are wider than "0".."3": padding 1 moves the map right by the width of '-' plus spacing.
-  const padded = renderHeatmap(v, 4, 4, { scale: 'linear', cellSize: 20, colorbar: false, title: 'train accuracy', padding: 1 });
-  assert.equal(padded.layout.mapX, axes.layout.mapX + 5);
-  assert.equal(chooseAxisStep(20, 20, 17, 0, 1), 5);
-  assert.equal(chooseAxisStep(50, 50, 7, 0, 1), 10);
-  assert.equal(chooseAxisStep(2, 2, 170, 0, 1), 1);
-});
-
-test('default cell size makes the map about 300-400 pixels wide', () => {
-  for (const n of [2, 7, 20, 50, 60, 100, 150, 200]) {
-    const side = n * defaultCellSize(n, n);
-    assert.ok(side >= 300 && side <= 400, `${n} cells -> ${side} px`);
-  }
-  const h = renderHeatmap(new Float32Array(20 * 30).fill(0.5), 20, 30, { scale: 'linear' });
-  assert.equal(h.layout.mapWidth, 30 * 11);
-});
-
-test('outline draws the boundary of the black cells in the accent colour', () => {
-  const outline = Uint8Array.of(1, 0, 0, 0);
-  const h = renderHeatmap([1, 1, 1, 1], 2, 2, { scale: 'linear', cellSize: 20, axes: false, colorbar: false, outline });
-  const accent = [...getColormap('viridis').accentColor];
-  const { mapX, mapY } = h.layout;
-  assert.deepEqual(rgb(h, mapX, mapY + 10), accent); // left edge of cell (0, 0)
-  assert.deepEqual(rgb(h, mapX + 19, mapY + 10), accent); // its right edge, against a white cell
-  assert.deepEqual(rgb(h, mapX + 10, mapY + 10), hex(interpolateViridis(0.5))); // inside: the value's colour
-  assert.deepEqual(rgb(h, mapX + 30, mapY + 10), hex(interpolateViridis(0.5))); // cell (0, 1) has no outline
-  // A pattern-sized outline is placed inside the padding.
-  const p = renderHeatmap(new Float32Array(16).fill(1), 4, 4,
-    { scale: 'linear', cellSize: 20, axes: false, colorbar: false, padding: 1, outline: Uint8Array.of(1, 0, 0, 0), outlineColor: [255, 0, 0] });
-  assert.deepEqual(rgb(p, p.layout.mapX + 20, p.layout.mapY + 30), [255, 0, 0]);
-  assert.notDeepEqual(rgb(p, p.layout.mapX, p.layout.mapY + 10), [255, 0, 0]);
+test('outline: the boundary of the 1-cells as one path in the accent colour; a pattern-sized outline sits inside the padding', () => {
+  const h = renderHeatmap(new Array(9).fill(1), 3, 3, { scale: 'log', padding: 1, outline: Uint8Array.of(1), cellSize: 10 });
+  const m = /<path d="([^"]+)" fill="none" stroke="#00dcff"/.exec(h.body)!; // magma's accent colour
+  assert.equal(m[1], 'M10 10H20M10 20H20M10 10V20M20 10V20');
+  const v = renderHeatmap(new Array(4).fill(1), 2, 2, { scale: 'linear', outline: Uint8Array.of(1, 1, 0, 0) });
+  assert.ok(v.body.includes('stroke="#ff2828"'), 'viridis accent colour');
+  assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', outline: new Uint8Array(3) }), /heatmap outline has 3 cells, expected 2x2=4/);
 });
 
 test('NaN cells get the NaN colour and a NaN swatch under the colour bar', () => {
-  const withNan = renderHeatmap([0.1, NaN, 1, 10], 2, 2, { scale: 'log', cellSize: 60 });
-  assert.deepEqual(centre(withNan, 0, 1, 60), [...getColormap('magma').nanColor]);
-  const without = renderHeatmap([0.1, 0.5, 1, 10], 2, 2, { scale: 'log', cellSize: 60 });
-  assert.ok(withNan.height > without.height);
+  const h = renderHeatmap([NaN, 1, 2, 3], 2, 2, { scale: 'linear' });
+  assert.deepEqual(px(cells(h).data, 0), [255, 0, 255]);
+  assert.ok(texts(h).includes('NaN') && h.body.includes('fill="#ff00ff"'));
+  assert.ok(!texts(renderHeatmap([0, 1, 2, 3], 2, 2, { scale: 'linear' })).includes('NaN'));
+});
+
+test('renderMask: black, white and grey cells, aligned with a heat map of the same grid', () => {
+  const m = renderMask(Uint8Array.of(0, 1, 2, 1), 2, 2, { states: 'ternary', title: 'mask' });
+  const c = cells(m);
+  assert.deepEqual([0, 1, 2, 3].map((i) => px(c.data, i)), [[255, 255, 255], [0, 0, 0], [170, 170, 170], [0, 0, 0]]);
+  const h = renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'linear', colorbar: false, title: 'mask' });
+  assert.deepEqual([m.width, m.height, cells(m).x, cells(m).y], [h.width, h.height, cells(h).x, cells(h).y]);
+  assert.throws(() => renderMask(Uint8Array.of(0, 1, 2, 1), 2, 2), /mask has a cell value 2: binary cells must be 0 \(white\) or 1 \(black\); pass states: 'ternary'/);
+  assert.throws(() => renderMask(Uint8Array.of(3), 1, 1, { states: 'ternary' }), /ternary cells must be 0 \(white\), 1 \(black\) or 2 \(ignored\)/);
+  assert.throws(() => renderMask(Uint8Array.of(0, 1), 3, 2), /mask has 2 values, expected 3x2=6/);
 });
 
 test('bad input is rejected with one-line messages naming the problem', () => {
-  assert.throws(() => renderHeatmap([1, 2, 3], 2, 2, { scale: 'log' }),
-    /heatmap has 3 values, expected 2x2=4: pass one value per grid cell, row-major/);
+  assert.throws(() => renderHeatmap([1, 2, 3], 2, 2, { scale: 'log' }), /heatmap has 3 values, expected 2x2=4: pass one value per grid cell/);
   assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'cubic' as 'log' }), /heatmap scale "cubic" is unknown/);
   assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', domain: [0, 1] }), /log-scale colour domain \[0, 1\]/);
   assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', cellSize: 0 }), /cell size 0 is invalid/);
-  assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', padding: 1 }), /padding 1 does not fit a 2x2 grid/);
-  assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', outline: new Uint8Array(3) }),
-    /heatmap outline has 3 cells, expected 2x2=4/);
+  assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', padding: 1 }), /padding 1 is invalid/);
   assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', colormap: 'jet' as 'magma' }), /unknown colour map "jet"/);
 });
 
-test('renderMask draws black, white and grey cells aligned with a heat map of the same grid', () => {
-  const cells = Uint8Array.of(1, 0, 2, 1);
-  const m = renderMask(cells, 2, 2, { states: 'ternary', title: 'target' });
-  const h = renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'linear', title: 'test loss' });
-  const cs = defaultCellSize(2, 2);
-  const at = (i: number, j: number): number[] => rgb(m, h.layout.mapX + j * cs + 5, h.layout.mapY + i * cs + 5);
-  assert.deepEqual([at(0, 0), at(0, 1), at(1, 0), at(1, 1)], [[0, 0, 0], [255, 255, 255], [170, 170, 170], [0, 0, 0]]);
-  assert.equal(m.height, h.height);
-  assert.throws(() => renderMask(cells, 2, 2), /mask has a cell value 2: binary cells must be 0 \(white\) or 1 \(black\); pass states: 'ternary'/);
-  assert.throws(() => renderMask(Uint8Array.of(3), 1, 1, { states: 'ternary' }), /ternary cells must be 0 \(white\), 1 \(black\) or 2 \(ignored\)/);
-  assert.throws(() => renderMask(cells, 3, 2), /mask has 4 cells, expected 3x2=6/);
+test('compose lays figures out in rows; the PNG has the figure size (times the scale)', () => {
+  const a = renderMask(Uint8Array.of(1, 0, 0, 1), 2, 2, { cellSize: 50 });
+  const row = compose([[a, a], [a]], { gap: 10, title: 'two rows' });
+  assert.equal(row.width, 10 + 2 * (a.width + 10));
+  assert.equal(row.height, 10 + 28 + 2 * (a.height + 10));
+  assert.ok(texts(row).includes('two rows'));
+  const big = decodePng(figureToPng(row, { scale: 2 }));
+  assert.deepEqual([big.width, big.height], [2 * row.width, 2 * row.height]);
+});
+
+test('the render module bundles for a browser with no Node built-ins', async () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const result = await build({ entryPoints: [`${root}src/core/render/index.ts`], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+  const nodeNames = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+  const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+  assert.deepEqual(imports.filter((p) => nodeNames.has(p)), []);
+  assert.ok(Object.keys(result.metafile.inputs).some((f) => f.includes('fast-png')), 'PNG encoding is in the bundle');
 });
