@@ -2,8 +2,9 @@ import { Option, type Command } from 'commander';
 import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, parseConfig, type FitConfig } from '../core/config.js';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
-import { DEFAULT_GALLERY_PATTERNS, defaultJobs, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
-import { CONFIG_HELP } from './options.js';
+import { defaultJobs } from '../node/jobs/index.js';
+import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
+import { SETTINGS } from '../core/config.js';
 
 /** Config keys a gallery sets itself: the pattern per row, and its size through `--size`. */
 const OWN_KEYS = new Set<keyof FitConfig>(['pattern', 'patternSize', 'randomMask']);
@@ -15,8 +16,8 @@ function list(v: unknown): string[] | undefined {
   return items;
 }
 
-/** Adds `mpo gallery`: fit several pictures, each in its own folder, then draw them together. */
-export function registerGallery(program: Command): void {
+/** Adds `mpo gallery`: fit several pictures, each in its own folder, then draw them together; `interrupt` gives the Ctrl-C signal. */
+export function registerGallery(program: Command, interrupt: () => AbortSignal): void {
   const cmd = program.command('gallery')
     .description('fit several pictures (built-ins and your images) and draw all their landscapes in one figure')
     .option('--patterns <list>', `built-in pictures, comma-separated (default: ${DEFAULT_GALLERY_PATTERNS.join(',')} when no --images)`)
@@ -29,9 +30,9 @@ export function registerGallery(program: Command): void {
   for (const key of CONFIG_KEYS) {
     if (OWN_KEYS.has(key)) continue;
     const def = GALLERY_DEFAULTS[key] ?? DEFAULT_FIT_CONFIG[key];
-    if (typeof def === 'boolean') cmd.addOption(new Option(def ? `--no-${flagName(key)}` : `--${flagName(key)}`, CONFIG_HELP[key]));
-    else if (key === 'workers') cmd.addOption(new Option('--workers <value>', `${CONFIG_HELP[key]} (default: cores / jobs per fit)`));
-    else cmd.addOption(new Option(`--${flagName(key)} <value>`, `${CONFIG_HELP[key]} (default: ${def})`));
+    if (typeof def === 'boolean') cmd.addOption(new Option(def ? `--no-${flagName(key)}` : `--${flagName(key)}`, SETTINGS[key].help));
+    else if (key === 'workers') cmd.addOption(new Option('--workers <value>', `${SETTINGS[key].help} (default: cores / jobs per fit)`));
+    else cmd.addOption(new Option(`--${flagName(key)} <value>`, `${SETTINGS[key].help} (default: ${def})`));
   }
   cmd.action(async (opts: Record<string, unknown>) => {
     const { patterns, images, size, out, config: file, jobs, quiet, ...rest } = opts;
@@ -44,7 +45,7 @@ export function registerGallery(program: Command): void {
     if (!Number.isInteger(nJobs) || nJobs < 1) throw new MpoError(`--jobs is "${String(jobs)}": give a whole number >= 1`);
     const rows = await runGallery({
       patterns: list(patterns), images: list(images), out: String(out), settings, jobs: nJobs, quiet: !!quiet,
-      cli: [...process.execArgv, process.argv[1]],
+      signal: interrupt(),
     });
     const w = Math.max(7, ...rows.map((r) => r.pattern.length));
     process.stdout.write(`${'pattern'.padEnd(w)}  auc_test  acc_diff_test  corr_train_test_loss\n` + rows.map((r) =>

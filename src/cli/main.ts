@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
+import { Command } from 'commander';
+import { CONFIG_KEYS, flagName, parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { runFit } from '../node/run/fit.js';
 import { runEval } from '../node/run/eval.js';
 import { runPatternsCommand } from './patterns.js';
 import { registerGallery } from './gallery.js';
-import { registerExport } from './export.js';
-import { CONFIG_HELP } from './options.js';
+import { settingOptions } from './setting-options.js';
 import { registerStudy } from './study.js';
 import { join } from 'node:path';
 
@@ -36,14 +35,8 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output folder (default runs/<pattern>-<model>-<time>)')
     .option('--resume <dir>', 'continue the run in this folder from its last checkpoint')
     .option('--quiet', 'no progress output');
-  for (const key of CONFIG_KEYS) {
-    const def = DEFAULT_FIT_CONFIG[key];
-    if (typeof def === 'boolean') {
-      fit.addOption(new Option(def ? `--no-${flagName(key)}` : `--${flagName(key)}`, CONFIG_HELP[key]));
-    } else {
-      fit.addOption(new Option(`--${flagName(key)} <value>`, `${CONFIG_HELP[key]} (default: ${def})`));
-    }
-  }
+  // Every setting of the table (src/core/settings.ts) with its help, range, default and per-model defaults.
+  for (const key of CONFIG_KEYS) for (const option of settingOptions(key)) fit.addOption(option);
   fit.action(async (opts: Record<string, unknown>) => {
     const { config: file, out, resume, quiet, ...rest } = opts;
     const flags: Record<string, unknown> = {};
@@ -92,7 +85,6 @@ export function buildProgram(): Command {
     .option('--size <n>', 'cells per side', '24')
     .action((o: { out: string; size: string }) => runPatternsCommand(o.out, o.size));
   registerGallery(program);
-  registerExport(program);
   registerStudy(program);
   return program;
 }

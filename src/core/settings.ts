@@ -1,0 +1,239 @@
+/**
+ * The table of settings of a fit: one entry per setting, and everything else derives from it
+ * (the {@link FitConfig} type, the defaults, the per-model defaults, validation, the config-file
+ * keys and the `mpo fit` flags; see `config.ts`). Adding a setting is adding one entry here.
+ * Modelled on TensorFlow Playground's `State.PROPS`.
+ *
+ * Entry order is documentation order: `mpo fit --help`, `config.json` and {@link CONFIG_KEYS}
+ * follow it.
+ */
+
+import { MAX_PATTERN_SIDE } from './pattern/pattern.js';
+
+/** How a setting's value is read and checked: text, whole number, number, or true/false. */
+export type SettingKind = 'string' | 'int' | 'number' | 'bool';
+
+/** Allowed interval of a numeric setting; bounds are inclusive unless marked open. */
+export interface SettingRange {
+  /** Lower bound (none: unbounded below). */
+  readonly min?: number;
+  /** Upper bound (none: unbounded above). */
+  readonly max?: number;
+  /** The lower bound itself is not allowed (`> min`). */
+  readonly minOpen?: boolean;
+  /** The upper bound itself is not allowed (`< max`). */
+  readonly maxOpen?: boolean;
+}
+
+/** One row of the table: a setting whose value has type `T`. */
+export interface Setting<T> {
+  /** How the value is read from files and flags and checked. */
+  readonly kind: SettingKind;
+  /** Value when neither the model, a config file nor a flag sets it. */
+  readonly default: T;
+  /** `null` is a valid value (files: `null`; flags: `--key null`). */
+  readonly nullable: boolean;
+  /** Allowed numbers (`int` and `number` kinds). */
+  readonly range?: SettingRange;
+  /** Allowed values (`string` kind); anything else is refused with the list. */
+  readonly choices?: readonly string[];
+  /** One line, shown by `mpo fit --help`. */
+  readonly help: string;
+  /** Longer documentation (why the default, what the original code does, measurements). */
+  readonly doc?: string;
+  /** How `--help` shows the default when the value itself says little (e.g. for `null`). */
+  readonly defaultText?: string;
+  /** What to give, in the error of an out-of-range value, when the range alone says too little. */
+  readonly give?: string;
+  /** Per-model defaults (model registry name -> value), applied over `default` when that model is chosen. */
+  readonly perModel?: Readonly<Record<string, T>>;
+}
+
+type Spec<T> = Omit<Setting<T>, 'kind' | 'nullable' | 'choices'>;
+
+const make = <T>(kind: SettingKind, nullable: boolean, spec: Spec<T>, choices?: readonly string[]): Setting<T> =>
+  Object.freeze({ kind, nullable, ...spec, ...(choices ? { choices: Object.freeze([...choices]) } : {}) });
+const text = (s: Spec<string>) => make('string', false, s);
+const textOrNull = (s: Spec<string | null>) => make('string', true, s);
+const oneOf = <C extends string>(choices: readonly C[], s: Spec<C>) => make<C>('string', false, s, choices);
+const int = (s: Spec<number>) => make('int', false, s);
+const intOrNull = (s: Spec<number | null>) => make('int', true, s);
+const num = (s: Spec<number>) => make('number', false, s);
+const numOrNull = (s: Spec<number | null>) => make('number', true, s);
+const flag = (s: Spec<boolean>) => make('bool', false, s);
+
+const POSITIVE: SettingRange = { min: 1 };
+const NON_NEGATIVE: SettingRange = { min: 0 };
+const OPEN_UNIT: SettingRange = { min: 0, max: 1, minOpen: true, maxOpen: true };
+
+/**
+ * The per-model defaults of the convolutional models: they cost ~100x more per cell than the
+ * MLP, so they take fewer cells and images per step and evaluate on fewer images. The paper
+ * CNN's are the fastest configuration of the pattern race (docs/speed.md, "Time to a pattern"):
+ * 10 + 10 cells at batch 128, lr 1e-3, scale 0.2, every cell trained reached test AUC 0.95 on the
+ * 20x20 ring in 39 s of training (seed 1; 52 s and > 120 s on seeds 3 and 2), against 90-96 s at
+ * scale 0.1 and more than 180 s with the ternary mask. `conv(a, b)`: `a` for `cnn` and `cnn-color`,
+ * `b` for the batch-norm study's pair `bn-cnn` and `plain-cnn6`.
+ */
+const conv = <T>(cnn: T, bn: T): Record<string, T> => ({ cnn, 'cnn-color': cnn, 'bn-cnn': bn, 'plain-cnn6': bn });
+
+/**
+ * Every setting of `mpo fit`, in documentation order: its kind, default, allowed range or
+ * choices, whether it may be null, one-line help, longer doc and per-model defaults.
+ * Defaults are chosen so that `mpo fit` with no arguments draws the default picture on the
+ * embedded FashionMNIST subset in a few minutes on two cores.
+ */
+export const SETTINGS = Object.freeze({
+  pattern: text({
+    default: 'heart',
+    help: 'built-in picture name (see mpo patterns), PNG/JPEG image, or .txt grid',
+    doc: 'Built-in picture name, image file (PNG/JPEG) or text grid (.txt). Ignored when `randomMask` is set.',
+  }),
+  patternSize: int({
+    default: 24, range: { min: 1, max: MAX_PATTERN_SIDE },
+    help: 'cells per side (built-ins, random masks; longest side of images)',
+    doc: 'Cells per side for built-ins, random masks and images (images keep their aspect ratio). '
+      + `Patterns accept 1..${MAX_PATTERN_SIDE} (random masks at least 2).`,
+  }),
+  randomMask: numOrNull({
+    default: null, range: OPEN_UNIT, defaultText: 'none, --pattern is fitted',
+    help: 'fit a random square mask with this fill probability (section 4.2) instead of a picture',
+    doc: 'Fill probability of a random square mask (section 4.2); `null` for a picture.',
+  }),
+  threshold: num({
+    default: 0.5, range: OPEN_UNIT,
+    help: 'images: grey level (0..1) below which a cell is black',
+  }),
+  invert: flag({
+    default: false,
+    help: 'images: swap black and white cells',
+  }),
+  ignoreInterior: flag({
+    default: false,
+    help: 'train only the boundary cells and the rim outside them, as the original code (off: every cell)',
+    doc: 'Train only the boundary cells, as the original code does (ternary mask). Default false: every '
+      + 'cell is trained. Measured on the default heart (24x24, MLP, 800 steps): the ternary mask let '
+      + 'the ignored interior drift (test AUC 0.94 and falling) where training all cells reached 0.999.',
+  }),
+  model: text({
+    default: 'mlp',
+    help: 'model: mlp | cnn | cnn-color | bn-cnn | plain-cnn6',
+    doc: 'Model registry name: `mlp`, `cnn`, `bn-cnn`, `plain-cnn6`, `cnn-color`. The convolutional '
+      + 'models bring their own defaults for some settings (the `perModel` column).',
+  }),
+  bnScale: oneOf(['paper', 'original'], {
+    default: 'paper',
+    help: 'batch-norm scale convention: paper stores U[-0.5,0.5] and adds 0.5, original stores 0 and adds 1',
+    doc: 'Batch-norm scale convention (appendix C): `paper` stores U[-0.5,0.5] and adds 0.5; `original` stores 0 and adds 1.',
+  }),
+  dataset: text({
+    default: 'fashion-mnist-subset',
+    help: 'dataset: fashion-mnist-subset (embedded) | fashion-mnist | mnist | cifar10',
+    doc: 'Dataset: `fashion-mnist-subset` (embedded, offline), `fashion-mnist`, `mnist`, `cifar10`.',
+  }),
+  dataDir: textOrNull({
+    default: null, defaultText: '$MPO_DATA_DIR, the cache, Debian\'s folder, a download',
+    help: 'folder holding the dataset files',
+    doc: 'Folder with the dataset\'s files (else $MPO_DATA_DIR, the cache, Debian\'s folder, a download).',
+  }),
+  trainImages: intOrNull({
+    default: null, range: POSITIVE, defaultText: 'all',
+    help: 'use only the first N training images',
+  }),
+  steps: int({
+    default: 600, range: NON_NEGATIVE, perModel: conv(300, 200),
+    help: 'training steps',
+    doc: 'Training steps (Adam updates).',
+  }),
+  batchSize: int({
+    default: 256, range: POSITIVE, perModel: conv(128, 64),
+    help: 'images per step',
+    doc: 'Images per step, shared by all cells of a step.',
+  }),
+  cellsPerStep: int({
+    default: 50, range: POSITIVE, perModel: conv(10, 2),
+    help: 'black and white cells sampled per step (each)',
+  }),
+  lr: num({
+    // The convolutional models pin 1e-3 (the pattern race's setting) should the general default move.
+    default: 1e-3, range: { min: 0, minOpen: true }, give: 'a learning rate > 0 (e.g. 0.001)', perModel: conv(1e-3, 1e-3),
+    help: 'Adam learning rate',
+  }),
+  lrSchedule: oneOf(['constant', 'cosine'], {
+    default: 'cosine',
+    help: 'learning-rate schedule',
+    doc: 'Learning-rate schedule: `constant`, or `cosine` decay to 10% over the run.',
+  }),
+  gradClip: num({
+    default: 100, range: NON_NEGATIVE,
+    help: 'global gradient-norm clip (0 = off)',
+  }),
+  whiteClip: num({
+    default: 2.5, range: NON_NEGATIVE,
+    help: "clip of white cells' cross-entropy",
+    doc: 'Clip of the white cells\' cross-entropy (eq. 3 with appendix B\'s threshold).',
+  }),
+  scaleInit: num({
+    default: 0.1, range: { min: 0, minOpen: true }, perModel: { cnn: 0.2 },
+    help: 'initial scale s of the plane',
+    doc: 'Initial scale s of the plane\'s directions (appendix B: 0.1; the paper CNN\'s default is 0.2). '
+      + 's is learnable but hardly moves in training, so its start sets how far apart the cells\' '
+      + 'networks are: 0.2 found the race ring in a median of 52 s over three seeds, 0.1 in 95 s (docs/speed.md).',
+  }),
+  seed: int({
+    default: 1, range: NON_NEGATIVE,
+    help: 'seed of all randomness',
+    doc: 'Seed of all randomness: initialisation, batches, cells, random masks.',
+  }),
+  chunkSize: intOrNull({
+    default: null, range: POSITIVE, defaultText: 'per model',
+    help: 'cells per gradient computation (memory bound)',
+    doc: 'Cells per gradient computation (memory bound); null picks per model.',
+  }),
+  evalImages: int({
+    default: 2000, range: POSITIVE, perModel: conv(1000, 500),
+    help: 'test and train images for the final landscapes',
+  }),
+  evalPadding: int({
+    default: 2, range: NON_NEGATIVE,
+    help: 'extra cells around the pattern in the final landscapes',
+  }),
+  evalResolution: int({
+    default: 1, range: POSITIVE,
+    help: 'points per cell spacing in the final landscapes',
+  }),
+  logEvery: int({
+    default: 10, range: POSITIVE,
+    help: 'write a metrics line every N steps',
+  }),
+  evalEvery: int({
+    default: 100, range: NON_NEGATIVE, perModel: conv(50, 50),
+    help: 'quick test AUC every N steps (0 = never)',
+    doc: 'Measure the test AUC on `quickEvalImages` images every N steps (0 = never).',
+  }),
+  quickEvalImages: int({
+    default: 500, range: POSITIVE,
+    help: 'images of the quick evaluation',
+  }),
+  checkpointEvery: int({
+    default: 50, range: POSITIVE,
+    help: 'checkpoint every N steps',
+  }),
+  workers: intOrNull({
+    default: null, range: POSITIVE, defaultText: 'one per core',
+    help: 'worker threads sharing the cells (1 = none, everything in the main thread)',
+    doc: 'Worker threads that share each step\'s cells and the landscape\'s points, each with its own '
+      + 'single-threaded backend (null: one per core; 1: everything in the main thread). Node only.',
+  }),
+  backend: oneOf(['wasm', 'cpu', 'tensorflow'], {
+    default: 'wasm',
+    help: 'TensorFlow.js backend (tensorflow needs @tensorflow/tfjs-node)',
+    doc: 'TensorFlow.js backend: `wasm` (default), `cpu`, or `tensorflow` (needs @tensorflow/tfjs-node, installed by you).',
+  }),
+});
+
+/** The value type of a table entry (`Setting<T>` -> `T`). */
+export type SettingValue<S> = S extends Setting<infer T> ? T : never;
+
+/** A setting's name: a key of {@link SETTINGS} (camelCase; the flag is its kebab-case form). */
+export type SettingName = keyof typeof SETTINGS;
