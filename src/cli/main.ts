@@ -7,6 +7,7 @@ import { runFit } from '../node/run/fit.js';
 import { runEval } from '../node/run/eval.js';
 import { runPatternsCommand } from './patterns.js';
 import { registerGallery } from './gallery.js';
+import { registerExport } from './export.js';
 import { settingOptions } from './setting-options.js';
 import { registerStudy } from './study.js';
 import { join } from 'node:path';
@@ -85,6 +86,7 @@ export function buildProgram(): Command {
     .option('--size <n>', 'cells per side', '24')
     .action((o: { out: string; size: string }) => runPatternsCommand(o.out, o.size));
   registerGallery(program);
+  registerExport(program);
   registerStudy(program);
   return program;
 }
