@@ -5,10 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { DEFAULT_FIT_CONFIG, parseConfig, resolveConfig } from '../src/core/config.js';
-import {
-  DEFAULT_GALLERY_PATTERNS, fitArgs, GALLERY_DEFAULTS, galleryCsv, galleryEntries, prepareRunFolder, type GalleryRow,
-} from '../src/node/run/gallery.js';
+import { DEFAULT_FIT_CONFIG } from '../src/core/config.js';
+import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, galleryCsv, galleryEntries, type GalleryRow } from '../src/node/run/gallery.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-gallery-'));
@@ -35,23 +33,6 @@ function writeSquarePng(path: string): void {
   }
   writeFileSync(path, PNG.sync.write(png));
 }
-
-test('fitArgs gives exactly the flags that rebuild the config', () => {
-  assert.deepEqual(fitArgs(resolveConfig({})), []);
-  const config = resolveConfig({ pattern: 'ring', steps: 7, lr: 0.0005, invert: true, dataDir: '/data', trainImages: 300, backend: 'cpu' });
-  const args = fitArgs(config);
-  assert.deepEqual(args, ['--pattern', 'ring', '--invert', '--data-dir', '/data', '--train-images', '300', '--steps', '7', '--lr', '0.0005', '--backend', 'cpu']);
-  const flags: Record<string, unknown> = {};
-  for (let i = 0; i < args.length; i++) {
-    const key = args[i].slice(2);
-    if (args[i + 1] === undefined || args[i + 1].startsWith('--')) flags[key] = true;
-    else flags[key] = args[++i];
-  }
-  assert.deepEqual(resolveConfig(parseConfig(flags, 'test')), config);
-  // a setting equal to the global default but not to the model's default is passed on
-  const cnn = resolveConfig({ model: 'cnn', cellsPerStep: DEFAULT_FIT_CONFIG.cellsPerStep });
-  assert.deepEqual(fitArgs(cnn), ['--model', 'cnn', '--cells-per-step', String(DEFAULT_FIT_CONFIG.cellsPerStep)]);
-});
 
 test('galleryCsv writes the header and one line per row', () => {
   const row: GalleryRow = { pattern: 'heart', auc_test: 0.5, acc_diff_test: 0.25, acc_black_test: 0.75, acc_white_test: 0.5,
@@ -81,30 +62,14 @@ test('galleryEntries: default pictures, unique names, settings layered, bad inpu
   assert.deepEqual(mixed.map((e) => e.config.pattern), ['heart', join(tmp, 'a', 'Heart.png'), join(tmp, 'b', 'heart.png')]);
   assert.ok(mixed.every((e) => e.config.steps === 9));
   assert.deepEqual(galleryEntries({ out, images: [join(tmp, 'a', 'Heart.png')] }).map((e) => e.name), ['heart']);
+  mkdirSync(join(tmp, 'c'), { recursive: true });
+  writeSquarePng(join(tmp, 'c', 'logs.png'));
+  assert.deepEqual(galleryEntries({ out, images: [join(tmp, 'c', 'logs.png')] }).map((e) => e.name), ['logs-2'], 'logs/ holds the fits\' output');
 
   assert.throws(() => galleryEntries({ out, patterns: ['hart'] }), /^MpoError: --patterns "hart" is not a built-in picture: use heart, .*; pass image files with --images$/);
   assert.throws(() => galleryEntries({ out, images: ['nope.png'] }), /--images file "nope\.png" does not exist/);
   assert.throws(() => galleryEntries({ out, settings: { randomMask: 0.5 } }), /not random masks: remove "random-mask"/);
   assert.throws(() => galleryEntries({ out, patterns: [] }), /the gallery has no patterns/);
-});
-
-test('prepareRunFolder: finished runs are skipped, checkpoints resumed, early leftovers cleared, foreign folders refused', () => {
-  const d = join(tmp, 'state');
-  assert.equal(prepareRunFolder(join(d, 'missing')), 'start');
-  mkdirSync(join(d, 'early'), { recursive: true });
-  writeFileSync(join(d, 'early', 'config.json'), '{}');
-  writeFileSync(join(d, 'early', 'pattern.png'), '');
-  assert.equal(prepareRunFolder(join(d, 'early')), 'start');
-  assert.ok(!existsSync(join(d, 'early', 'config.json')));
-  mkdirSync(join(d, 'ckpt'));
-  writeFileSync(join(d, 'ckpt', 'checkpoint.mpo'), '');
-  assert.equal(prepareRunFolder(join(d, 'ckpt')), 'resume');
-  writeFileSync(join(d, 'ckpt', 'summary.json'), '{}');
-  assert.equal(prepareRunFolder(join(d, 'ckpt')), 'skip');
-  mkdirSync(join(d, 'foreign'));
-  writeFileSync(join(d, 'foreign', 'notes.txt'), 'mine');
-  assert.throws(() => prepareRunFolder(join(d, 'foreign')), /holds notes\.txt but no checkpoint\.mpo or summary\.json: it is not an mpo run/);
-  assert.ok(existsSync(join(d, 'foreign', 'notes.txt')));
 });
 
 test('mpo gallery fits a built-in and an image, writes the gallery files, and a rerun skips or resumes', () => {
@@ -131,6 +96,8 @@ test('mpo gallery fits a built-in and an image, writes the gallery files, and a 
     assert.equal(row.corr_train_test_loss, s.corr_train_test_loss);
   }
   assert.equal(JSON.parse(readFileSync(join(out, 'square', 'config.json'), 'utf8')).patternSize, 10);
+  assert.equal(JSON.parse(readFileSync(join(out, 'configs', 'square.json'), 'utf8')).patternSize, 10);
+  assert.ok(existsSync(join(out, 'logs', 'ring.log')), 'child output kept');
   const png = PNG.sync.read(readFileSync(join(out, 'gallery.png')));
   assert.ok(png.width > 600 && png.height > 2 * 250, `${png.width}x${png.height}`);
   const report = readFileSync(join(out, 'report.html'), 'utf8');

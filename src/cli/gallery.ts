@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, parseConfig, type FitConfig } from '../core/config.js';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
-import { DEFAULT_GALLERY_PATTERNS, defaultJobs, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
+import { defaultJobs } from '../node/jobs/index.js';
+import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
 import { SETTINGS } from '../core/config.js';
 
 /** Config keys a gallery sets itself: the pattern per row, and its size through `--size`. */
@@ -15,8 +16,8 @@ function list(v: unknown): string[] | undefined {
   return items;
 }
 
-/** Adds `mpo gallery`: fit several pictures, each in its own folder, then draw them together. */
-export function registerGallery(program: Command): void {
+/** Adds `mpo gallery`: fit several pictures, each in its own folder, then draw them together; `interrupt` gives the Ctrl-C signal. */
+export function registerGallery(program: Command, interrupt: () => AbortSignal): void {
   const cmd = program.command('gallery')
     .description('fit several pictures (built-ins and your images) and draw all their landscapes in one figure')
     .option('--patterns <list>', `built-in pictures, comma-separated (default: ${DEFAULT_GALLERY_PATTERNS.join(',')} when no --images)`)
@@ -44,7 +45,7 @@ export function registerGallery(program: Command): void {
     if (!Number.isInteger(nJobs) || nJobs < 1) throw new MpoError(`--jobs is "${String(jobs)}": give a whole number >= 1`);
     const rows = await runGallery({
       patterns: list(patterns), images: list(images), out: String(out), settings, jobs: nJobs, quiet: !!quiet,
-      cli: [...process.execArgv, process.argv[1]],
+      signal: interrupt(),
     });
     const w = Math.max(7, ...rows.map((r) => r.pattern.length));
     process.stdout.write(`${'pattern'.padEnd(w)}  auc_test  acc_diff_test  corr_train_test_loss\n` + rows.map((r) =>

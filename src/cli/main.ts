@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { CONFIG_KEYS, flagName, parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
-import { MpoError } from '../core/errors.js';
+import { firstLine, MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { runFit } from '../node/run/fit.js';
 import { runEval } from '../node/run/eval.js';
@@ -85,15 +85,37 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'folder for the previews', 'patterns')
     .option('--size <n>', 'cells per side', '24')
     .action((o: { out: string; size: string }) => runPatternsCommand(o.out, o.size));
-  registerGallery(program);
+  registerGallery(program, interrupt);
   registerExport(program);
-  registerStudy(program);
+  registerStudy(program, interrupt);
   return program;
 }
 
-/** Runs the CLI: one-line errors, a non-zero exit code, never a stack trace unless --debug. */
+/**
+ * Runs the CLI: one-line errors, a non-zero exit code, never a stack trace unless --debug.
+ * Ctrl-C is handled here, once: the first SIGINT aborts the signal of the commands that took
+ * it (`mpo gallery`, `mpo study bn`: no new run starts, running fits save a checkpoint, exit
+ * code 130); a second SIGINT, or the first during a command that did not take it, exits at
+ * once with code 130.
+ */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const interrupt = new AbortController();
+  let taken = false;
+  let sigints = 0;
+  const onSigint = () => {
+    if (++sigints === 1 && taken) {
+      process.stderr.write('\nmpo: stopping at the next checkpoint (Ctrl-C again to stop at once)\n');
+      interrupt.abort();
+      return;
+    }
+    if (taken) process.stderr.write('\nmpo: error: interrupted twice: stopped at once; the last checkpoints are kept\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  const program = buildProgram(() => {
+    taken = true;
+    return interrupt.signal;
+  });
   program.exitOverride();
   try {
     await program.parseAsync(argv);
@@ -105,9 +127,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`\nmpo: error: ${e.message}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`\nmpo: internal error: ${String(err.message ?? err).split('\n')[0]} (rerun with --debug for details, and please report it)\n`);
+    process.stderr.write(`\nmpo: internal error: ${firstLine(err)} (rerun with --debug for details, and please report it)\n`);
     if (argv.includes('--debug')) process.stderr.write(`${err.stack}\n`);
     return 2;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 

@@ -1,15 +1,10 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
+import { defaultJobs } from '../node/jobs/index.js';
 import { DEFAULT_FILLS, DEFAULT_SEEDS, parseFills, parseSeeds, parseShard, STUDY_SCALES, type StudyScale } from '../node/study/plan.js';
 import { mergeStudy, runStudy, type MergeResult } from '../node/study/study.js';
-
-/** Default `--jobs`: 2 when the machine has at least 2 cores, else 1. */
-export function defaultJobs(): number {
-  return availableParallelism() >= 2 ? 2 : 1;
-}
 
 function parseJobs(text: string): number {
   const v = Number(String(text).trim());
@@ -23,9 +18,9 @@ function printMerged(m: MergeResult): void {
 
 /**
  * Adds `mpo study bn` (the batch-norm study of section 4.2: Figures 3 and 4) and
- * `mpo study merge DIR [DIR2 ...]` (combine shards) to the program.
+ * `mpo study merge DIR [DIR2 ...]` (combine shards) to the program; `interrupt` gives the Ctrl-C signal.
  */
-export function registerStudy(program: Command): void {
+export function registerStudy(program: Command, interrupt: () => AbortSignal): void {
   const study = program.command('study').description("reproduce the paper's experiments");
   study.command('bn')
     .description('batch-norm study (section 4.2, Figures 3 and 4): random masks fitted by the 6-conv CNN without and with batch norm')
@@ -47,6 +42,7 @@ export function registerStudy(program: Command): void {
         seeds: parseSeeds(String(o.seeds)),
         fills: parseFills(String(o.fills)),
         overrides: o.config ? readConfigFile(o.config) : undefined,
+        signal: interrupt(),
       });
       if (result.shardFile) {
         process.stdout.write(`shard ${shard!.index}/${shard!.count}: ${result.runs} runs (${result.skipped} finished earlier); results in ${result.shardFile}\n` +

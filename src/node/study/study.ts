@@ -29,6 +29,8 @@ export interface StudyOptions extends PlanOptions {
   readonly jobs?: number;
   /** Progress lines (default: stderr). */
   readonly log?: (line: string) => void;
+  /** Aborting it (the CLI's Ctrl-C) starts no further run; running ones stop at a checkpoint; then an MpoError (exit 130). */
+  readonly signal?: AbortSignal;
 }
 
 /** What merging produced. */
@@ -108,7 +110,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResult> {
   const jobs = opts.jobs ?? 1;
   log(`study bn, ${STUDY_SCALES[plan.scale].description}: ${runs.length} of ${all.length} runs` +
     `${opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : ''}, ${jobs} at a time, in ${dir}`);
-  const outcomes = await executeRuns(runs, { dir, jobs, log });
+  const outcomes = await executeRuns(runs, { dir, jobs, log, signal: opts.signal });
   const rows = outcomes.map((o) => rowOf(o.run, o.summary));
   const text = formatResults(rows);
   const skipped = outcomes.filter((o) => o.skipped).length;
