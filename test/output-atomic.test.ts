@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../src/node/output/atomic.js';
+import { openFileAtomic, writeFileAtomic, writeJsonAtomic } from '../src/node/output/atomic.js';
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'mpo-atomic-'));
@@ -65,4 +65,24 @@ test('an unwritable folder gives an MpoError, not a raw errno exception', { skip
 test('a folder that cannot be created gives an MpoError (and does not hang)', { skip: process.platform !== 'linux' }, () => {
   assert.throws(() => writeFileAtomic('/proc/mpo-no-such-folder/x.txt', 'x'),
     /^MpoError: cannot create folder "\/proc\/mpo-no-such-folder" for ".*x.txt" \(ENOENT: .*\): choose a writable output folder$/);
+});
+
+test('openFileAtomic: pieces appear at once on commit; discard leaves the old file; no temporary file either way', () => {
+  withDir((dir) => {
+    const p = join(dir, 'd.bin');
+    writeFileSync(p, 'old');
+    const f = openFileAtomic(p);
+    f.write(Uint8Array.of(1, 2));
+    f.write('\u00e9');
+    assert.equal(readFileSync(p, 'utf8'), 'old', 'not replaced before commit');
+    f.commit();
+    assert.deepEqual([...readFileSync(p)], [1, 2, 0xc3, 0xa9]);
+    assert.throws(() => f.write('x'), /"[^"]*d\.bin" was already committed or discarded: open it again with openFileAtomic/);
+    const g = openFileAtomic(p);
+    g.write('partial');
+    g.discard();
+    g.discard();
+    assert.deepEqual([...readFileSync(p)], [1, 2, 0xc3, 0xa9]);
+    assert.deepEqual(readdirSync(dir), ['d.bin']);
+  });
 });
