@@ -1,0 +1,380 @@
+/**
+ * The app's training worker: owns TF.js, the data, the model and the plane. Training goes
+ * through the core's one loop (`trainLoop`), paused by aborting its signal; between steps the
+ * worker answers the page and, when due, evaluates the test landscape with the core. See
+ * `protocol.ts` for the messages and docs/app.md for the design.
+ */
+import '../../src/core/gradients.js';
+import * as tf from '../../src/core/tf.js';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { resolveConfig } from '../../src/core/config.js';
+import { parseIdxImagesRaw, parseIdxLabelsRaw } from '../../src/core/data/idx.js';
+import { firstLine } from '../../src/core/errors.js';
+import { checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint } from '../../src/core/io/checkpoint.js';
+import { cellParamValues, EXPORT_WEIGHTS_FILE, exportLayersModel } from '../../src/core/io/export-layers.js';
+import { evaluateLandscape, type EvalData } from '../../src/core/landscape/evaluate.js';
+import { patternMetrics } from '../../src/core/landscape/metrics.js';
+import { logitsAtPoints, type Model } from '../../src/core/models/model.js';
+import { createModel } from '../../src/core/models/registry.js';
+import { validatePattern, type Pattern } from '../../src/core/pattern/pattern.js';
+import { patternToText } from '../../src/core/pattern/text.js';
+import { toTernary, trainedCells } from '../../src/core/pattern/ternary.js';
+import { computeFrame } from '../../src/core/plane/manifold.js';
+import { cellCoords } from '../../src/core/plane/grid.js';
+import { trainLoop } from '../../src/core/training/loop.js';
+import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '../../src/core/training/plane-state.js';
+import type { StepOptions, TrainCells, TrainData } from '../../src/core/training/step.js';
+import type { BackendName, FromWorker, PatternData, Settings, ToWorker } from './protocol.js';
+
+const scope = self as unknown as { postMessage(m: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null; location: Location };
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+/** Test images of each landscape: a few hundred keep an MLP evaluation well under a second. */
+const EVAL_IMAGES: Record<Settings['model'], number> = { mlp: 300, cnn: 100 };
+/** The landscape is re-evaluated when this long has passed since the last one, and at least 3x its duration (training keeps >= 3/4 of the time). */
+const MIN_EVAL_INTERVAL_MS = 700;
+/** Test images shown for a clicked cell. */
+const PROBE_IMAGES = 8;
+
+let train: TrainData | null = null;
+let test: { x: tf.Tensor4D; labels: Int32Array; pixels: Uint8Array } | null = null;
+let probeIdx: number[] = [];
+let model: Model | null = null;
+let state: PlaneState | null = null;
+let pattern: PatternData | null = null;
+let cells: TrainCells | null = null;
+let settings: Settings | null = null;
+let trainSeconds = 0;
+let ctrl: AbortController | null = null;
+let loop: Promise<void> | null = null;
+let lastEvalEnd = 0;
+let lastEvalMs = 0;
+const recent: number[] = [];
+
+const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Reads a static file with progress, gunzipping `.gz` files with the browser's DecompressionStream. */
+async function fetchBytes(name: string, label: string): Promise<Uint8Array> {
+  const url = new URL(`data/${name}`, scope.location.href);
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw new Error(`cannot load ${url.pathname} (HTTP ${res.status}): serve the app with npm run app or from its build folder`);
+  const total = Number(res.headers.get('content-length') ?? 0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    post({ type: 'progress', label, loaded, total });
+  }
+  const bytes = new Uint8Array(loaded);
+  let off = 0;
+  for (const c of chunks) { bytes.set(c, off); off += c.length; }
+  if (!name.endsWith('.gz')) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Loads the embedded FashionMNIST subset onto the device. */
+async function loadData(): Promise<void> {
+  const [trImg, trLab, teImg, teLab] = [
+    await fetchBytes('train-images-idx3-ubyte.gz', 'training images'),
+    await fetchBytes('train-labels-idx1-ubyte.gz', 'training labels'),
+    await fetchBytes('t10k-images-idx3-ubyte.gz', 'test images'),
+    await fetchBytes('t10k-labels-idx1-ubyte.gz', 'test labels'),
+  ];
+  const toTensor = (img: ReturnType<typeof parseIdxImagesRaw>) => {
+    const f = new Float32Array(img.pixels.length);
+    for (let i = 0; i < f.length; i++) f[i] = img.pixels[i] / 255;
+    return tf.tensor4d(f, [img.n, img.height, img.width, 1]);
+  };
+  const ti = parseIdxImagesRaw(trImg, 'train-images-idx3-ubyte.gz');
+  const tl = parseIdxLabelsRaw(trLab, 'train-labels-idx1-ubyte.gz', 10);
+  const ei = parseIdxImagesRaw(teImg, 't10k-images-idx3-ubyte.gz');
+  const el = parseIdxLabelsRaw(teLab, 't10k-labels-idx1-ubyte.gz', 10);
+  train = { x: toTensor(ti), labels: Int32Array.from(tl.labels), numClasses: 10 };
+  test = { x: toTensor(ei), labels: Int32Array.from(el.labels), pixels: ei.pixels };
+  // The probe shows the first test image of each of PROBE_IMAGES classes.
+  const seen = new Set<number>();
+  for (let i = 0; i < el.n && probeIdx.length < PROBE_IMAGES; i++) {
+    if (!seen.has(el.labels[i])) { seen.add(el.labels[i]); probeIdx.push(i); }
+  }
+}
+
+/**
+ * Whether WebGPU is worth offering: a real (not fallback, not SwiftShader) adapter, and the
+ * backend's synchronous reads (the core's path) agree with plain arithmetic, including
+ * `addN` of 10 tensors (tfjs-backend-webgpu 4.22 returns zeros for both in some set-ups).
+ */
+async function webgpuProblem(): Promise<string | null> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return 'this browser has no WebGPU';
+  const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { description?: string; architecture?: string } } | null;
+  if (!adapter) return 'no WebGPU adapter';
+  const desc = `${adapter.info?.description ?? ''} ${adapter.info?.architecture ?? ''}`.toLowerCase();
+  if (adapter.isFallbackAdapter || desc.includes('swiftshader')) return 'WebGPU runs in software here (slower than wasm)';
+  if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') return 'the WebGPU backend did not start';
+  const ok = tf.tidy(() => {
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const b = tf.tensor2d([1, 0, -1, 2, 0.5, 1], [3, 2]);
+    const mm = tf.matMul(a, b).dataSync();
+    const sum = tf.addN(Array.from({ length: 10 }, (_, i) => tf.scalar(i))).dataSync()[0];
+    return Math.abs(mm[0] - 2.5) < 1e-5 && Math.abs(mm[1] - 6) < 1e-5 && Math.abs(mm[3] - 15) < 1e-5 && sum === 45;
+  });
+  return ok ? null : 'the WebGPU backend gave wrong results in a self-test';
+}
+
+async function init(backend: BackendName): Promise<void> {
+  setWasmPaths(new URL('./', scope.location.href).href);
+  let note: string | undefined;
+  let want: BackendName = backend;
+  if (want === 'webgpu') {
+    const problem = await webgpuProblem().catch((e) => firstLine(e));
+    if (problem) { note = `webgpu not used: ${problem}; using wasm`; want = 'wasm'; }
+  }
+  let started = false;
+  try { started = await tf.setBackend(want); } catch { started = false; }
+  if (!started || tf.getBackend() !== want) {
+    note = `${want} did not start in this browser; using wasm`;
+    if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('neither the asked backend nor wasm started: use a current browser');
+  }
+  await tf.ready();
+  await loadData();
+  post({ type: 'ready', backend: tf.getBackend(), trainImages: train!.labels.length, testImages: test!.labels.length, note });
+}
+
+function toPattern(p: PatternData): Pattern {
+  return validatePattern({ height: p.height, width: p.width, cells: p.cells, name: p.name });
+}
+
+function setPattern(p: PatternData): void {
+  const checked = toPattern(p);
+  const { black, white } = trainedCells(toTernary(checked, { ignoreInterior: false }));
+  pattern = p;
+  cells = { height: p.height, width: p.width, black, white };
+}
+
+function evalDataOf(): EvalData {
+  const n = Math.min(EVAL_IMAGES[settings!.model], test!.labels.length);
+  return { x: test!.x, labels: test!.labels.subarray(0, n) };
+}
+
+/** Evaluates and posts the test landscape over the pattern's cells. */
+async function evaluateNow(): Promise<void> {
+  if (!state || !model || !pattern || !test) return;
+  const t0 = performance.now();
+  const data = evalDataOf();
+  const n = data.labels.length;
+  const x = tf.slice(test.x, 0, n) as tf.Tensor4D;
+  const { frame, dispose } = computeFrame(thetaOf(model, state));
+  let lastYield = performance.now();
+  try {
+    const land = await evaluateLandscape(model, frame, { x, labels: data.labels }, {
+      height: pattern.height, width: pattern.width, batchSize: n, pointsPerPass: model.forwardPoints ? 64 : 2,
+      onProgress: async () => {
+        if (performance.now() - lastYield > 40) { await macrotask(); lastYield = performance.now(); }
+      },
+    });
+    const m = patternMetrics(land, toPattern(pattern));
+    lastEvalMs = performance.now() - t0;
+    lastEvalEnd = performance.now();
+    const info = { step: state.step, rows: land.rows, cols: land.cols, loss: land.loss, acc: land.acc, auc: m.auc,
+      accBlack: m.accBlack, accWhite: m.accWhite, images: n, seconds: lastEvalMs / 1000 };
+    post({ type: 'landscape', info }, [land.loss.buffer, land.acc.buffer]);
+  } finally {
+    dispose();
+    x.dispose();
+  }
+}
+
+function stepOptions(s: Settings): StepOptions {
+  const d = resolveConfig({ model: s.model });
+  return { batchSize: s.batchSize, blackPerStep: s.cellsPerStep, whitePerStep: s.cellsPerStep, lr: s.lr,
+    gradClip: d.gradClip, whiteClip: d.whiteClip, chunkSize: model!.forwardPoints ? undefined : Math.max(1, Math.floor(512 / s.batchSize)) };
+}
+
+/** Runs `count` steps (Infinity: until paused) through the core's training loop. */
+function startLoop(count: number): void {
+  if (loop || !state || !model || !train || !cells || !settings) return;
+  const c = new AbortController();
+  ctrl = c;
+  const st = state;
+  const target = count === Infinity ? Number.MAX_SAFE_INTEGER : st.step + count;
+  post({ type: 'status', running: true, step: st.step });
+  loop = (async () => {
+    try {
+      for await (const r of trainLoop({ model: model!, state: st, data: train!, cells: cells!, steps: target, step: stepOptions(settings!),
+        lrSchedule: 'constant', signal: c.signal, startSeconds: trainSeconds })) {
+        trainSeconds = r.seconds;
+        const now = performance.now();
+        recent.push(now);
+        while (recent.length > 2 && now - recent[0] > 3000) recent.shift();
+        const stepsPerSecond = recent.length > 1 ? ((recent.length - 1) * 1000) / (now - recent[0]) : 1 / r.stepSeconds;
+        post({ type: 'step', info: { step: r.step, loss: r.loss, ceBlack: r.ceBlack, ceWhite: r.ceWhite, scale: r.scale, lr: r.lr, seconds: r.seconds, stepsPerSecond } });
+        const due = now - lastEvalEnd >= Math.max(MIN_EVAL_INTERVAL_MS, 3 * lastEvalMs);
+        if (r.last || due) await evaluateNow();
+      }
+    } catch (e) {
+      post({ type: 'error', message: firstLine(e) });
+    } finally {
+      loop = null;
+      ctrl = null;
+      recent.length = 0;
+      post({ type: 'status', running: false, step: st.step });
+    }
+  })();
+}
+
+async function stopLoop(): Promise<boolean> {
+  const was = loop !== null;
+  ctrl?.abort();
+  if (loop) await loop;
+  return was;
+}
+
+/** Runs `fn` with training paused, then resumes it if it was running. */
+async function paused(fn: () => Promise<void> | void, resume = true): Promise<void> {
+  const was = await stopLoop();
+  await fn();
+  if (was && resume) startLoop(Infinity);
+}
+
+function newPlane(s: Settings): void {
+  if (state) disposePlaneState(state);
+  state = null;
+  if (!model || model.name !== s.model) model = createModel(s.model, { inputShape: [28, 28, 1], numClasses: 10 });
+  state = createPlaneState(model, { seed: s.seed, scaleInit: s.scale });
+  trainSeconds = 0;
+}
+
+/** The run's config.json for `mpo eval` / `mpo fit --resume`: the CLI's settings that reproduce this plane. */
+function runConfig(): { config: string; patternText: string | null } {
+  const s = settings!;
+  const p = pattern!;
+  const picture = p.origin.kind === 'builtin' ? { pattern: p.origin.name, randomMask: null }
+    : p.origin.kind === 'random' ? { pattern: 'heart', randomMask: p.origin.p }
+      : { pattern: 'pattern.txt', randomMask: null };
+  const config = resolveConfig({
+    ...picture, patternSize: Math.max(p.height, p.width), ignoreInterior: false, model: s.model, dataset: 'fashion-mnist-subset',
+    steps: state!.step, batchSize: s.batchSize, cellsPerStep: s.cellsPerStep, lr: s.lr, lrSchedule: 'constant',
+    scaleInit: s.scale, seed: s.seed, backend: 'wasm',
+  });
+  const provenance = { source: 'mpo browser app', backend: tf.getBackend(), steps: state!.step, seconds: trainSeconds, saved: new Date().toISOString() };
+  const patternText = p.origin.kind === 'cells' ? `${patternToText(toPattern(p))}\n` : null;
+  return { config: `${JSON.stringify({ ...config, provenance }, null, 2)}\n`, patternText };
+}
+
+async function probe(id: number, row: number, col: number): Promise<void> {
+  if (!state || !model || !pattern || !test) return;
+  const coords = cellCoords(row, col, pattern.height, pattern.width);
+  const idx = tf.tensor1d(probeIdx, 'int32');
+  const x = tf.gather(test.x, idx) as tf.Tensor4D;
+  const { frame, dispose } = computeFrame(thetaOf(model, state));
+  try {
+    const probs = tf.tidy(() => tf.softmax(logitsAtPoints(model!, frame, [coords], x).squeeze([0]) as tf.Tensor2D));
+    const p = await probs.data();
+    probs.dispose();
+    const size = 28 * 28;
+    const pixels = new Uint8Array(probeIdx.length * size);
+    const predicted: number[] = [];
+    const confidence: number[] = [];
+    probeIdx.forEach((t, i) => {
+      pixels.set(test!.pixels.subarray(t * size, (t + 1) * size), i * size);
+      let best = 0;
+      for (let k = 1; k < 10; k++) if (p[i * 10 + k] > p[i * 10 + best]) best = k;
+      predicted.push(best);
+      confidence.push(p[i * 10 + best]);
+    });
+    post({ type: 'probe', id, row, col, pixels, size: 28, labels: probeIdx.map((t) => test!.labels[t]), predicted, confidence }, [pixels.buffer]);
+  } finally {
+    dispose();
+    x.dispose();
+    idx.dispose();
+  }
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  switch (m.type) {
+    case 'init':
+      await init(m.backend);
+      return;
+    case 'reset':
+      await paused(() => {
+        settings = m.settings;
+        setPattern(m.pattern);
+        newPlane(m.settings);
+      }, false);
+      post({ type: 'status', running: false, step: 0 });
+      await evaluateNow();
+      return;
+    case 'hyper':
+      await paused(() => { settings = m.settings; });
+      return;
+    case 'pattern':
+      await paused(async () => {
+        setPattern(m.pattern);
+        if (!loop) await evaluateNow();
+      });
+      return;
+    case 'play':
+      startLoop(Infinity);
+      return;
+    case 'step':
+      await stopLoop();
+      startLoop(1);
+      await loop;
+      return;
+    case 'save':
+      await paused(() => {
+        if (!state || !model) throw new Error('nothing to save yet');
+        const bytes = encodeCheckpoint(checkpointOf(model, state, { seconds: trainSeconds }));
+        const { config, patternText } = runConfig();
+        post({ type: 'saved', id: m.id, checkpoint: bytes, config, patternText }, [bytes.buffer]);
+      });
+      return;
+    case 'load':
+      await paused(async () => {
+        if (!model) throw new Error('the app is not ready yet');
+        const ckpt = decodeCheckpoint(m.bytes, 'checkpoint.mpo');
+        if (ckpt.dims !== 2) throw new Error(`the checkpoint holds a ${ckpt.dims}-dimensional manifold: the app draws planes only`);
+        const next = stateOfCheckpoint(model, ckpt);
+        if (state) disposePlaneState(state);
+        state = next;
+        trainSeconds = Number(ckpt.extra?.seconds ?? 0) || 0;
+        post({ type: 'loaded', id: m.id, step: state.step });
+        await evaluateNow();
+      }, false);
+      post({ type: 'status', running: false, step: state?.step ?? 0 });
+      return;
+    case 'probe':
+      await probe(m.id, m.row, m.col);
+      return;
+    case 'export': {
+      if (!state || !model || !pattern) throw new Error('the app is not ready yet');
+      const weights = cellParamValues(model, state, m.row, m.col, pattern.height, pattern.width);
+      const [a, b] = cellCoords(m.row, m.col, pattern.height, pattern.width);
+      const ex = exportLayersModel(model, weights, { metadata: { cell: [m.row, m.col], plane: [a, b], step: state.step, source: 'mpo browser app' } });
+      const json = new TextEncoder().encode(JSON.stringify(ex.modelJson));
+      post({ type: 'exported', id: m.id, files: [{ name: 'model.json', bytes: json }, { name: EXPORT_WEIGHTS_FILE, bytes: ex.weights }] },
+        [json.buffer, ex.weights.buffer]);
+      return;
+    }
+    case 'pause':
+      await stopLoop();
+      return;
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = (e: MessageEvent) => {
+  const m = e.data as ToWorker;
+  // Pause acts at once (between steps); everything else waits for the messages before it.
+  if (m.type === 'pause') ctrl?.abort();
+  queue = queue.then(() => handle(m)).catch((err) => {
+    post({ type: 'error', message: firstLine(err), id: 'id' in m ? m.id : undefined });
+  });
+};
