@@ -100,9 +100,12 @@ export function positionScale(s: Pick<ColorScale, 'scale' | 'domain'>) {
  */
 export function normalize(value: number, s: Pick<ColorScale, 'scale' | 'domain'>): number {
   if (Number.isNaN(value)) return NaN;
-  const v = s.scale === 'log' ? Math.max(value, LOG_FLOOR) : value;
-  return positionScale(s)(v);
+  if (!last || last.kind !== s.scale || last.lo !== s.domain[0] || last.hi !== s.domain[1]) {
+    last = { kind: s.scale, lo: s.domain[0], hi: s.domain[1], f: positionScale(s) }; // one scale per map, not per cell
+  }
+  return last.f(s.scale === 'log' ? Math.max(value, LOG_FLOOR) : value);
 }
+let last: { kind: ScaleKind; lo: number; hi: number; f: (v: number) => number } | undefined;
 
 /** The colour of `value` (NaN: the map's NaN colour). Throws an MpoError for a bad domain or colour map. */
 export function colorFor(value: number, s: ColorScale): Rgb {
