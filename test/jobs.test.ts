@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { resolveConfig } from '../src/core/config.js';
 import { firstLine, MpoError } from '../src/core/errors.js';
 import {
-  configChanges, estimateRemaining, fitChildArgs, planFits, prepareRunFolder, runFolderState, runJobs, summaryText, type Job,
+  configChanges, EARLY_RUN_FILES, estimateRemaining, fitChildArgs, planFits, prepareRunFolder, runFolderState, runJobs, summaryText, type Job,
 } from '../src/node/jobs/index.js';
 import { formatDuration } from '../src/node/progress.js';
+import { writePatternOutputs } from '../src/node/run/outputs.js';
+import { runPatternOf } from '../src/node/run/setup.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-jobs-'));
 
@@ -44,6 +46,15 @@ test('run folders: finished, resume, fresh (early leftovers cleared), foreign fi
   assert.throws(() => runFolderState(orphan), /run folder ".*orphan" has checkpoint\.mpo but no config\.json, so it cannot be resumed: delete the folder/);
   writeFileSync(join(tmp, 'afile'), '');
   assert.throws(() => runFolderState(join(tmp, 'afile')), /run folder ".*afile" is a file, not a folder: move it away/);
+});
+
+test('the early files are exactly what a fit writes before its first checkpoint (besides config and metrics)', () => {
+  const d = join(tmp, 'pattern-outputs');
+  writePatternOutputs(d, runPatternOf(resolveConfig({ pattern: 'ring', patternSize: 6 })));
+  const written = readdirSync(d);
+  assert.ok(written.length >= 3, written.join(', '));
+  for (const f of written) assert.ok(EARLY_RUN_FILES.has(f), `${f} is written before the first checkpoint: add it to EARLY_RUN_FILES`);
+  assert.equal(prepareRunFolder(d), 'fresh');
 });
 
 test('planFits checks every folder before anything runs; configChanges names changed settings', () => {

@@ -173,7 +173,7 @@ function fitChild(job: FitJob, configFile: string, logFile: string, signal: Abor
       for (const l of text.split('\n')) {
         const r = errorReason(l);
         if (r !== null) reason = r;
-        else if (l.trim()) log(l);
+        else if (l.trim() && !signal.aborted) log(l); // after Ctrl-C only to the log file
       }
     };
     child.stdout!.on('data', (d: Buffer) => out.write(d));

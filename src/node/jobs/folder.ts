@@ -11,8 +11,13 @@ import { RUN_FILES } from '../run/fit.js';
  */
 export type RunFolderState = 'finished' | 'resume' | 'fresh';
 
-/** Files `mpo fit` writes before its first checkpoint: a folder holding only these can start afresh. */
-export const EARLY_RUN_FILES: ReadonlySet<string> = new Set<string>([RUN_FILES.config, RUN_FILES.metrics, 'pattern.png', 'mask.png', 'pattern.txt']);
+/**
+ * Files `mpo fit` writes before its first checkpoint (config, metrics, and the pattern files of
+ * `writePatternOutputs`): a folder holding only these can start afresh.
+ */
+export const EARLY_RUN_FILES: ReadonlySet<string> = new Set<string>([
+  RUN_FILES.config, RUN_FILES.metrics, 'pattern.png', 'pattern.svg', 'mask.png', 'mask.svg', 'pattern.txt',
+]);
 
 /** Temporary files of atomic writes (`<name>.tmp-<pid>-<random>`), left by a killed run. */
 const TEMP_FILE = /\.tmp-/;
