@@ -237,7 +237,7 @@ function drawViews(): void {
     drawColorBar(els.accBar, as);
   }
   const w = els.curves.width / 2;
-  drawCurves(els.curves, 0, w, 'training loss (eq. 3)', [{ x: history.steps, y: history.loss, color: '#d9480f', label: '' }], 'log');
+  drawCurves(els.curves, 0, w, 'training loss (eq. 3)', [{ x: history.steps, y: history.loss, color: '#d9480f', label: '' }], 'linear');
   drawCurves(els.curves, w, w, 'test AUC (black vs white cells by loss)', [{ x: history.evalSteps, y: history.auc, color: '#1971c2', label: '' }], 'linear', [0.5, 1]);
 }
 
