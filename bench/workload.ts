@@ -9,8 +9,8 @@ import { computeFrame } from '../src/core/plane/manifold.js';
 import { evaluatePoints } from '../src/core/landscape/evaluate.js';
 import { createRng, sampleWithoutReplacement } from '../src/core/random.js';
 import { createPlaneState, thetaOf } from '../src/core/training/plane-state.js';
-import { applyStep, localGradients, type StepSample } from '../src/core/training/step.js';
-import { cellCoords, gridPoints } from '../src/core/plane/grid.js';
+import { trainLoop } from '../src/core/training/loop.js';
+import { gridPoints } from '../src/core/plane/grid.js';
 import { initBackend } from '../src/node/backend.js';
 import { createWorkerPool, defaultWorkers } from '../src/node/parallel/pool.js';
 import { defaultChunkSize } from '../src/node/run/setup.js';
@@ -65,21 +65,17 @@ async function main(): Promise<void> {
       Object.assign(out, { seconds: s / coords.length, total_seconds: s, cells: coords.length, unit: 's per cell' });
     } else {
       const chunkSize = defaultChunkSize(model, w.batch);
-      const opts = { batchSize: n, blackPerStep: w.cells, whitePerStep: w.cells, lr: 3e-4, gradClip: 100, whiteClip: 2.5, chunkSize };
-      const times: number[] = [];
       const iters = quick ? w.quickIters : w.iters;
-      for (let it = 0; it < iters + 1; it++) {
-        const cells = sampleWithoutReplacement(rng, 2500, 2 * w.cells);
-        const sample: StepSample = {
-          batchIdx: Array.from({ length: n }, (_, i) => i),
-          points: cells.map((c, i) => ({ coords: cellCoords(Math.floor(c / 50), c % 50, 50, 50), white: i >= w.cells })),
-          nBlack: w.cells, nWhite: w.cells,
-        };
-        const t0 = performance.now();
-        const g = pool ? await pool.gradients(state, sample, opts) : localGradients(model, state, { x, labels, numClasses: 10 }, sample, opts);
-        applyStep(state, sample, g, opts);
-        if (it > 0) times.push((performance.now() - t0) / 1000);
-      }
+      // a 50x50 picture, half black and half white: each step samples w.cells of each, as the reference does
+      const order = sampleWithoutReplacement(rng, 2500, 2500);
+      const cells = { height: 50, width: 50, black: order.slice(0, 1250), white: order.slice(1250) };
+      const times: number[] = [];
+      const steps = trainLoop({
+        model, state, cells, steps: iters + 1, data: { x, labels, numClasses: 10 },
+        step: { batchSize: n, blackPerStep: w.cells, whitePerStep: w.cells, lr: 3e-4, gradClip: 100, whiteClip: 2.5, chunkSize },
+        gradients: pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
+      });
+      for await (const r of steps) if (r.step > 1) times.push(r.stepSeconds); // the first step warms up
       Object.assign(out, { seconds: median(times), samples: times, unit: 's per step', chunk_size: chunkSize });
     }
   } finally {

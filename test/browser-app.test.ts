@@ -229,9 +229,9 @@ test('save then load gives the same landscape; mpo eval re-draws a browser check
     const loaded = (await waitFor(page, 'the loaded plane\'s landscape', (d) => d.lastLandscape?.step === 5, 60_000)).lastLandscape!;
     assert.deepEqual(loaded.loss, saved.loss, 'the loaded plane draws the saved landscape exactly');
 
-    // The CLI re-draws it: the run folder is the three downloads; the drawn target is pattern.txt (relative to the folder).
-    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'eval', '.',
-      '--images', '300', '--padding', '0', '--out', 'eval', '--quiet'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    // The CLI re-draws it from anywhere: the run folder is the three downloads; the drawn target is its pattern.txt.
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'eval', dir,
+      '--images', '300', '--padding', '0', '--out', join(dir, 'eval'), '--quiet'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
     assert.equal(r.status, 0, `mpo eval failed: ${r.stderr}`);
     const npy = readdirSync(join(dir, 'eval'), { recursive: true }).map(String).find((f) => f.endsWith('test-loss.npy'));
     assert.ok(npy, 'mpo eval wrote test-loss.npy');

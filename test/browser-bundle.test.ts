@@ -27,3 +27,18 @@ test('the bundler reports a Node built-in when one is imported (the check above 
   }), /Could not resolve "fs"/);
   assert.ok(readFileSync(`${root}src/core/index.ts`, 'utf8').length > 0);
 });
+
+test('the core bundle for browsers (core + tfjs-core + gradients, minified) stays small and holds no TF.js umbrella code', async (t) => {
+  const result = await build({
+    stdin: { contents: "export * from './src/core/index.ts'; import './src/core/gradients.ts';", resolveDir: root, loader: 'ts' },
+    bundle: true, minify: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
+  });
+  const bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
+  t.diagnostic(`core bundle: ${(bytes / 1024).toFixed(0)} KiB minified`);
+  const inputs = Object.keys(result.metafile.inputs);
+  for (const pkg of ['tfjs-layers', 'tfjs-converter', 'tfjs-data', 'tfjs-backend-webgl', '@tensorflow/tfjs/']) {
+    assert.ok(!inputs.some((f) => f.includes(pkg)), `no ${pkg} in the core bundle`);
+  }
+  // 260 KiB when measured (2026-12-02); the core on the @tensorflow/tfjs umbrella was 1,004 KiB.
+  assert.ok(bytes < 400 * 1024, `the core bundle is ${(bytes / 1024).toFixed(0)} KiB: something pulled in a large dependency`);
+});

@@ -20,11 +20,14 @@ function defaultOut(config: FitConfig): string {
 
 function summaryLine(s: Record<string, unknown>): string {
   const f = (k: string) => (typeof s[k] === 'number' ? (s[k] as number).toFixed(3) : String(s[k]));
-  return `auc_test ${f('auc_test')}  acc_black_test ${f('acc_black_test')}  acc_white_test ${f('acc_white_test')}  acc_diff_test ${f('acc_diff_test')}  (${f('seconds')} s)`;
+  return `auc_test ${f('auc_test')}  acc_black_test ${f('acc_black_test')}  acc_white_test ${f('acc_white_test')}  acc_diff_test ${f('acc_diff_test')}  (${f('seconds')} s)${s.untrained ? '\nnote: the plane is untrained (--steps 0): these numbers describe its initialisation' : ''}`;
 }
 
-/** Builds the `mpo` command line. */
-export function buildProgram(): Command {
+/**
+ * Builds the `mpo` command line. `interrupt` gives the signal that Ctrl-C aborts (see
+ * {@link main}); a command that calls it stops cleanly on the first Ctrl-C.
+ */
+export function buildProgram(interrupt: () => AbortSignal = () => new AbortController().signal): Command {
   const program = new Command('mpo')
     .description('Multi-point optimization: shape and see the loss landscape of neural networks')
     .showHelpAfterError('(run with --help for usage)')
@@ -47,13 +50,13 @@ export function buildProgram(): Command {
       if (extra.length || file) throw new MpoError(`--resume continues a run with its own config.json: drop ${[...extra.map((k) => `--${flagName(k)}`), ...(file ? ['--config'] : [])].join(', ')}`);
       const saved = readConfigFile(join(String(resume), 'config.json'));
       const config = resolveConfig(saved, parseConfig(flags, 'the command line'));
-      const s = await runFit(config, { out: String(resume), resume: true, quiet: !!quiet });
+      const s = await runFit(config, { out: String(resume), resume: true, quiet: !!quiet, signal: interrupt() });
       if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${resume}\n`);
       return;
     }
     const config = resolveConfig(file ? readConfigFile(String(file)) : {}, parseConfig(flags, 'the command line'));
     const dir = out ? String(out) : defaultOut(config);
-    const s = await runFit(config, { out: dir, quiet: !!quiet });
+    const s = await runFit(config, { out: dir, quiet: !!quiet, signal: interrupt() });
     if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${dir} (open ${join(dir, 'report.html')})\n`);
   });
 
@@ -94,7 +97,7 @@ export function buildProgram(): Command {
 /**
  * Runs the CLI: one-line errors, a non-zero exit code, never a stack trace unless --debug.
  * Ctrl-C is handled here, once: the first SIGINT aborts the signal of the commands that took
- * it (`mpo gallery`, `mpo study bn`: no new run starts, running fits save a checkpoint, exit
+ * it (`mpo fit` stops between steps and saves its checkpoint; `mpo gallery`, `mpo study bn`: no new run starts, running fits save a checkpoint, exit
  * code 130); a second SIGINT, or the first during a command that did not take it, exits at
  * once with code 130.
  */

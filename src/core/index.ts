@@ -1,24 +1,76 @@
 /**
- * mpo core: multi-point optimization and loss-landscape evaluation, isomorphic (Node and
- * browsers). Node-only I/O (files, datasets on disk, PNG writing, the CLI) lives in `src/node`.
+ * mpo core (`import ... from 'mpo'`): multi-point optimization and loss-landscape evaluation,
+ * isomorphic (Node and browsers). Node-only I/O (files, datasets on disk, PNG writing, the
+ * worker pool, the CLI's runs) is `mpo/node` (`src/node/index.ts`).
+ *
+ * TF.js: the core uses `@tensorflow/tfjs-core` only (`./tf.ts`). Register the gradients once
+ * before training: `import 'mpo/node'` in Node, `import 'mpo/gradients'` in a bundle.
  */
-export * from './errors.js';
-export * from './random.js';
-export * from './config.js';
-export * from './plane/params.js';
-export * from './plane/manifold.js';
-export * from './plane/grid.js';
-export * from './models/model.js';
-export * from './models/mlp.js';
-export * from './models/cnn.js';
-export * from './models/registry.js';
-export * from './pattern/index.js';
-export * from './training/loss.js';
-export * from './training/adam.js';
-export * from './training/plane-state.js';
-export * from './training/step.js';
-export * from './landscape/evaluate.js';
-export * from './landscape/metrics.js';
-export * from './io/checkpoint.js';
-export * from './io/export-layers.js';
+export { MpoError, check, firstLine } from './errors.js';
+export { createRng, sampleWithoutReplacement, type Rng, type RngState } from './random.js';
+export { checkGradients } from './tf.js';
+
+// settings
+export { SETTINGS, type Setting, type SettingKind, type SettingName, type SettingRange, type SettingValue } from './settings.js';
+export {
+  CONFIG_KEYS, DEFAULT_FIT_CONFIG, MODEL_DEFAULTS, flagName, modelDefaults, parseConfig, rangeText, resolveConfig, settingHelp,
+  type FitConfig,
+} from './config.js';
+
+// the plane (eq. 1-2) and its grid of cells
+export { initParamValues, paramCount, type ParamSet, type ParamSpec, type ParamValues } from './plane/params.js';
+export { computeFrame, frameOf, gramSchmidt, pointAt, type Frame, type ManifoldTheta } from './plane/manifold.js';
+export { cellCoords, gridIndexOfCell, gridPoints, type GridSpec } from './plane/grid.js';
+
+// functional models
+export { logitsAtPoints, type Model, type ModelContext, type ModelEntry } from './models/model.js';
+export { createMlp, type MlpOptions } from './models/mlp.js';
+export { createCnn, type CnnOptions } from './models/cnn.js';
+export { MODELS, createModel } from './models/registry.js';
+
+// target pictures
+export {
+  BLACK, IGNORED, MAX_PATTERN_SIDE, WHITE, validatePattern, type Pattern, type TernaryMask,
+} from './pattern/pattern.js';
+export { BUILTIN_NAMES, BUILTIN_PATTERNS, builtinPattern, isBuiltinPattern, type BuiltinPattern } from './pattern/builtins.js';
+export { parsePatternText, patternToText, type PatternTextOptions } from './pattern/text.js';
+export { randomMask, type RandomMaskOptions } from './pattern/random-mask.js';
+export { toTernary, trainedCells, type TernaryOptions, type TrainedCells } from './pattern/ternary.js';
+export { patternFromPixels, patternToPixels, type FromPixelsOptions, type RgbaImage } from './pattern/from-pixels.js';
+
+// training (eq. 3, Adam, one step, the loop)
+export { mpoLossTerms, oneHot, pointCrossEntropy, type MpoLossOptions } from './training/loss.js';
+export { adamUpdate, clipGlobalNorm, createAdamState, type AdamOptions, type AdamState } from './training/adam.js';
+export {
+  createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, type PlaneInitOptions, type PlaneState,
+} from './training/plane-state.js';
+export {
+  applyStep, localGradients, mpoGradients, sampleStep, trainStep,
+  type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells, type TrainData,
+} from './training/step.js';
+export {
+  learningRate, quickEvaluate, trainLoop,
+  type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type QuickEvalOptions, type StepResult,
+} from './training/loop.js';
+
+// landscapes and how well they draw the pattern
+export {
+  evaluateLandscape, evaluatePoints, type EvalData, type Landscape, type LandscapeOptions, type PointEvaluator, type PointsOptions,
+} from './landscape/evaluate.js';
+export { correlation, patternMetrics, rocAuc, type PatternMetrics } from './landscape/metrics.js';
+
+// saving planes, exporting cells, reading data
+export { CHECKPOINT_MAGIC, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint } from './io/checkpoint.js';
+export {
+  EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, cellParamValues, checkCell, checkExportable, exportLayersModel,
+  type ExportLayersOptions, type LayersExport, type LayersModelJson,
+} from './io/export-layers.js';
+export { encodeIdx, parseIdxImagesRaw, parseIdxLabelsRaw, type IdxImages, type IdxLabels } from './data/idx.js';
+
+// drawing (SVG)
+export { colorFor, getColormap, type ColorScale, type ColormapName, type ScaleKind } from './render/colormap.js';
+export { compose, toSvg, type Figure } from './render/svg.js';
+export { renderHeatmap, renderMask, type HeatmapOptions, type MaskOptions } from './render/heatmap.js';
+export { renderLineChart, type ChartSeries, type LineChart } from './render/chart.js';
+
 export * as ops from './ops/index.js';

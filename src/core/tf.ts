@@ -14,7 +14,7 @@ export * from '@tensorflow/tfjs-core';
 
 /** Throws an MpoError when the gradients of the core's ops are not registered (the platform entry was not imported). */
 export function checkGradients(): void {
-  if (!tf.getGradient('Sum') || !tf.getGradient('MatMul')) {
+  if (!tf.getGradient('Sum') || !tf.getGradient('BatchMatMul')) {
     throw new MpoError('TF.js gradients are not registered: import "mpo/node" (Node) or the core\'s gradients module (browsers) before training');
   }
 }

@@ -55,3 +55,18 @@ export function convSpecs(name: string, cin: number, cout: number, k = 3): Param
     { name: `${name}.b`, shape: [cout], init: 'bias', fanIn: k * k * cin, fanOut: k * k * cout },
   ];
 }
+
+/** What a model is built for: the data's shape and the batch-norm convention. */
+export interface ModelContext {
+  /** One example's shape [h, w, c]. */
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  /** Appendix C convention for batch-norm models (default `paper`). */
+  readonly bnScale?: 'paper' | 'original';
+}
+
+/** A registry entry: a one-line description and a constructor. */
+export interface ModelEntry {
+  readonly description: string;
+  create(ctx: ModelContext): Model;
+}

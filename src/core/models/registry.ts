@@ -1,23 +1,10 @@
 import { MpoError } from '../errors.js';
 import { createCnn } from './cnn.js';
 import { createMlp } from './mlp.js';
-import type { Model } from './model.js';
+import type { Model, ModelContext, ModelEntry } from './model.js';
+
+export type { ModelContext, ModelEntry } from './model.js';
 import { STUDY_MODELS } from './study-models.js';
-
-/** What a model is built for: the data's shape and the batch-norm convention. */
-export interface ModelContext {
-  /** One example's shape [h, w, c]. */
-  readonly inputShape: readonly [number, number, number];
-  readonly numClasses: number;
-  /** Appendix C convention for batch-norm models (default `paper`). */
-  readonly bnScale?: 'paper' | 'original';
-}
-
-/** A registry entry: a one-line description and a constructor. */
-export interface ModelEntry {
-  readonly description: string;
-  create(ctx: ModelContext): Model;
-}
 
 /** The models `--model` can name. */
 export const MODELS: Readonly<Record<string, ModelEntry>> = {

@@ -1,8 +1,7 @@
 import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { createCnn } from './cnn.js';
-import type { Model } from './model.js';
-import type { ModelEntry } from './registry.js';
+import type { Model, ModelEntry } from './model.js';
 
 /**
  * Reduced versions of the batch-norm study's 6-conv pair (appendix B) for the CPU scale of

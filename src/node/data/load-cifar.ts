@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { CIFAR10, type Split, fmtCount } from './catalog.js';
 import { CIFAR_SIDE, type CifarRecords, decodeCifar, readCifarRecords } from './cifar.js';
-import type { Dataset, LoadOptions } from './dataset.js';
+import type { Dataset, LoadOptions } from './types.js';
 import { downloadCifar10 } from './download.js';
 import { type Located, cacheRoot, describePlaces, locateFiles, searchPlaces } from './locate.js';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { DATASET_SPECS, FASHION_MNIST, type IdxDatasetSpec, type Split, fmtCount } from './catalog.js';
-import type { Dataset, LoadOptions } from './dataset.js';
+import type { Dataset, LoadOptions } from './types.js';
 import { downloadIdxFiles } from './download.js';
 import { gunzipIfNeeded, readBytes } from './gzip.js';
 import { parseIdxImages, parseIdxLabels } from './idx.js';

@@ -1,16 +1,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
+import { isBuiltinPattern } from '../../core/pattern/builtins.js';
 import { resolveConfig } from '../../core/config.js';
-import { stateFromValues, disposePlaneState } from '../../core/training/plane-state.js';
-import { initBackend } from '../backend.js';
+import { stateOfCheckpoint } from '../../core/io/checkpoint.js';
+import { disposePlaneState } from '../../core/training/plane-state.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { readConfigFile } from '../config-file.js';
-import { loadDataset } from '../data/dataset.js';
 import { landscapeOf, writeRunResults, type RunSummary } from './outputs.js';
 import { RUN_FILES } from './fit.js';
-import { modelContextOf, modelOf, runPatternOf, toDevice } from './setup.js';
-import { createWorkerPool, defaultWorkers } from '../parallel/pool.js';
+import { openRun } from './open.js';
 
 /** Options of `mpo eval`. */
 export interface EvalRunOptions {
@@ -41,35 +40,27 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
     ...(opts.resolution !== undefined ? { evalResolution: opts.resolution } : {}),
     ...(opts.images !== undefined ? { evalImages: opts.images } : {}),
     ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+    // a picture file that is not where it was (e.g. a browser download): the run folder carries the trained cells
+    ...(saved.randomMask === null && !isBuiltinPattern(saved.pattern) && !existsSync(saved.pattern) && existsSync(join(dir, 'pattern.txt'))
+      ? { pattern: join(dir, 'pattern.txt') } : {}),
   });
   const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
-  const backend = await initBackend(config.backend);
-  const rp = runPatternOf(config);
-  const dataOpts = { dataDir: config.dataDir ?? undefined, log };
-  const test = toDevice(await loadDataset(config.dataset, 'test', { ...dataOpts, limit: config.evalImages }));
-  const train = toDevice(await loadDataset(config.dataset, 'train', { ...dataOpts, limit: config.evalImages }));
-  const shape = { height: test.x.shape[1], width: test.x.shape[2], channels: test.x.shape[3], numClasses: test.numClasses };
-  const model = modelOf(config, shape);
-  const workers = config.workers ?? defaultWorkers();
-  const state = stateFromValues(model.params, ckpt.theta, ckpt.dims, ckpt.rng, ckpt.step, ckpt.adam);
+  const run = await openRun(config, { log, evalOnly: true, dims: ckpt.dims });
+  const { model, rp, train, test, pool } = run;
+  const state = stateOfCheckpoint(model, ckpt);
   const out = resolve(opts.out ?? join(dir, `eval-p${config.evalPadding}-r${config.evalResolution}`));
-  mkdirSync(out, { recursive: true });
-  const pool = workers > 1
-    ? await createWorkerPool({ workers, model: config.model, ctx: modelContextOf(config, shape), backend: config.backend, dims: ckpt.dims })
-    : null;
   try {
+    mkdirSync(out, { recursive: true });
     const t0 = performance.now();
     const testLand = await landscapeOf(model, state, rp, test, config, 'test map', opts.quiet, pool);
     const trainLand = await landscapeOf(model, state, rp, train, config, 'train map', opts.quiet, pool);
     const evalSeconds = (performance.now() - t0) / 1000;
     return writeRunResults({
-      out, config, model, state, rp, train, test, seconds: Number(ckpt.extra?.seconds ?? 0), backend, log,
+      out, config, model, state, rp, train, test, seconds: Number(ckpt.extra?.seconds ?? 0), backend: run.backend, log,
       testLand, trainLand, evalSeconds,
     });
   } finally {
-    await pool?.close();
-    test.x.dispose();
-    train.x.dispose();
     disposePlaneState(state);
+    await run.close();
   }
 }

@@ -32,6 +32,8 @@ export interface RunSummary {
   /** Pearson correlation of log train loss and log test loss over the evaluated grid. */
   corr_train_test_loss: number;
   steps: number;
+  /** True when the plane was never trained (`--steps 0`): the numbers describe its initialisation. */
+  untrained: boolean;
   /** Training seconds (without the final evaluation). */
   seconds: number;
   /** Seconds of the final landscape evaluation. */
@@ -163,7 +165,7 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
     auc_test: mt.auc, acc_black_test: mt.accBlack, acc_white_test: mt.accWhite, acc_diff_test: mt.accDiff,
     loss_black_test: mt.lossBlack, loss_white_test: mt.lossWhite,
     auc_train: mr.auc, acc_black_train: mr.accBlack, acc_white_train: mr.accWhite, acc_diff_train: mr.accDiff,
-    corr_train_test_loss: corr, steps: f.state.step, seconds: Number(f.seconds.toFixed(2)),
+    corr_train_test_loss: corr, steps: f.state.step, untrained: f.state.step === 0, seconds: Number(f.seconds.toFixed(2)),
     eval_seconds: Number(f.evalSeconds.toFixed(2)), scale: f.state.vars.scale.dataSync()[0],
     pattern: rp.pattern.name, model: f.model.name, dataset: config.dataset, seed: config.seed, backend: f.backend,
   };

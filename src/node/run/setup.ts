@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import * as tf from '../tf-node.js';
+import { MpoError } from '../../core/errors.js';
 import type { FitConfig } from '../../core/config.js';
 import { createModel, type ModelContext } from '../../core/models/registry.js';
 import type { Model } from '../../core/models/model.js';
@@ -56,13 +58,24 @@ export function toDevice(d: Dataset): DeviceData {
   };
 }
 
-/** Loads the data a run needs: training images, and test and train images for landscapes. */
-export async function loadRunData(config: FitConfig, log: (line: string) => void): Promise<{
+/**
+ * Loads the data a run needs: training images (the first `trainImages`, or `trainLimit` when
+ * given) and `evalImages` test images. `--data-dir` with the embedded subset is an error when the
+ * folder does not exist and a warning otherwise (the subset is read from mpo's own files).
+ */
+export async function loadRunData(config: FitConfig, log: (line: string) => void, opts: { trainLimit?: number } = {}): Promise<{
   train: Dataset; test: Dataset;
 }> {
-  const opts = { dataDir: config.dataDir ?? undefined, log };
-  const train = await loadDataset(config.dataset, 'train', { ...opts, limit: config.trainImages ?? undefined });
-  const test = await loadDataset(config.dataset, 'test', { ...opts, limit: config.evalImages });
+  if (config.dataDir !== null && config.dataset === 'fashion-mnist-subset') {
+    if (!existsSync(config.dataDir)) {
+      throw new MpoError(`--data-dir "${config.dataDir}" does not exist (and the embedded fashion-mnist-subset does not use it): ` +
+        'drop --data-dir, or fix the path and choose --dataset fashion-mnist, mnist or cifar10');
+    }
+    log(`warning: --data-dir "${config.dataDir}" is not used: the dataset fashion-mnist-subset is embedded in mpo (choose --dataset fashion-mnist to read that folder)`);
+  }
+  const load = { dataDir: config.dataDir ?? undefined, log };
+  const train = await loadDataset(config.dataset, 'train', { ...load, limit: opts.trainLimit ?? config.trainImages ?? undefined });
+  const test = await loadDataset(config.dataset, 'test', { ...load, limit: config.evalImages });
   return { train, test };
 }
 

@@ -1,0 +1,20 @@
+/**
+ * mpo for Node (`import ... from 'mpo/node'`): the I/O around the isomorphic core. Importing it
+ * registers TF.js's gradients and `cpu` backend (`./tf-node.ts`); `initBackend` starts `wasm`.
+ * The runs below are what the `mpo` command does: fit, eval, export, gallery, study.
+ */
+import './tf-node.js';
+
+export { BACKEND_NAMES, initBackend, type BackendName, type BackendOptions } from './backend.js';
+export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export { DATASET_NAMES, loadDataset, type Dataset, type DatasetName, type LoadOptions, type Split } from './data/dataset.js';
+export { decodePng, figureToPng, svgToPng, writeFigure, type SvgToPngOptions } from './output/png.js';
+export { renderReport, writeReport, type ReportInput } from './output/report.js';
+export { createWorkerPool, defaultWorkers, type PoolOptions, type WorkerPool } from './parallel/pool.js';
+export { createProgress, formatDuration, type Progress, type ProgressOptions } from './progress.js';
+export { openRun, type OpenRun, type OpenRunOptions } from './run/open.js';
+export { RUN_FILES, runFit, type FitRunOptions } from './run/fit.js';
+export { runEval, type EvalRunOptions } from './run/eval.js';
+export { runExport, type ExportRunOptions, type ExportRunResult } from './run/export.js';
+export { runGallery, type GalleryOptions, type GalleryRow } from './run/gallery.js';
+export { mergeStudy, runStudy, type StudyOptions, type StudyResult } from './study/study.js';
