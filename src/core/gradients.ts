@@ -1,9 +1,9 @@
 /**
  * The bundler-side registration of what `@tensorflow/tfjs-core` leaves out: the gradient
- * functions and the chained tensor methods (`t.cast(...)`, `t.expandDims(...)`, used by some
- * core modules). A browser bundle (the app's worker) imports this module once, before
- * training; Node gets both from the `@tensorflow/tfjs` package in `src/node/tf-node.ts`.
- * Importing it twice is harmless.
+ * functions. A browser bundle (the app's worker) imports this module (`mpo/gradients`) once,
+ * before training; Node gets them from the `@tensorflow/tfjs` package in `src/node/tf-node.ts`.
+ * The core calls ops as functions (`tf.cast(t, ...)`), never as chained tensor methods, so
+ * tfjs-core's chained-op registration is not needed (test/core-tfjs-core.test.ts checks it).
+ * Importing this module twice is harmless.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';

@@ -75,9 +75,9 @@ export async function evaluatePoints(model: Model, frame: Frame, coords: readonl
         const [ls, cs] = tf.tidy(() => {
           const logits = logitsAtPoints(model, frame, part, b.x);
           const classes = logits.shape[2];
-          const labels = tf.oneHot(b.y, classes).cast('float32');
+          const labels = tf.cast(tf.oneHot(b.y, classes), 'float32');
           const ce = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), labels), -1));
-          const hit = tf.equal(tf.argMax(logits, -1), b.y.expandDims(0)).cast('float32');
+          const hit = tf.cast(tf.equal(tf.argMax(logits, -1), tf.expandDims(b.y, 0)), 'float32');
           return [tf.sum(ce, -1).dataSync(), tf.sum(hit, -1).dataSync()];
         });
         for (let i = 0; i < part.length; i++) {
