@@ -275,7 +275,7 @@ async function probe(id: number, row: number, col: number): Promise<void> {
   const x = tf.gather(test.x, idx) as tf.Tensor4D;
   const { frame, dispose } = computeFrame(thetaOf(model, state));
   try {
-    const probs = tf.tidy(() => tf.softmax(logitsAtPoints(model!, frame, [coords], x).squeeze([0]) as tf.Tensor2D));
+    const probs = tf.tidy(() => tf.softmax(tf.squeeze(logitsAtPoints(model!, frame, [coords], x), [0]) as tf.Tensor2D));
     const p = await probs.data();
     probs.dispose();
     const size = 28 * 28;

@@ -33,7 +33,6 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   check(h >= 2 && w >= 2, () => `maxPool2x2: input ${h}x${w} is smaller than the 2x2 window: remove this pooling layer or use a larger input`);
   const ho = Math.floor(h / 2);
   const wo = Math.floor(w / 2);
-  const even = h === 2 * ho && w === 2 * wo;
   const op = tf.customGrad((xs, save) => {
     const value = tf.maxPool(xs as tf.Tensor4D, 2, 2, 'valid');
     (save as tf.GradSaveFunc)([xs as tf.Tensor4D]);

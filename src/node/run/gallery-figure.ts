@@ -7,7 +7,7 @@ import { compose, type Figure } from '../../core/render/svg.js';
 import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
 import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
-import { GALLERY_COLUMNS, galleryCsv, type GalleryEntry, type GalleryRow } from './gallery.js';
+import { GALLERY_COLUMNS, galleryCsv, type GalleryEntry, type GalleryRow } from './gallery-rows.js';
 
 /** The gallery's pictures: one row per finished pattern, and the files that show them. */
 

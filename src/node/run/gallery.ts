@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { resolveConfig, type FitConfig } from '../../core/config.js';
 import { check, MpoError } from '../../core/errors.js';
@@ -6,9 +6,11 @@ import { BUILTIN_NAMES, isBuiltinPattern } from '../../core/pattern/builtins.js'
 import { configChanges, planFits, runFits, type JobsResult } from '../jobs/index.js';
 import { formatDuration } from '../progress.js';
 import { writeGalleryFiles } from './gallery-figure.js';
+import { readRow, type GalleryEntry, type GalleryRow } from './gallery-rows.js';
 import { RUN_FILES } from './fit.js';
-import type { RunSummary } from './outputs.js';
 import { patternOf } from './setup.js';
+
+export { GALLERY_COLUMNS, galleryCsv, readRow, type GalleryEntry, type GalleryRow } from './gallery-rows.js';
 
 /** Folders of a gallery besides the patterns' (each fit's config, each child process's output). */
 const GALLERY_FOLDERS = ['configs', 'logs'];
@@ -24,20 +26,6 @@ export const DEFAULT_GALLERY_PATTERNS: readonly string[] = ['heart', 'ring', 'st
  * smaller accuracy difference (docs/reproduction.md).
  */
 export const GALLERY_DEFAULTS: Readonly<Partial<FitConfig>> = Object.freeze({ scaleInit: 0.2 });
-
-/** The columns of `gallery.csv` (and keys of each `gallery.json` row), in order. */
-export const GALLERY_COLUMNS = ['pattern', 'auc_test', 'acc_diff_test', 'acc_black_test', 'acc_white_test',
-  'corr_train_test_loss', 'steps', 'seconds'] as const;
-
-/** One finished pattern of a gallery: its name and headline numbers (from its `summary.json`). */
-export type GalleryRow = { pattern: string } & Pick<RunSummary, Exclude<(typeof GALLERY_COLUMNS)[number], 'pattern'>>;
-
-/** One pattern of a gallery: its name, the resolved config of its fit and its run folder. */
-export interface GalleryEntry {
-  readonly name: string;
-  readonly config: FitConfig;
-  readonly dir: string;
-}
 
 /** What a gallery fits, where, and how. */
 export interface GalleryOptions {
@@ -100,19 +88,6 @@ export function galleryEntries(opts: Pick<GalleryOptions, 'patterns' | 'images' 
   });
 }
 
-/** Reads a finished run's headline numbers. */
-export function readRow(entry: Pick<GalleryEntry, 'name' | 'dir'>): GalleryRow {
-  const s = JSON.parse(readFileSync(join(entry.dir, RUN_FILES.summary), 'utf8')) as RunSummary;
-  const row = { pattern: entry.name } as Record<string, unknown>;
-  for (const k of GALLERY_COLUMNS) if (k !== 'pattern') row[k] = s[k];
-  return row as GalleryRow;
-}
-
-/** `gallery.csv`: a header line, then one line per row; numbers as JSON writes them. */
-export function galleryCsv(rows: readonly GalleryRow[]): string {
-  const cell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v ?? ''));
-  return [GALLERY_COLUMNS.join(','), ...rows.map((r) => GALLERY_COLUMNS.map((k) => cell(r[k])).join(','))].join('\n') + '\n';
-}
 
 /**
  * Fits every pattern of the gallery with the batch-jobs module (src/node/jobs), `jobs` at a

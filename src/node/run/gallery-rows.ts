@@ -1,0 +1,34 @@
+/** The rows of a gallery: which numbers of each run it lists, read from its summary, as CSV. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FitConfig } from '../../core/config.js';
+import { RUN_FILES } from './fit.js';
+import type { RunSummary } from './outputs.js';
+
+/** The columns of `gallery.csv` (and keys of each `gallery.json` row), in order. */
+export const GALLERY_COLUMNS = ['pattern', 'auc_test', 'acc_diff_test', 'acc_black_test', 'acc_white_test',
+  'corr_train_test_loss', 'steps', 'seconds'] as const;
+
+/** One finished pattern of a gallery: its name and headline numbers (from its `summary.json`). */
+export type GalleryRow = { pattern: string } & Pick<RunSummary, Exclude<(typeof GALLERY_COLUMNS)[number], 'pattern'>>;
+
+/** One pattern of a gallery: its name, the resolved config of its fit and its run folder. */
+export interface GalleryEntry {
+  readonly name: string;
+  readonly config: FitConfig;
+  readonly dir: string;
+}
+
+/** Reads a finished run's headline numbers. */
+export function readRow(entry: Pick<GalleryEntry, 'name' | 'dir'>): GalleryRow {
+  const s = JSON.parse(readFileSync(join(entry.dir, RUN_FILES.summary), 'utf8')) as RunSummary;
+  const row = { pattern: entry.name } as Record<string, unknown>;
+  for (const k of GALLERY_COLUMNS) if (k !== 'pattern') row[k] = s[k];
+  return row as GalleryRow;
+}
+
+/** `gallery.csv`: a header line, then one line per row; numbers as JSON writes them. */
+export function galleryCsv(rows: readonly GalleryRow[]): string {
+  const cell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v ?? ''));
+  return [GALLERY_COLUMNS.join(','), ...rows.map((r) => GALLERY_COLUMNS.map((k) => cell(r[k])).join(','))].join('\n') + '\n';
+}
