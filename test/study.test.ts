@@ -81,9 +81,17 @@ test('results CSV: fixed format, sorted rows, round trip, mean and sample std', 
     { model: 'a', p: 0.5, seed: 1, accBlack: 1 / 3, accWhite: 0, accDiff: 1 / 3, auc: 1 },
   ];
   const text = formatResults(rows);
-  assert.equal(text, `${RESULTS_HEADER}\na,0.5,1,0.333333,0.000000,0.333333,1.000000\n` +
-    'b,0.5,1,0.500000,0.250000,0.250000,0.800000\nb,0.5,2,0.750000,0.250000,0.500000,0.900000\n');
+  const nan5 = ',NaN,NaN,NaN,NaN,NaN';
+  assert.equal(text, `${RESULTS_HEADER}\na,0.5,1,0.333333,0.000000,0.333333,1.000000${nan5}\n` +
+    `b,0.5,1,0.500000,0.250000,0.250000,0.800000${nan5}\nb,0.5,2,0.750000,0.250000,0.500000,0.900000${nan5}\n`);
   assert.equal(formatResults(parseResults(text, 'x')), text);
+  // The new columns round-trip; a legacy file (7 columns) still reads, its new values NaN.
+  const full = formatResults([{ ...rows[0], bowlAuc: 0.875, boundaryAuc: 0.5, bowlBoundaryAuc: 0.625, logLossGap: 0.125, accBlackGap: -0.25 }]);
+  assert.match(full, /\nb,0\.5,2,0\.750000,0\.250000,0\.500000,0\.900000,0\.875000,0\.500000,0\.625000,0\.125000,-0\.250000\n$/);
+  assert.equal(formatResults(parseResults(full, 'x')), full);
+  const legacy = parseResults('model,p,seed,acc_black,acc_white,acc_diff,auc\nb,0.5,2,0.75,0.25,0.5,0.9\n', 'old');
+  assert.equal(legacy[0].auc, 0.9);
+  assert.equal(formatResults(legacy), `${RESULTS_HEADER}\nb,0.5,2,0.750000,0.250000,0.500000,0.900000${nan5}\n`);
   const s = summarize(rows).find((r) => r.model === 'b')!;
   assert.equal(s.runs, 2);
   assert.equal(s.accDiff.mean, 0.375);
@@ -98,7 +106,11 @@ test('a tiny study run whole equals the same study run as two shards and merged;
   assert.equal(w.skipped, 0);
   const results = read(whole, 'results.csv');
   assert.equal(results.split('\n').length, 6, results);
-  assert.match(results, /^model,p,seed,acc_black,acc_white,acc_diff,auc\nbn-cnn-small,0\.3,1,\d\.\d{6},/);
+  assert.match(results, /^model,p,seed,acc_black,acc_white,acc_diff,auc,bowl_auc,boundary_auc,bowl_boundary_auc,log_loss_gap,acc_black_gap\nbn-cnn-small,0\.3,1,\d\.\d{6},/);
+  // Both models get the same mask, so the same bowl baseline; it is a number (not NaN) in every row.
+  const bowls = results.trim().split('\n').slice(1).map((l) => l.split(',')[7]);
+  assert.ok(bowls.every((b) => /^\d\.\d{6}$/.test(b)), results);
+  assert.equal(bowls[0], bowls[2]);
   for (const f of ['summary.csv', 'fig4a-acc-diff.png', 'fig4b-acc.png', 'fig3.png', 'report.html', 'study.json', 'runs/plain-cnn6-small-p0.6-s1/summary.json']) {
     assert.ok(existsSync(join(whole, f)), f);
   }

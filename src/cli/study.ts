@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { defaultJobs } from '../node/jobs/index.js';
-import { DEFAULT_FILLS, DEFAULT_SEEDS, parseFills, parseSeeds, parseShard, STUDY_SCALES, type StudyScale } from '../node/study/plan.js';
+import { buildPlan, DEFAULT_FILLS, DEFAULT_SEEDS, describePlan, parseFills, parseSeeds, parseShard, STUDY_SCALES, type StudyScale } from '../node/study/plan.js';
 import { mergeStudy, runStudy, type MergeResult } from '../node/study/study.js';
 
 function parseJobs(text: string): number {
@@ -31,22 +31,30 @@ export function registerStudy(program: Command, interrupt: () => AbortSignal): v
     .option('--seeds <n>', 'seeds 1..n per model and fill (the seed sets the mask and the initialisation)', String(DEFAULT_SEEDS))
     .option('--fills <list>', 'fill probabilities, comma-separated', DEFAULT_FILLS.join(','))
     .option('--config <file>', 'fit settings (YAML or JSON) applied on top of the scale, e.g. "steps: 300"')
-    .action(async (o: Record<string, string | undefined>) => {
+    .option('--dry-run', 'print the plan (scale, models, fills, seeds, the settings of every run) and exit without running anything')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
       const scale = String(o.scale) as StudyScale;
       if (!Object.prototype.hasOwnProperty.call(STUDY_SCALES, scale)) throw new MpoError(`--scale is "${scale}": choose one of ${Object.keys(STUDY_SCALES).join(', ')}`);
-      const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
+      if (o.dryRun) {
+        process.stdout.write(describePlan(buildPlan({
+          scale, seeds: parseSeeds(String(o.seeds)), fills: parseFills(String(o.fills)),
+          overrides: typeof o.config === 'string' ? readConfigFile(o.config) : undefined,
+        })));
+        return;
+      }
+      const shard = typeof o.shard === 'string' ? parseShard(o.shard) : undefined;
       const result = await runStudy({
         scale, shard,
-        out: o.out ?? join('runs', `study-bn-${scale}`),
-        jobs: o.jobs !== undefined ? parseJobs(o.jobs) : defaultJobs(),
+        out: typeof o.out === 'string' ? o.out : join('runs', `study-bn-${scale}`),
+        jobs: typeof o.jobs === 'string' ? parseJobs(o.jobs) : defaultJobs(),
         seeds: parseSeeds(String(o.seeds)),
         fills: parseFills(String(o.fills)),
-        overrides: o.config ? readConfigFile(o.config) : undefined,
+        overrides: typeof o.config === 'string' ? readConfigFile(o.config) : undefined,
         signal: interrupt(),
       });
       if (result.shardFile) {
         process.stdout.write(`shard ${shard!.index}/${shard!.count}: ${result.runs} runs (${result.skipped} finished earlier); results in ${result.shardFile}\n` +
-          `when every shard is done: mpo study merge ${o.out ?? join('runs', `study-bn-${scale}`)} [other shard folders]\n`);
+          `when every shard is done: mpo study merge ${typeof o.out === 'string' ? o.out : join('runs', `study-bn-${scale}`)} [other shard folders]\n`);
       } else if (result.merged) {
         printMerged(result.merged);
       }

@@ -60,3 +60,24 @@ export function sampleWithoutReplacement(rng: Rng, n: number, k: number): number
   }
   return idx.slice(0, m);
 }
+
+/**
+ * An independent seed for one named stream of a run, derived from the run's seed by hashing
+ * (FNV-1a over the stream name, mixed with the seed by a murmur3-style finaliser): e.g.
+ * `deriveSeed(seed, 'mask')` draws the random mask apart from the initialisation, which uses
+ * `seed` itself. Returns an integer in [0, 2^31).
+ */
+export function deriveSeed(seed: number, stream: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193);
+  h ^= (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) & 0x7fffffff;
+}
+
+/** The seed of a run's random mask: `maskSeed` when given, else {@link deriveSeed}(seed, 'mask'). */
+export function maskSeedOf(config: { readonly seed: number; readonly maskSeed?: number | null }): number {
+  return config.maskSeed ?? deriveSeed(config.seed, 'mask');
+}

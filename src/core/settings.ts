@@ -100,6 +100,21 @@ export const SETTINGS = Object.freeze({
     help: 'fit a random square mask with this fill probability (section 4.2) instead of a picture',
     doc: 'Fill probability of a random square mask (section 4.2); `null` for a picture.',
   }),
+  randomMaskFrame: flag({
+    default: false,
+    help: "random masks: the original code's framed square (white border, black frame, random interior)",
+    doc: 'Build random masks as the original code\'s study does (`generate_square_mask` then '
+      + '`randomly_fill_square`): row and column 0 and the last ones white, a one-cell black frame just inside '
+      + 'them, and only the interior (side - 4) x (side - 4) cells drawn black with probability `randomMask`. '
+      + 'Off: every cell is drawn (the paper\'s text).',
+  }),
+  maskSeed: intOrNull({
+    default: null, range: NON_NEGATIVE, defaultText: 'derived from --seed',
+    help: 'seed of the random mask (default: a hash of --seed, a stream separate from the initialisation)',
+    doc: 'Seed of the random mask. Default null: derived from `seed` by a hash (`deriveSeed(seed, "mask")`), '
+      + 'so the mask and the initial theta come from separate streams (until issue 10 both used `seed` itself, '
+      + 'which changed the random-mask runs\' masks and numbers when the derivation was introduced).',
+  }),
   threshold: num({
     default: 0.5, range: OPEN_UNIT,
     help: 'images: grey level (0..1) below which a cell is black',
@@ -114,6 +129,15 @@ export const SETTINGS = Object.freeze({
     doc: 'Train only the boundary cells, as the original code does (ternary mask). Default false: every '
       + 'cell is trained. Measured on the default heart (24x24, MLP, 800 steps): the ternary mask let '
       + 'the ignored interior drift (test AUC 0.94 and falling) where training all cells reached 0.999.',
+  }),
+  manifold: oneOf(['line', 'plane', 'volume'], {
+    default: 'plane',
+    help: 'manifold of the fitted points: line (1D strip), plane (2D picture) or volume (3D solid)',
+    doc: 'Dimension d of the fitted manifold (eq. 1 with d directions, made orthogonal and of equal norm '
+      + 'by Gram-Schmidt as eq. 2): `line` (d = 1) fits a 1D strip such as `--pattern 1d:##..##..##`, `plane` '
+      + '(d = 2) a picture, `volume` (d = 3) a 3D pattern: a generated solid (`sphere-shell`, `ball`, '
+      + '`cube-frame`, `--pattern-size` cells per side) or a .txt grid whose slices are separated by a blank '
+      + 'line or `---`. With the default pattern, a line fits `1d:##..##..##` and a volume an 8-cell `sphere-shell`.',
   }),
   model: text({
     default: 'mlp',
@@ -183,12 +207,32 @@ export const SETTINGS = Object.freeze({
   seed: int({
     default: 1, range: NON_NEGATIVE,
     help: 'seed of all randomness',
-    doc: 'Seed of all randomness: initialisation, batches, cells, random masks.',
+    doc: 'Seed of all randomness: initialisation, batches, cells, augmentation; random masks through `maskSeed` (derived from it by default).',
   }),
   chunkSize: intOrNull({
     default: null, range: POSITIVE, defaultText: 'per model',
     help: 'cells per gradient computation (memory bound)',
     doc: 'Cells per gradient computation (memory bound); null picks per model.',
+  }),
+  measureTrainedOnly: flag({
+    default: false,
+    help: 'measure AUC and accuracies only on the trained cells (the original code\'s study in effect)',
+    doc: 'Compute the summary\'s AUCs, accuracies and train-vs-test figures over the cells the ternary mask trains '
+      + '(with `ignoreInterior`: the boundary and the rim outside it) instead of every cell of the pattern.',
+  }),
+  augment: flag({
+    default: false,
+    help: "CIFAR-style augmentation of training images: pad-4 random crop, horizontal flip, a random erased square",
+    doc: 'Augment every training batch as the original code does on CIFAR-10: zero-pad by 4 and crop back at a '
+      + 'random offset, flip horizontally with probability 0.5, and zero a square of `augmentErase` pixels at a random '
+      + 'centre (clipped at the border). The train landscape is evaluated on augmented training images too (one fixed '
+      + 'draw). Draws come from the run\'s generator, so a run is reproducible from its seed.',
+  }),
+  augmentErase: int({
+    default: 16, range: NON_NEGATIVE,
+    help: 'side of the erased square of --augment (0 = no erasure)',
+    doc: 'Side in pixels of the square `augment` erases (0: none). 16 as issue 10 asks (the cutout length usually '
+      + 'used on CIFAR-10); the project\'s notes on the original code read an 8x8 square: pass 8 to compare.',
   }),
   evalImages: int({
     default: 2000, range: POSITIVE, perModel: conv(1000, 500),

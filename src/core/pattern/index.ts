@@ -3,5 +3,6 @@ export * from './pattern.js';
 export * from './builtins.js';
 export * from './text.js';
 export * from './random-mask.js';
+export * from './framed-mask.js';
 export * from './ternary.js';
 export * from './from-pixels.js';

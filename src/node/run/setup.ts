@@ -5,16 +5,22 @@ import type { FitConfig } from '../../core/config.js';
 import { createModel, type ModelContext } from '../../core/models/registry.js';
 import type { Model } from '../../core/models/model.js';
 import { randomMask } from '../../core/pattern/random-mask.js';
+import { framedRandomMask } from '../../core/pattern/framed-mask.js';
+import { maskSeedOf } from '../../core/random.js';
 import { toTernary, trainedCells } from '../../core/pattern/ternary.js';
 import { validatePattern, type Pattern, type TernaryMask } from '../../core/pattern/pattern.js';
 import { loadDataset, type Dataset } from '../data/dataset.js';
 import { resolvePattern } from '../pattern-source.js';
+import { checkManifoldPattern, withManifoldDefaults } from '../../core/pattern/manifold-patterns.js';
 import type { PlainData } from '../parallel/protocol.js';
 
-/** The pattern of a config: a random mask when `randomMask` is set, else the named picture. */
+/**
+ * The pattern of a config: a random mask when `randomMask` is set (framed as the original's with
+ * `randomMaskFrame`; drawn from `maskSeed`, by default a hash of `seed`, see {@link maskSeedOf}), else the named picture.
+ */
 export function patternOf(config: FitConfig): Pattern {
   const p = config.randomMask !== null
-    ? randomMask({ side: config.patternSize, fill: config.randomMask, seed: config.seed })
+    ? (config.randomMaskFrame ? framedRandomMask : randomMask)({ side: config.patternSize, fill: config.randomMask, seed: maskSeedOf(config) })
     : resolvePattern(config.pattern, { size: config.patternSize, threshold: config.threshold, invert: config.invert });
   return validatePattern(p);
 }
@@ -29,7 +35,8 @@ export interface RunPattern {
 
 /** Resolves the pattern and its trained cells. */
 export function runPatternOf(config: FitConfig): RunPattern {
-  const pattern = patternOf(config);
+  // --manifold line|volume: their default pattern, and a pattern of matching dimension.
+  const pattern = checkManifoldPattern(config.manifold, patternOf(withManifoldDefaults(config)), config.randomMask);
   const mask = toTernary(pattern, { ignoreInterior: config.ignoreInterior });
   const { black, white } = trainedCells(mask);
   return { pattern, mask, black, white };

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomMask } from '../../core/pattern/random-mask.js';
+import { patternOf } from '../run/setup.js';
 import { renderLineChart, type ChartSeries } from '../../core/render/chart.js';
 import { renderHeatmap, renderMask } from '../../core/render/heatmap.js';
 import { compose, type Figure } from '../../core/render/svg.js';
@@ -78,7 +78,7 @@ export function figure3(plan: StudyPlan, dirs: readonly string[]): Figure | null
   const plain = readTestLoss(dirs, `${plan.models.plain}-p${formatFill(p)}-s${seed}`);
   const bn = readTestLoss(dirs, `${plan.models.bn}-p${formatFill(p)}-s${seed}`);
   if (!plain || !bn) return null;
-  const mask = randomMask({ side, fill: p, seed });
+  const mask = patternOf({ ...plan.fit, randomMask: p, seed });
   const positive = [...plain.loss, ...bn.loss].filter((v) => Number.isFinite(v) && v > 0);
   let lo = Math.min(...positive), hi = Math.max(...positive);
   if (!(lo < hi)) { lo = Math.max(lo, 1e-3) / 2; hi = Math.max(hi, 1e-3) * 2; }

@@ -39,13 +39,22 @@ export interface ScaleSpec {
  * The whole study took 54 s (without BN) and 93 s (with BN) of CPU per run on average: about
  * 55 minutes on two idle cores (docs/reproduction.md, "Batch-norm study").
  *
- * `paper`: section 4.2 and appendix B: 30x30 masks, the full 6-conv pair (convs 8/8/32/32/64/64,
- * 28x28 inputs), batch 512, 50 + 50 cells per step, Adam lr 3e-4, white-cell CE clipped at 2.5,
- * s initialised at 0.1, full FashionMNIST, landscapes on the 10,000 test images. The paper does
- * not give the number of steps; 3,000 is our choice. One step of the BN model took about 11
- * minutes in PyTorch on 2 cores, and the project's measurements found TF.js's WASM heap (4 GiB)
- * too small for the BN model at batch 512 (notes: tfjs-on-this-machine): the scale is
- * runnable in principle (e.g. with the `tensorflow` backend and enough memory), not on a CPU.
+ * `paper`: the original code's study protocol (its `configs/random-squares.yml` and
+ * `mask_trainer.py`), where the paper's text is silent or differs: 30x30 framed random squares
+ * (`randomMaskFrame`: white border, black frame, random 26x26 interior) made ternary as the
+ * original's `make_mask_ternary` (`ignoreInterior`: only boundary cells and the rim outside them are
+ * trained), measured on the trained cells only (`measureTrainedOnly`), the full 6-conv pair (convs
+ * 8/8/32/32/64/64, 28x28 inputs), batch 512, 50 + 50 cells per step, Adam lr 3e-4 (constant),
+ * gradient norm clipped at 100, white-cell CE clipped at 5 (the paper's appendix B says 2.5, the
+ * original's random-squares config 5), s initialised at 0.1, full FashionMNIST, landscapes on the
+ * 10,000 test images. 11,800 steps: the original's 100 epochs at most of 118 batches of 512
+ * (60,000 images, the last batch partial); the original also stopped a run early when the
+ * black-minus-white validation accuracy stayed under 0.01 after 30 epochs, which we do not. BN scale
+ * `original` (stored 0, +1 in the forward pass), as the code that produced Figure 4 did. One step
+ * of the BN model took about 11 minutes in PyTorch on 2 cores, and the project's measurements
+ * found TF.js's WASM heap (4 GiB) too small for the BN model at batch 512 (notes:
+ * tfjs-on-this-machine): the scale is runnable in principle (e.g. with the `tensorflow` backend
+ * and enough memory), not on a CPU. `mpo study bn --scale paper --dry-run` prints it.
  */
 export const STUDY_SCALES: Readonly<Record<StudyScale, ScaleSpec>> = {
   cpu: {
@@ -58,11 +67,12 @@ export const STUDY_SCALES: Readonly<Record<StudyScale, ScaleSpec>> = {
     },
   },
   paper: {
-    description: 'paper scale: 6-conv pair (convs 8/8/32/32/64/64), 30x30 masks, batch 512, 50+50 cells, lr 3e-4',
+    description: "the original code's protocol: 6-conv pair (convs 8/8/32/32/64/64), 30x30 framed ternary masks, "
+      + 'batch 512, 50+50 cells, 11,800 steps, lr 3e-4, white clip 5, measured on trained cells',
     models: { plain: 'plain-cnn6', bn: 'bn-cnn' },
     fit: {
-      dataset: 'fashion-mnist', patternSize: 30, batchSize: 512, cellsPerStep: 50, steps: 3000, lr: 3e-4, lrSchedule: 'constant',
-      gradClip: 100, whiteClip: 2.5, scaleInit: 0.1, bnScale: 'paper', ignoreInterior: false,
+      dataset: 'fashion-mnist', patternSize: 30, batchSize: 512, cellsPerStep: 50, steps: 11800, lr: 3e-4, lrSchedule: 'constant',
+      gradClip: 100, whiteClip: 5, scaleInit: 0.1, bnScale: 'original', ignoreInterior: true, randomMaskFrame: true, measureTrainedOnly: true,
       evalImages: 10000, evalPadding: 0, evalResolution: 1, evalEvery: 0, logEvery: 10, checkpointEvery: 5, workers: 1,
     },
   },
@@ -190,4 +200,30 @@ export function planRuns(plan: StudyPlan): StudyRun[] {
 /** The runs of one shard: those whose index mod N is i - 1. */
 export function shardRuns(runs: readonly StudyRun[], shard: Shard): StudyRun[] {
   return runs.filter((r) => r.index % shard.count === shard.index - 1);
+}
+
+/** The settings `--dry-run` lists, in this order (the rest are in `study.json`). */
+const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly',
+  'steps', 'batchSize', 'cellsPerStep', 'lr', 'lrSchedule', 'gradClip', 'whiteClip', 'scaleInit', 'bnScale', 'evalImages', 'backend'];
+
+/**
+ * The plan as text, without running anything (`mpo study bn --dry-run`): the scale, models,
+ * fills, seeds and number of runs, the settings that define the protocol (steps, batch, white
+ * clip, framed ternary masks, ...) and the first run's full command line.
+ */
+export function describePlan(plan: StudyPlan): string {
+  const runs = planRuns(plan);
+  const fit = plan.fit as unknown as Record<string, unknown>;
+  const lines = [
+    `study bn, scale ${plan.scale}: ${STUDY_SCALES[plan.scale].description}`,
+    `models: ${plan.models.plain} (no batch norm) and ${plan.models.bn} (batch norm)`,
+    `fills: ${plan.fills.map(formatFill).join(', ')}; seeds: ${plan.seeds.join(', ')}; ${runs.length} runs`,
+    `masks: ${plan.fit.patternSize}x${plan.fit.patternSize} ${plan.fit.randomMaskFrame ? 'framed random squares (white border, black frame, random interior)' : 'random squares (every cell drawn)'}`
+      + `, ${plan.fit.ignoreInterior ? 'ternary (only boundary cells and the rim outside them trained)' : 'every cell trained'}`
+      + `, measured on ${plan.fit.measureTrainedOnly ? 'the trained cells only' : 'every cell'}`,
+    'settings:',
+    ...DRY_RUN_KEYS.map((k) => `  --${flagName(k).padEnd(22)} ${String(fit[k])}`),
+    `first run: mpo fit --model ${runs[0].model} --random-mask ${formatFill(runs[0].p)} --seed ${runs[0].seed} (plus the settings above)`,
+  ];
+  return lines.join('\n') + '\n';
 }

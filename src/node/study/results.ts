@@ -8,10 +8,17 @@ import { formatFill, type StudyPlan, type StudyRun } from './plan.js';
  * byte-identical files.
  */
 
-/** Header of `results.csv` and of the shard files. */
-export const RESULTS_HEADER = 'model,p,seed,acc_black,acc_white,acc_diff,auc';
+/**
+ * Header of `results.csv` and of the shard files: the test-set accuracies and AUC of each run,
+ * the bowl baseline's AUC for its mask beside it, the boundary AUCs, and the train-vs-test
+ * measures (mean |log L_train - log L_test|, black-cell accuracy gap train minus test).
+ */
+export const RESULTS_HEADER = 'model,p,seed,acc_black,acc_white,acc_diff,auc,bowl_auc,boundary_auc,bowl_boundary_auc,log_loss_gap,acc_black_gap';
+/** The header of results files written before the bowl baseline and boundary AUC existed (still read; the missing values are NaN). */
+export const LEGACY_RESULTS_HEADER = 'model,p,seed,acc_black,acc_white,acc_diff,auc';
 /** Header of `summary.csv`. */
-export const SUMMARY_HEADER = 'model,p,runs,acc_black_mean,acc_black_std,acc_white_mean,acc_white_std,acc_diff_mean,acc_diff_std,auc_mean,auc_std';
+export const SUMMARY_HEADER = 'model,p,runs,acc_black_mean,acc_black_std,acc_white_mean,acc_white_std,acc_diff_mean,acc_diff_std,auc_mean,auc_std,'
+  + 'bowl_auc_mean,boundary_auc_mean,boundary_auc_std,bowl_boundary_auc_mean';
 
 /** One run's result: its test-set numbers from `summary.json`. */
 export interface ResultRow {
@@ -26,6 +33,16 @@ export interface ResultRow {
   readonly accDiff: number;
   /** ROC AUC of telling white from black cells by test loss. */
   readonly auc: number;
+  /** The bowl baseline's AUC for the run's mask (absent or NaN in legacy files). */
+  readonly bowlAuc?: number;
+  /** Test AUC over the boundary cells. */
+  readonly boundaryAuc?: number;
+  /** The bowl baseline's boundary AUC. */
+  readonly bowlBoundaryAuc?: number;
+  /** Mean |log L_train - log L_test| over the measured cells. */
+  readonly logLossGap?: number;
+  /** Black-cell accuracy, train minus test. */
+  readonly accBlackGap?: number;
 }
 
 /** Mean and sample standard deviation (n - 1; 0 for one run) of one quantity. */
@@ -43,9 +60,13 @@ export interface SummaryRow {
   readonly accWhite: MeanStd;
   readonly accDiff: MeanStd;
   readonly auc: MeanStd;
+  readonly bowlAuc: MeanStd;
+  readonly boundaryAuc: MeanStd;
+  readonly bowlBoundaryAuc: MeanStd;
 }
 
-const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(6) : 'NaN');
+const fmt = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(6) : 'NaN');
+const EXTRA = ['bowlAuc', 'boundaryAuc', 'bowlBoundaryAuc', 'logLossGap', 'accBlackGap'] as const;
 
 /** Sorts rows by model name, then p, then seed (a new array). */
 export function sortRows(rows: readonly ResultRow[]): ResultRow[] {
@@ -54,25 +75,30 @@ export function sortRows(rows: readonly ResultRow[]): ResultRow[] {
 
 /** `results.csv` text: header, then the rows sorted (see {@link sortRows}), each value with 6 decimals. */
 export function formatResults(rows: readonly ResultRow[]): string {
-  const lines = sortRows(rows).map((r) => [r.model, formatFill(r.p), r.seed, fmt(r.accBlack), fmt(r.accWhite), fmt(r.accDiff), fmt(r.auc)].join(','));
+  const lines = sortRows(rows).map((r) => [r.model, formatFill(r.p), r.seed, fmt(r.accBlack), fmt(r.accWhite), fmt(r.accDiff), fmt(r.auc),
+    ...EXTRA.map((k) => fmt(r[k]))].join(','));
   return [RESULTS_HEADER, ...lines].join('\n') + '\n';
 }
 
 /** Parses results CSV text written by {@link formatResults}; `source` names the file in errors. */
 export function parseResults(text: string, source: string): ResultRow[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (lines[0]?.trim() !== RESULTS_HEADER) {
+  const header = lines[0]?.trim();
+  if (header !== RESULTS_HEADER && header !== LEGACY_RESULTS_HEADER) {
     throw new MpoError(`${source} does not start with the header "${RESULTS_HEADER}": pass a results file written by mpo study`);
   }
+  const width = header.split(',').length;
   return lines.slice(1).map((line, i) => {
     const f = line.split(',');
     const nums = f.slice(1).map(Number);
-    const ok = f.length === 7 && f[0] !== '' && Number.isFinite(nums[0]) && Number.isInteger(nums[1])
+    const ok = f.length === width && f[0] !== '' && Number.isFinite(nums[0]) && Number.isInteger(nums[1])
       && nums.slice(2).every((v, j) => Number.isFinite(v) || f[j + 3] === 'NaN');
     if (!ok) {
-      throw new MpoError(`${source} line ${i + 2} ("${line}") is not model,p,seed and four numbers: the file is damaged, rerun that shard`);
+      throw new MpoError(`${source} line ${i + 2} ("${line}") is not model,p,seed and ${width - 3} numbers: the file is damaged, rerun that shard`);
     }
-    return { model: f[0], p: nums[0], seed: nums[1], accBlack: nums[2], accWhite: nums[3], accDiff: nums[4], auc: nums[5] };
+    const row: ResultRow = { model: f[0], p: nums[0], seed: nums[1], accBlack: nums[2], accWhite: nums[3], accDiff: nums[4], auc: nums[5] };
+    if (width === 7) return row;
+    return { ...row, bowlAuc: nums[6], boundaryAuc: nums[7], bowlBoundaryAuc: nums[8], logLossGap: nums[9], accBlackGap: nums[10] };
   });
 }
 
@@ -83,9 +109,12 @@ export function rowOf(run: StudyRun, summary: Record<string, unknown>): ResultRo
     if (typeof v !== 'number') throw new MpoError(`summary.json of run ${run.name} has no number "${k}": delete that run's folder and rerun the study`);
     return v;
   };
+  const opt = (k: string): number => (typeof summary[k] === 'number' ? summary[k] as number : NaN);
   return {
     model: run.model, p: run.p, seed: run.seed,
     accBlack: num('acc_black_test'), accWhite: num('acc_white_test'), accDiff: num('acc_diff_test'), auc: num('auc_test'),
+    bowlAuc: opt('bowl_auc'), boundaryAuc: opt('boundary_auc_test'), bowlBoundaryAuc: opt('bowl_boundary_auc'),
+    logLossGap: opt('log_loss_gap_train_test'), accBlackGap: opt('acc_black_gap_train_test'),
   };
 }
 
@@ -135,6 +164,8 @@ export function summarize(rows: readonly ResultRow[]): SummaryRow[] {
     model: g[0].model, p: g[0].p, runs: g.length,
     accBlack: meanStd(g.map((r) => r.accBlack)), accWhite: meanStd(g.map((r) => r.accWhite)),
     accDiff: meanStd(g.map((r) => r.accDiff)), auc: meanStd(g.map((r) => r.auc)),
+    bowlAuc: meanStd(g.map((r) => r.bowlAuc ?? NaN)), boundaryAuc: meanStd(g.map((r) => r.boundaryAuc ?? NaN)),
+    bowlBoundaryAuc: meanStd(g.map((r) => r.bowlBoundaryAuc ?? NaN)),
   }));
 }
 
@@ -142,6 +173,7 @@ export function summarize(rows: readonly ResultRow[]): SummaryRow[] {
 export function formatSummary(rows: readonly SummaryRow[]): string {
   const lines = rows.map((s) => [s.model, formatFill(s.p), s.runs,
     fmt(s.accBlack.mean), fmt(s.accBlack.std), fmt(s.accWhite.mean), fmt(s.accWhite.std),
-    fmt(s.accDiff.mean), fmt(s.accDiff.std), fmt(s.auc.mean), fmt(s.auc.std)].join(','));
+    fmt(s.accDiff.mean), fmt(s.accDiff.std), fmt(s.auc.mean), fmt(s.auc.std),
+    fmt(s.bowlAuc.mean), fmt(s.boundaryAuc.mean), fmt(s.boundaryAuc.std), fmt(s.bowlBoundaryAuc.mean)].join(','));
   return [SUMMARY_HEADER, ...lines].join('\n') + '\n';
 }
