@@ -28,7 +28,8 @@ test('spaces inside the grid are white cells, including a leading space', () => 
 test('ragged rows name the line and the expected width', () => {
   assert.throws(() => parsePatternText('\n###\n#.#\n##\n', 'g.txt'),
     mpo(/^pattern "g\.txt" line 4 has 2 cells, expected 3 as on line 2: make every row the same width \(spaces count as white cells; use \. for white\)$/));
-  assert.throws(() => parsePatternText('#.\n\n.#', 'gap'), mpo(/^pattern "gap" line 2 has 0 cells, expected 2 as on line 1/));
+  // an inner blank line separates the slices of a 3D grid (issue 11), it is no longer a ragged row
+  assert.equal(parsePatternText('#.\n\n.#', 'gap').depth, 2);
 });
 
 test('an unknown character names its line and column', () => {

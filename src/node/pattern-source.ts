@@ -5,6 +5,7 @@ import { BUILTIN_NAMES, builtinPattern, DEFAULT_BUILTIN_SIDE, isBuiltinPattern }
 import { patternFromPixels, patternToPixels } from '../core/pattern/from-pixels.js';
 import type { Pattern } from '../core/pattern/pattern.js';
 import { parsePatternText } from '../core/pattern/text.js';
+import { isSolidPattern, isStripSpec, solidPattern, SOLID_NAMES, stripPattern } from '../core/pattern/solids.js';
 import { readImageFile, readPatternFileBytes } from './image-file.js';
 
 /** Options of {@link resolvePattern}. */
@@ -44,7 +45,8 @@ function textPattern(path: string, options: PatternSourceOptions): Pattern {
   const text = new TextDecoder('utf-8').decode(readPatternFileBytes(path)).replace(/^\uFEFF/, '');
   const grid = parsePatternText(text, name);
   const { size, threshold, invert = false } = options;
-  if (size !== undefined && size !== Math.max(grid.height, grid.width)) {
+  // 3D grids (slices) are used at their own size.
+  if ((grid.depth ?? 1) === 1 && size !== undefined && size !== Math.max(grid.height, grid.width)) {
     return patternFromPixels(patternToPixels(grid), { size, threshold, invert, name });
   }
   return invert ? swapColours(grid) : grid;
@@ -54,7 +56,10 @@ function textPattern(path: string, options: PatternSourceOptions): Pattern {
  * Turns a user's pattern argument into a pattern. `spec` is, in this order of precedence:
  * - a built-in name (`heart`, `ring`, ...), drawn at `size x size` (to use a file of the same
  *   name, write it as a path: `./heart`);
- * - a path ending in `.txt` (any case): a text grid (`parsePatternText`);
+ * - an inline 1D strip `1d:##..##` (for `--manifold line`), at its own length;
+ * - a generated 3D solid (`sphere-shell`, `ball`, `cube-frame`; for `--manifold volume`) at `size` cells per side;
+ * - a path ending in `.txt` (any case): a text grid (`parsePatternText`; slices separated by a
+ *   blank line or `---` make a 3D pattern, used at its own size);
  * - any other existing file: a PNG or JPEG image, told by its first bytes (`readImageFile`),
  *   converted by `patternFromPixels`.
  * The pattern is named after the built-in or the file's base name. A spec that is neither a
@@ -63,6 +68,14 @@ function textPattern(path: string, options: PatternSourceOptions): Pattern {
  */
 export function resolvePattern(spec: string, options: PatternSourceOptions = {}): Pattern {
   check(spec !== '', `the pattern is empty: pass a built-in name (${BUILTIN_NAMES.join(', ')}) or a PNG, JPEG or .txt file`);
+  if (isStripSpec(spec)) {
+    const p = stripPattern(spec);
+    return options.invert ? swapColours(p) : p;
+  }
+  if (isSolidPattern(spec)) {
+    const p = solidPattern(spec, options.size ?? DEFAULT_BUILTIN_SIDE);
+    return options.invert ? swapColours(p) : p;
+  }
   if (isBuiltinPattern(spec)) {
     const p = builtinPattern(spec, options.size ?? DEFAULT_BUILTIN_SIDE);
     return options.invert ? swapColours(p) : p;
@@ -77,7 +90,7 @@ export function resolvePattern(spec: string, options: PatternSourceOptions = {})
     const near = BUILTIN_NAMES.filter((n) => editDistance(n.toLowerCase(), spec.toLowerCase()) <= 2);
     const hint = near.length ? ` (did you mean ${near.join(' or ')}?)` : '';
     throw new MpoError(`pattern "${spec}" is neither a built-in nor an existing file${hint}: ` +
-      `pass one of ${BUILTIN_NAMES.join(', ')}, or the path of a PNG, JPEG or .txt file`);
+      `pass one of ${BUILTIN_NAMES.join(', ')}, a 3D solid (${SOLID_NAMES.join(', ')}), a 1D strip (1d:##..##), or the path of a PNG, JPEG or .txt file`);
   }
   if (extname(spec).toLowerCase() === '.txt') return textPattern(spec, options);
   const { size, threshold, invert } = options;

@@ -25,8 +25,16 @@ export interface LandscapeOptions extends GridSpec {
   readonly onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
-/** Loss and accuracy over a grid of points of the plane, row-major, row 0 at the top. */
+/** The grid a landscape was evaluated on: height, width, padding and resolution always; depth and dims for other manifolds than the plane. */
+export type LandscapeGrid = Required<Pick<GridSpec, 'height' | 'width' | 'padding' | 'resolution'>> & Pick<GridSpec, 'depth' | 'dims'>;
+
+/**
+ * Loss and accuracy over a grid of points of the manifold, slice-major then row-major, row 0 at
+ * the top (a line: one row; a volume: `slices` stacked grids).
+ */
 export interface Landscape {
+  /** Slices of a volume's grid (absent: 1). */
+  readonly slices?: number;
   /** Grid rows and columns (pattern size + padding, times resolution). */
   readonly rows: number;
   readonly cols: number;
@@ -35,7 +43,7 @@ export interface Landscape {
   /** Accuracy at each point. */
   readonly acc: Float32Array;
   /** The grid that was evaluated. */
-  readonly grid: Required<GridSpec>;
+  readonly grid: LandscapeGrid;
 }
 
 /** Options of {@link evaluatePoints}. */
@@ -103,17 +111,22 @@ export type PointEvaluator = (coords: readonly (readonly number[])[], onProgress
 
 /**
  * Evaluates loss and accuracy at every point of the grid over the pattern (plus padding,
- * at the given resolution) on all of `data`. Tensor counts are the same before and after.
+ * at the given resolution; `dims` and `depth` of the spec for lines and volumes) on all of `data`. Tensor counts are the same before and after.
  * `evaluator` replaces the in-thread evaluation (e.g. by a worker pool).
  */
 export async function evaluateLandscape(model: Model, frame: Frame, data: EvalData,
   opts: LandscapeOptions, evaluator?: PointEvaluator): Promise<Landscape> {
-  const grid: Required<GridSpec> = { height: opts.height, width: opts.width, padding: opts.padding ?? 0, resolution: opts.resolution ?? 1 };
+  const grid: LandscapeGrid = {
+    height: opts.height, width: opts.width, padding: opts.padding ?? 0, resolution: opts.resolution ?? 1,
+    ...(opts.dims !== undefined && opts.dims !== 2 ? { dims: opts.dims } : {}), ...((opts.depth ?? 1) > 1 ? { depth: opts.depth } : {}),
+  };
   check(Number.isInteger(grid.resolution) && grid.resolution >= 1, `resolution must be a positive integer, got ${grid.resolution}`);
   check(Number.isInteger(grid.padding) && grid.padding >= 0, `padding must be a non-negative integer, got ${grid.padding}`);
-  const { rows, cols, coords } = gridPoints(grid);
+  const { slices, rows, cols, coords } = gridPoints(grid);
+  check(coords[0].length === frame.directions.length,
+    `the grid has ${coords[0].length} coordinates per point but the manifold has ${frame.directions.length} directions: pass dims ${frame.directions.length}`);
   const { loss, acc } = evaluator
     ? await evaluator(coords, opts.onProgress)
     : await evaluatePoints(model, frame, coords, data, opts);
-  return { rows, cols, loss, acc, grid };
+  return { ...(slices > 1 ? { slices } : {}), rows, cols, loss, acc, grid };
 }

@@ -10,7 +10,9 @@ export interface Pattern {
   readonly height: number;
   /** Columns (cells along the plane's `right` axis). */
   readonly width: number;
-  /** `height * width` values, 1 = black (low loss wanted), 0 = white (high loss wanted). */
+  /** Slices of a 3D pattern (for `--manifold volume`; absent or 1: a flat picture or a 1D strip). */
+  readonly depth?: number;
+  /** `depth * height * width` values (slice-major, then row-major), 1 = black (low loss wanted), 0 = white (high loss wanted). */
   readonly cells: Uint8Array;
   /** Human-readable name, e.g. a built-in's name or a file name. */
   readonly name: string;
@@ -30,6 +32,8 @@ export const IGNORED = 2;
  * or {@link IGNORED}, row-major like {@link Pattern.cells}.
  */
 export interface TernaryMask {
+  /** Slices (3D patterns; absent: 1). */
+  readonly depth?: number;
   readonly height: number;
   readonly width: number;
   readonly cells: Uint8Array;
@@ -44,8 +48,12 @@ export function validatePattern(p: Pattern): Pattern {
     `pattern "${p.name}" has size ${p.height}x${p.width}: both sides must be positive integers`);
   check(p.height <= MAX_PATTERN_SIDE && p.width <= MAX_PATTERN_SIDE,
     `pattern "${p.name}" is ${p.height}x${p.width}, larger than ${MAX_PATTERN_SIDE}x${MAX_PATTERN_SIDE}: resize it (e.g. --pattern-size 50)`);
-  check(p.cells.length === p.height * p.width,
-    `pattern "${p.name}" has ${p.cells.length} cells, expected ${p.height}x${p.width}=${p.height * p.width}`);
+  const depth = p.depth ?? 1;
+  check(Number.isInteger(depth) && depth >= 1 && depth <= MAX_PATTERN_SIDE,
+    `pattern "${p.name}" has ${depth} slices: a 3D pattern needs 1..${MAX_PATTERN_SIDE}`);
+  const n = depth * p.height * p.width;
+  check(p.cells.length === n,
+    `pattern "${p.name}" has ${p.cells.length} cells, expected ${depth > 1 ? `${depth}x` : ''}${p.height}x${p.width}=${n}`);
   let black = 0;
   for (const v of p.cells) {
     check(v === 0 || v === 1, `pattern "${p.name}" has a cell value ${v}: cells must be 0 (white) or 1 (black)`);

@@ -26,23 +26,32 @@ export interface TernaryOptions {
 export function toTernary(p: Pattern, options: TernaryOptions = {}): TernaryMask {
   const { ignoreInterior = true } = options;
   const { height, width } = p;
+  const depth = p.depth ?? 1;
   const cells = new Uint8Array(p.cells);
-  if (!ignoreInterior) return { height, width, cells };
-  for (let i = 0; i < height; i++) {
-    for (let j = 0; j < width; j++) {
-      let black = 0;
-      let count = 0;
-      for (let y = Math.max(0, i - 1); y <= Math.min(height - 1, i + 1); y++) {
-        for (let x = Math.max(0, j - 1); x <= Math.min(width - 1, j + 1); x++) {
-          black += p.cells[y * width + x];
-          count++;
+  const shape = depth > 1 ? { depth, height, width } : { height, width };
+  if (!ignoreInterior) return { ...shape, cells };
+  // 3D patterns (depth > 1): the 3x3x3 neighbourhood, the same rule.
+  const plane = height * width;
+  for (let z = 0; z < depth; z++) {
+    for (let i = 0; i < height; i++) {
+      for (let j = 0; j < width; j++) {
+        let black = 0;
+        let count = 0;
+        for (let q = Math.max(0, z - 1); q <= Math.min(depth - 1, z + 1); q++) {
+          for (let y = Math.max(0, i - 1); y <= Math.min(height - 1, i + 1); y++) {
+            for (let x = Math.max(0, j - 1); x <= Math.min(width - 1, j + 1); x++) {
+              black += p.cells[q * plane + y * width + x];
+              count++;
+            }
+          }
         }
+        const k = z * plane + i * width + j;
+        const own = p.cells[k];
+        if ((own === BLACK && black === count) || (own === WHITE && black === 0)) cells[k] = IGNORED;
       }
-      const own = p.cells[i * width + j];
-      if ((own === BLACK && black === count) || (own === WHITE && black === 0)) cells[i * width + j] = IGNORED;
     }
   }
-  return { height, width, cells };
+  return { ...shape, cells };
 }
 
 /** Row-major indices of the trained cells of a ternary mask, by colour, in increasing order. */

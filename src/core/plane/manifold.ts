@@ -34,7 +34,7 @@ export interface Frame {
  * the previous ones and rescaled to the norm of `free[0]`. Differentiable in every input.
  */
 export function gramSchmidt(free: readonly ParamSet[]): ParamSet[] {
-  check(free.length >= 1, 'a manifold needs at least one direction');
+  if (free.length === 0) return []; // d = 0: a single point (an ordinary network)
   const first = free[0];
   const norm2 = dot(first, first);
   const dirs: ParamSet[] = [first];
@@ -45,6 +45,16 @@ export function gramSchmidt(free: readonly ParamSet[]): ParamSet[] {
     dirs.push(scaleSet(hat, ratio));
   }
   return dirs;
+}
+
+/** The manifolds a run can train, by name, with their dimension d (`point`: an ordinary network, `mpo train`). */
+export const MANIFOLD_DIMS: Readonly<Record<string, number>> = Object.freeze({ point: 0, line: 1, plane: 2, volume: 3 });
+
+/** The dimension d of a manifold name (`line` 1, `plane` 2, `volume` 3, `point` 0). */
+export function manifoldDims(name: string): number {
+  const d = MANIFOLD_DIMS[name];
+  check(d !== undefined, `unknown manifold "${name}": use one of ${Object.keys(MANIFOLD_DIMS).join(', ')}`);
+  return d;
 }
 
 /** The frame (origin, orthogonal equal-norm directions, scale) of a manifold. */
@@ -76,7 +86,7 @@ export function pointAt(frame: Frame, coords: readonly number[]): ParamSet {
 export function computeFrame(theta: ManifoldTheta): { frame: Frame; dispose(): void } {
   const computed = tf.tidy(() => gramSchmidt(theta.free).slice(1));
   return {
-    frame: { origin: theta.origin, directions: [theta.free[0], ...computed], scale: theta.scale },
+    frame: { origin: theta.origin, directions: theta.free.length ? [theta.free[0], ...computed] : [], scale: theta.scale },
     dispose: () => { for (const d of computed) for (const t of Object.values(d)) t.dispose(); },
   };
 }

@@ -1,7 +1,8 @@
 import { check } from '../errors.js';
 import { computeFrame } from '../plane/manifold.js';
 import { evaluateLandscape, type EvalData, type PointEvaluator } from '../landscape/evaluate.js';
-import { patternMetrics, type PatternMetrics } from '../landscape/metrics.js';
+import type { PatternMetrics } from '../landscape/metrics.js';
+import { manifoldPatternMetrics } from '../landscape/manifold-metrics.js';
 import type { Model } from '../models/model.js';
 import type { Pattern } from '../pattern/pattern.js';
 import { thetaOf, type PlaneState } from './plane-state.js';
@@ -115,8 +116,8 @@ export async function quickEvaluate(model: Model, state: PlaneState, pattern: Pa
   const { frame, dispose } = computeFrame(thetaOf(model, state));
   try {
     const land = await evaluateLandscape(model, frame, data,
-      { height: pattern.height, width: pattern.width, batchSize: opts.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }, opts.evaluator);
-    return patternMetrics(land, pattern);
+      { height: pattern.height, width: pattern.width, depth: pattern.depth, dims: state.dims, batchSize: opts.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }, opts.evaluator);
+    return manifoldPatternMetrics(land, pattern);
   } finally {
     dispose();
   }

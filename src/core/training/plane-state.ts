@@ -31,14 +31,14 @@ export interface PlaneInitOptions {
   readonly seed: number;
   /** Initial scale s (the paper: 0.1). */
   readonly scaleInit: number;
-  /** Manifold dimension (default 2: a plane; 1: a line). */
+  /** Manifold dimension (default 2: a plane; 1: a line; 3: a volume; 0: a single network). */
   readonly dims?: number;
 }
 
 /** Fresh theta for `model`: Xavier-initialised origin and free directions, s = scaleInit. */
 export function createPlaneState(model: Model, opts: PlaneInitOptions): PlaneState {
   const dims = opts.dims ?? 2;
-  check(Number.isInteger(dims) && dims >= 1, `dims must be a positive integer, got ${dims}`);
+  check(Number.isInteger(dims) && dims >= 0, `dims must be a whole number >= 0, got ${dims}`);
   check(Number.isFinite(opts.scaleInit) && opts.scaleInit > 0, `scale-init must be a positive number, got ${opts.scaleInit}`);
   const rng = createRng(opts.seed);
   const values: Record<string, Float32Array> = {};

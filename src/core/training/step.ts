@@ -2,7 +2,7 @@ import * as tf from '../tf.js';
 import { MpoError } from '../errors.js';
 import { sampleWithoutReplacement } from '../random.js';
 import { frameOf } from '../plane/manifold.js';
-import { cellCoords } from '../plane/grid.js';
+import { cellCoordsOf } from '../plane/grid.js';
 import { logitsAtPoints, type Model } from '../models/model.js';
 import { mpoLossTerms, oneHot, pointCrossEntropy } from './loss.js';
 import { adamUpdate, clipGlobalNorm } from './adam.js';
@@ -26,8 +26,14 @@ export interface StepOptions {
   readonly chunkSize?: number;
 }
 
-/** The cells a run trains: row-major indices of black and white cells of a `height x width` pattern. */
+/**
+ * The cells a run trains: indices (slice-major, then row-major) of black and white cells of a
+ * `depth x height x width` pattern; their coordinates follow the state's manifold dimension
+ * (`cellCoordsOf`: a line uses the column, a plane row and column, a volume all three).
+ */
 export interface TrainCells {
+  /** Slices of a 3D pattern (default 1). */
+  readonly depth?: number;
   readonly height: number;
   readonly width: number;
   readonly black: readonly number[];
@@ -87,7 +93,8 @@ export function mpoGradients(model: Model, state: PlaneState, x: tf.Tensor4D, la
     ce.set((ceChunk as unknown as tf.Tensor).dataSync() as Float32Array, start);
     (ceChunk as unknown as tf.Tensor).dispose();
     const named: Record<string, tf.Tensor> = {};
-    keys.forEach((k, i) => { named[k] = g[varList[i].name]; });
+    // A variable the loss does not use (the scale s of a 0-dimensional manifold) gets a zero gradient.
+    keys.forEach((k, i) => { named[k] = g[varList[i].name] ?? tf.zerosLike(varList[i]); });
     if (!grads) grads = named;
     else {
       for (const k of keys) {
@@ -106,7 +113,7 @@ export interface StepSample {
   /** Indices of the step's training images. */
   readonly batchIdx: number[];
   /** The step's cells as points of the plane, black first. */
-  readonly points: { coords: [number, number]; white: boolean }[];
+  readonly points: { coords: number[]; white: boolean }[];
   readonly nBlack: number;
   readonly nWhite: number;
 }
@@ -116,8 +123,9 @@ export function sampleStep(state: PlaneState, n: number, cells: TrainCells, opts
   const batchIdx = sampleWithoutReplacement(state.rng, n, Math.min(opts.batchSize, n));
   const black = sampleWithoutReplacement(state.rng, cells.black.length, opts.blackPerStep).map((i) => cells.black[i]);
   const white = sampleWithoutReplacement(state.rng, cells.white.length, opts.whitePerStep).map((i) => cells.white[i]);
+  const shape = { dims: state.dims, depth: cells.depth ?? 1, height: cells.height, width: cells.width };
   const points = [...black.map((c) => ({ c, white: false })), ...white.map((c) => ({ c, white: true }))].map(({ c, white: w }) => ({
-    coords: cellCoords(Math.floor(c / cells.width), c % cells.width, cells.height, cells.width),
+    coords: cellCoordsOf(c, shape),
     white: w,
   }));
   return { batchIdx, points, nBlack: black.length, nWhite: white.length };

@@ -23,7 +23,7 @@ export type WorkerRequest =
   | { readonly id: number; readonly kind: 'data'; readonly name: string; readonly data: PlainData }
   | {
     readonly id: number; readonly kind: 'gradients'; readonly theta: ParamValues; readonly batchIdx: number[];
-    readonly points: { coords: [number, number]; white: boolean }[]; readonly nBlack: number; readonly nWhite: number;
+    readonly points: { coords: number[]; white: boolean }[]; readonly nBlack: number; readonly nWhite: number;
     readonly whiteClip: number; readonly chunkSize?: number;
   }
   | {

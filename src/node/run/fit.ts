@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import type { FitConfig } from '../../core/config.js';
 import { checkpointOf, stateOfCheckpoint } from '../../core/io/checkpoint.js';
+import { manifoldDims } from '../../core/plane/manifold.js';
 import { createPlaneState, disposePlaneState, type PlaneState } from '../../core/training/plane-state.js';
 import { quickEvaluate, trainLoop } from '../../core/training/loop.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
@@ -81,7 +82,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
   const out = resolve(opts.out);
   prepareOutDir(out, !!opts.resume);
   const ckpt = opts.resume ? loadCheckpoint(join(out, RUN_FILES.checkpoint)) : null;
-  const run = await openRun(configIn, { log, dims: ckpt?.dims });
+  const run = await openRun(configIn, { log, dims: ckpt?.dims ?? manifoldDims(configIn.manifold) });
   const { model, rp, train, test, pool } = run;
   const config = clampBatch(configIn, train.n, log);
   if (config.steps === 0) log('warning: --steps 0: the plane is not trained; its initialisation is evaluated (summary.json says untrained)');
@@ -99,7 +100,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
         },
       });
       writePatternOutputs(out, rp);
-      state = createPlaneState(model, { seed: config.seed, scaleInit: config.scaleInit });
+      state = createPlaneState(model, { seed: config.seed, scaleInit: config.scaleInit, dims: manifoldDims(config.manifold) });
     } else {
       if (ckpt.model !== model.name) throw new MpoError(`checkpoint in "${out}" is for model ${ckpt.model}, config says ${model.name}: do not edit config.json of a run`);
       state = stateOfCheckpoint(model, ckpt);
@@ -119,7 +120,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
       const steps = trainLoop({
         model, state: st, steps: config.steps, lrSchedule: config.lrSchedule, startSeconds: seconds,
         data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
-        cells: { height: rp.pattern.height, width: rp.pattern.width, black: rp.black, white: rp.white },
+        cells: { depth: rp.pattern.depth, height: rp.pattern.height, width: rp.pattern.width, black: rp.black, white: rp.white },
         step: {
           batchSize: config.batchSize, blackPerStep: config.cellsPerStep, whitePerStep: config.cellsPerStep,
           lr: config.lr, gradClip: config.gradClip, whiteClip: config.whiteClip, chunkSize,
