@@ -48,8 +48,9 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
       signal: interrupt(),
     });
     const w = Math.max(7, ...rows.map((r) => r.pattern.length));
-    process.stdout.write(`${'pattern'.padEnd(w)}  auc_test  acc_diff_test  corr_train_test_loss\n` + rows.map((r) =>
-      `${r.pattern.padEnd(w)}  ${r.auc_test.toFixed(4).padStart(8)}  ${r.acc_diff_test.toFixed(4).padStart(13)}  ${r.corr_train_test_loss.toFixed(4).padStart(20)}\n`).join('') +
+    const n = (v: number | undefined, width: number) => (typeof v === 'number' ? v.toFixed(4) : 'n/a').padStart(width);
+    process.stdout.write(`${'pattern'.padEnd(w)}  auc_test  bowl_auc  acc_diff_test  log_loss_gap_train_test\n` + rows.map((r) =>
+      `${r.pattern.padEnd(w)}  ${n(r.auc_test, 8)}  ${n(r.bowl_auc, 8)}  ${n(r.acc_diff_test, 13)}  ${n(r.log_loss_gap_train_test, 23)}\n`).join('') +
       `results in ${String(out)} (open ${String(out)}/report.html)\n`);
   });
 }

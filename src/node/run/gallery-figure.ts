@@ -41,15 +41,17 @@ export function writeGalleryFiles(out: string, entries: readonly GalleryEntry[],
   writeFigure(join(out, 'gallery.png'), figure);
   writeFileAtomic(join(out, 'gallery.csv'), galleryCsv(rows));
   writeJsonAtomic(join(out, 'gallery.json'), rows);
-  const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
+  const f = (v: number | undefined, d = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v ?? 'n/a'));
   const common = { ...entries[0].config, pattern: entries.map((e) => e.name).join(',') };
   writeReport(join(out, 'report.html'), {
     title: `mpo gallery: ${rows.length} patterns on ${common.dataset} (${common.model})`,
     subtitle: `${common.steps} steps per pattern, seed ${common.seed}; each run's own report is in its folder`,
     summary: rows.map((r) => ({
-      label: r.pattern, value: f(r.auc_test, 4),
-      hint: `test AUC; accuracy black ${f(r.acc_black_test)}, white ${f(r.acc_white_test)}, difference ${f(r.acc_diff_test)}; ` +
-        `train/test log-loss correlation ${f(r.corr_train_test_loss)}; ${r.steps} steps in ${f(r.seconds, 0)} s`,
+      label: r.pattern, value: `${f(r.auc_test, 4)} (bowl ${f(r.bowl_auc, 4)})`,
+      hint: `test AUC (bowl baseline); boundary AUC ${f(r.boundary_auc_test)} (bowl ${f(r.bowl_boundary_auc)}); ` +
+        `accuracy black ${f(r.acc_black_test)}, white ${f(r.acc_white_test)}, difference ${f(r.acc_diff_test)}; ` +
+        `train vs test: mean |log L gap| ${f(r.log_loss_gap_train_test)}, black accuracy gap ${f(r.acc_black_gap_train_test)}, ` +
+        `log-loss correlation ${f(r.corr_train_test_loss)}; ${r.steps} steps in ${f(r.seconds, 0)} s`,
     })),
     figures: [{ caption: 'Each row: target | test loss (log colour scale) | test accuracy', figure }],
     notes: [`Columns of gallery.csv: ${GALLERY_COLUMNS.join(', ')}.`],

@@ -5,9 +5,14 @@ import type { FitConfig } from '../../core/config.js';
 import { RUN_FILES } from './fit.js';
 import type { RunSummary } from './outputs.js';
 
-/** The columns of `gallery.csv` (and keys of each `gallery.json` row), in order. */
-export const GALLERY_COLUMNS = ['pattern', 'auc_test', 'acc_diff_test', 'acc_black_test', 'acc_white_test',
-  'corr_train_test_loss', 'steps', 'seconds'] as const;
+/**
+ * The columns of `gallery.csv` (and keys of each `gallery.json` row), in order: each AUC with the
+ * bowl baseline's beside it, the train-vs-test measures, the correlation as a secondary figure.
+ * A summary written before these fields existed leaves their cells empty.
+ */
+export const GALLERY_COLUMNS = ['pattern', 'auc_test', 'bowl_auc', 'boundary_auc_test', 'bowl_boundary_auc', 'auc_train',
+  'acc_diff_test', 'acc_black_test', 'acc_white_test', 'log_loss_gap_train_test', 'acc_black_gap_train_test',
+  'corr_train_test_loss', 'measured_cells', 'steps', 'seconds'] as const;
 
 /** One finished pattern of a gallery: its name and headline numbers (from its `summary.json`). */
 export type GalleryRow = { pattern: string } & Pick<RunSummary, Exclude<(typeof GALLERY_COLUMNS)[number], 'pattern'>>;

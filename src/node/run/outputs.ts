@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
 import { computeFrame } from '../../core/plane/manifold.js';
 import { evaluateLandscape, type Landscape } from '../../core/landscape/evaluate.js';
-import { correlation, patternMetrics, type PatternMetrics } from '../../core/landscape/metrics.js';
+import { patternMetrics, trainTestGap, type PatternMetrics } from '../../core/landscape/metrics.js';
 import type { Model } from '../../core/models/model.js';
 import { patternToText } from '../../core/pattern/text.js';
 import { renderHeatmap, renderMask } from '../../core/render/heatmap.js';
@@ -29,7 +29,23 @@ export interface RunSummary {
   acc_black_train: number;
   acc_white_train: number;
   acc_diff_train: number;
-  /** Pearson correlation of log train loss and log test loss over the evaluated grid. */
+  /** The bowl baseline's AUC for this pattern over the same cells (loss = distance from w_O; no training): what a blob in the middle scores. */
+  bowl_auc: number;
+  /** AUC over the boundary cells only (cells sharing an edge with a cell of the other colour), test landscape. */
+  boundary_auc_test: number;
+  /** Boundary AUC on the train landscape. */
+  boundary_auc_train: number;
+  /** The bowl baseline's boundary AUC. */
+  bowl_boundary_auc: number;
+  /** Cells the figures above are measured over: `all` of the pattern, or only the `trained` ones (`measureTrainedOnly`). */
+  measured_cells: 'all' | 'trained';
+  /** Number of measured cells. */
+  cells_measured: number;
+  /** The train-vs-test measure: mean over the measured cells of |log L_train - log L_test|. */
+  log_loss_gap_train_test: number;
+  /** Black-cell accuracy on the train images minus that on the test images. */
+  acc_black_gap_train_test: number;
+  /** Secondary: Pearson correlation of log train loss and log test loss over the evaluated grid (padding included). */
   corr_train_test_loss: number;
   steps: number;
   /** True when the plane was never trained (`--steps 0`): the numbers describe its initialisation. */
@@ -72,10 +88,6 @@ export async function landscapeOf(model: Model, state: PlaneState, rp: RunPatter
     progress.stop();
     dispose();
   }
-}
-
-function logs(a: Float32Array): Float64Array {
-  return Float64Array.from(a, (v) => Math.log(Math.max(v, 1e-12)));
 }
 
 /** Writes one landscape's grids (`.npy`) and heat maps (`.png` and `.svg`); returns the two heat maps. */
@@ -153,9 +165,12 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
   const trainMaps = writeLandscapeFiles(dir, 'train', f.trainLand, domain);
   const target = renderMask(rp.pattern.cells, rp.pattern.height, rp.pattern.width, { title: 'target' });
   writeFigure(join(out, 'figure.png'), compose([[target, ...testMaps, ...trainMaps]]));
-  const mt: PatternMetrics = patternMetrics(f.testLand, rp.pattern);
-  const mr: PatternMetrics = patternMetrics(f.trainLand, rp.pattern);
-  const corr = correlation(logs(f.testLand.loss), logs(f.trainLand.loss));
+  const measure = config.measureTrainedOnly ? { cells: rp.mask } : {};
+  const mt: PatternMetrics = patternMetrics(f.testLand, rp.pattern, measure);
+  const mr: PatternMetrics = patternMetrics(f.trainLand, rp.pattern, measure);
+  const gap = trainTestGap(f.trainLand, f.testLand, rp.pattern, measure);
+  const corr = gap.correlation;
+  const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
   writeJsonAtomic(join(dir, 'landscape.json'), {
     rows: f.testLand.rows, cols: f.testLand.cols, grid: f.testLand.grid,
     test: { loss: Array.from(f.testLand.loss), acc: Array.from(f.testLand.acc) },
@@ -165,6 +180,9 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
     auc_test: mt.auc, acc_black_test: mt.accBlack, acc_white_test: mt.accWhite, acc_diff_test: mt.accDiff,
     loss_black_test: mt.lossBlack, loss_white_test: mt.lossWhite,
     auc_train: mr.auc, acc_black_train: mr.accBlack, acc_white_train: mr.accWhite, acc_diff_train: mr.accDiff,
+    bowl_auc: mt.bowlAuc, boundary_auc_test: mt.boundaryAuc, boundary_auc_train: mr.boundaryAuc, bowl_boundary_auc: mt.bowlBoundaryAuc,
+    measured_cells: config.measureTrainedOnly ? 'trained' : 'all', cells_measured: mt.cells,
+    log_loss_gap_train_test: gap.logLossGap, acc_black_gap_train_test: gap.accBlackGap,
     corr_train_test_loss: corr, steps: f.state.step, untrained: f.state.step === 0, seconds: Number(f.seconds.toFixed(2)),
     eval_seconds: Number(f.evalSeconds.toFixed(2)), scale: f.state.vars.scale.dataSync()[0],
     pattern: rp.pattern.name, model: f.model.name, dataset: config.dataset, seed: config.seed, backend: f.backend,
@@ -174,12 +192,17 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
     subtitle: `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${f.test.n} test / ${Math.min(f.train.n, config.evalImages)} train images`,
     summary: [
       { label: 'AUC test (black vs white cells by loss)', value: mt.auc.toFixed(4) },
+      { label: 'bowl baseline AUC (loss = distance from the centre)', value: f4(mt.bowlAuc), hint: 'what a plain bowl around w_O scores on this pattern' },
+      { label: 'boundary AUC test / bowl baseline', value: `${f4(mt.boundaryAuc)} / ${f4(mt.bowlBoundaryAuc)}`, hint: 'cells sharing an edge with the other colour' },
       { label: 'accuracy black cells, test', value: mt.accBlack.toFixed(4) },
       { label: 'accuracy white cells, test', value: mt.accWhite.toFixed(4) },
       { label: 'accuracy difference, test', value: mt.accDiff.toFixed(4) },
       { label: 'AUC train', value: mr.auc.toFixed(4) },
       { label: 'accuracy difference, train', value: mr.accDiff.toFixed(4) },
-      { label: 'train/test loss-landscape correlation', value: corr.toFixed(4), hint: 'Pearson, log loss over the grid' },
+      { label: 'train vs test: mean |log L_train - log L_test|', value: f4(gap.logLossGap), hint: `over the ${mt.cells} measured cells` },
+      { label: 'train vs test: black-cell accuracy gap (train - test)', value: f4(gap.accBlackGap) },
+      { label: 'train/test loss-landscape correlation (secondary)', value: f4(corr), hint: 'Pearson, log loss over the grid' },
+      { label: 'cells measured', value: config.measureTrainedOnly ? `${mt.cells} trained cells` : `all ${mt.cells}` },
       { label: 'steps', value: f.state.step },
       { label: 'training seconds', value: f.seconds.toFixed(1) },
       { label: 'scale s', value: summary.scale.toFixed(4) },
