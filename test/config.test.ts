@@ -141,7 +141,7 @@ test('mpo fit --help lists every setting with its help, default and differing pe
     assert.ok(help.includes(settingHelp(key)), `help of --${flag}: ${settingHelp(key)}`);
     if (table[key].kind === 'bool') assert.ok(help.includes(`--no-${flag} `), `--no-${flag} listed`);
   }
-  assert.ok(help.includes('training steps (whole number >= 0; default: 600; cnn, cnn-color: 300; bn-cnn, plain-cnn6: 200)'), help);
+  assert.ok(help.includes('training steps (whole number >= 0; default: 600; cnn, cnn-color, cnn-color-nopool: 300; bn-cnn, plain-cnn6: 200)'), help);
   assert.ok(help.includes('Adam learning rate (number > 0; default: 0.001)'), 'per-model values equal to the default are not shown');
   assert.ok(help.includes('default: one per core)'), 'a null default in words');
 });

@@ -92,6 +92,10 @@ test('cnn shapes where the adaptive pool is a plain AveragePooling2D or nothing,
   const color = await checkExport('cnn-color', [32, 32, 3], [1, 1], [3, 3]); // 32 -> 4: the pool is the identity
   assert.ok(!(color.modelJson.modelTopology.config as { layers: { class_name: string }[] }).layers.some((l) => l.class_name === 'AveragePooling2D'));
   await checkExport('plain-cnn6-small', [28, 28, 1], [0, 2], [3, 3]); // input pooled to 7x7, 7 -> 4 overlapping: folded
+  const nopool = await checkExport('cnn-color-nopool', [16, 16, 3], [1, 0], [3, 3]); // no max-pool: 16 -> 4 is AveragePooling2D(4)
+  const avg = (nopool.modelJson.modelTopology.config as { layers: { class_name: string; config: { pool_size?: number[] } }[] }).layers
+    .find((l) => l.class_name === 'AveragePooling2D');
+  assert.deepEqual(avg?.config.pool_size, [4, 4]);
 });
 
 test('batch-norm models are refused in one line naming the models that export; bad weights and cells are named', () => {

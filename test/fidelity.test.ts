@@ -16,7 +16,7 @@ import { resolveConfig } from '../src/core/config.js';
 import { deriveSeed, maskSeedOf } from '../src/core/random.js';
 import { patternOf } from '../src/node/run/setup.js';
 import { buildPlan, describePlan } from '../src/node/study/plan.js';
-import { createModel } from '../src/core/models/registry.js';
+import { createModel, MODELS } from '../src/core/models/registry.js';
 import { createPlaneState } from '../src/core/training/plane-state.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -180,4 +180,50 @@ test('mpo study bn --scale paper --dry-run prints the original\'s settings and r
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, text);
   assert.ok(!existsSync(join(root, 'runs', 'never-created')), 'a dry run creates no folder');
+});
+
+test('augmentation: shapes kept, pixels copied exactly, reproducible from the seed (same seed same batch, another seed another)', async () => {
+  const tf = await import('../src/node/tf-node.js');
+  const { applyAugment, cifarAugment, drawAugment } = await import('../src/core/data/augment.js');
+  const { createRng } = await import('../src/core/random.js');
+  const n = 6, h = 8, w = 8;
+  const values = Float32Array.from({ length: n * h * w * 3 }, (_, i) => 1 + (i % 97));
+  const x = tf.tensor4d(values, [n, h, w, 3]);
+  const opts = cifarAugment(4);
+  const run = (seed: number) => {
+    const out = applyAugment(x, drawAugment(createRng(seed), n, opts), opts);
+    const v = out.dataSync().slice();
+    assert.deepEqual(out.shape, [n, h, w, 3]);
+    out.dispose();
+    return v;
+  };
+  const a = run(5), b = run(5), c = run(6);
+  assert.deepEqual(a, b, 'same seed, same batch');
+  assert.notDeepEqual(a, c, 'another seed, another batch');
+  // Every value is a pixel of the input (crop and flip copy pixels) or 0 (padding, erasure).
+  const allowed = new Set(values);
+  assert.ok(Array.from(a).every((v) => v === 0 || allowed.has(v)));
+  // No crop, no flip, no erasure: the identity; a flip alone reverses each row.
+  const none = { pad: 0, flip: false, erase: 0 };
+  const id = applyAugment(x, drawAugment(createRng(1), n, none), none);
+  assert.deepEqual(id.dataSync(), x.dataSync());
+  const flipOnly = { pad: 0, flip: true, erase: 0 };
+  const draw = { dy: new Array(n).fill(0), dx: new Array(n).fill(0), flip: new Array(n).fill(1), ey: new Array(n).fill(0), ex: new Array(n).fill(0) };
+  const flipped = applyAugment(x, draw, flipOnly).arraySync() as number[][][][];
+  const orig = x.arraySync() as number[][][][];
+  assert.deepEqual(flipped[2][3].map((px) => px[0]), [...orig[2][3].map((px) => px[0])].reverse());
+  // The erased square: side 4 centred at (4, 4) zeroes rows and columns 2..5.
+  const erase = { pad: 0, flip: false, erase: 4 };
+  const e = applyAugment(x, { ...draw, flip: new Array(n).fill(0), ey: new Array(n).fill(0.5), ex: new Array(n).fill(0.5) }, erase).arraySync() as number[][][][];
+  assert.equal(e[0][2][2][0], 0); assert.equal(e[0][5][5][1], 0); assert.notEqual(e[0][1][1][0], 0); assert.notEqual(e[0][6][6][0], 0);
+  for (const t of [x, id]) t.dispose();
+});
+
+test('cnn-color-nopool: the original CIFAR-10 model keeps the resolution until the adaptive pool', () => {
+  const model = createModel('cnn-color-nopool', { inputShape: [32, 32, 3], numClasses: 10, bnScale: 'paper' });
+  const pooled = createModel('cnn-color', { inputShape: [32, 32, 3], numClasses: 10, bnScale: 'paper' });
+  // The same parameters (convs 16/32/64, dense 1024 -> 128 -> 10); only the max-pools differ.
+  assert.deepEqual(model.params.map((p) => p.shape), pooled.params.map((p) => p.shape));
+  assert.ok(!/max-pool/.test(model.description) && /max-pool/.test(pooled.description), `${model.description} | ${pooled.description}`);
+  assert.match(MODELS['cnn-color-nopool'].description, /without max-pool/);
 });

@@ -75,7 +75,7 @@ const OPEN_UNIT: SettingRange = { min: 0, max: 1, minOpen: true, maxOpen: true }
  * scale 0.1 and more than 180 s with the ternary mask. `conv(a, b)`: `a` for `cnn` and `cnn-color`,
  * `b` for the batch-norm study's pair `bn-cnn` and `plain-cnn6`.
  */
-const conv = <T>(cnn: T, bn: T): Record<string, T> => ({ cnn, 'cnn-color': cnn, 'bn-cnn': bn, 'plain-cnn6': bn });
+const conv = <T>(cnn: T, bn: T): Record<string, T> => ({ cnn, 'cnn-color': cnn, 'cnn-color-nopool': cnn, 'bn-cnn': bn, 'plain-cnn6': bn });
 
 /**
  * Every setting of `mpo fit`, in documentation order: its kind, default, allowed range or
@@ -141,8 +141,9 @@ export const SETTINGS = Object.freeze({
   }),
   model: text({
     default: 'mlp',
-    help: 'model: mlp | cnn | cnn-color | bn-cnn | plain-cnn6',
-    doc: 'Model registry name: `mlp`, `cnn`, `bn-cnn`, `plain-cnn6`, `cnn-color`. The convolutional '
+    help: 'model: mlp | cnn | cnn-color | cnn-color-nopool | bn-cnn | plain-cnn6',
+    doc: 'Model registry name: `mlp`, `cnn`, `bn-cnn`, `plain-cnn6`, `cnn-color`, `cnn-color-nopool` (the original '
+      + 'code\'s CIFAR-10 model: no max-pool). The convolutional '
       + 'models bring their own defaults for some settings (the `perModel` column).',
   }),
   bnScale: oneOf(['paper', 'original'], {

@@ -44,6 +44,7 @@ const ARCHS: Readonly<Record<string, Arch>> = {
   mlp: { kind: 'mlp' },
   cnn: { kind: 'cnn', maxPool: true },
   'cnn-color': { kind: 'cnn', maxPool: true },
+  'cnn-color-nopool': { kind: 'cnn', maxPool: false },
   'plain-cnn6': { kind: 'cnn', maxPool: false },
   'plain-cnn6-small': { kind: 'cnn', maxPool: false, inputPool: STUDY_INPUT_POOL },
 };

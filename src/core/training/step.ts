@@ -7,6 +7,7 @@ import { logitsAtPoints, type Model } from '../models/model.js';
 import { mpoLossTerms, oneHot, pointCrossEntropy } from './loss.js';
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { thetaOf, type PlaneState } from './plane-state.js';
+import { applyAugment, drawAugment, type AugmentDraw, type AugmentOptions } from '../data/augment.js';
 
 /** Hyper-parameters of one MPO training step. Every field is part of the run's config. */
 export interface StepOptions {
@@ -24,6 +25,8 @@ export interface StepOptions {
   readonly whiteClip: number;
   /** Cells per gradient computation; smaller uses less memory (default: all cells of the step at once). */
   readonly chunkSize?: number;
+  /** Augment each step's images (drawn by {@link sampleStep} with the state's generator; default none). */
+  readonly augment?: AugmentOptions;
 }
 
 /**
@@ -116,6 +119,8 @@ export interface StepSample {
   readonly points: { coords: number[]; white: boolean }[];
   readonly nBlack: number;
   readonly nWhite: number;
+  /** The step's image augmentation, when the step options ask for it: applied wherever the gradients are computed. */
+  readonly augment?: { readonly draw: AugmentDraw; readonly options: AugmentOptions };
 }
 
 /** Draws a step's batch and cells with the state's generator (the same draws on every engine). */
@@ -128,7 +133,9 @@ export function sampleStep(state: PlaneState, n: number, cells: TrainCells, opts
     coords: cellCoordsOf(c, shape),
     white: w,
   }));
-  return { batchIdx, points, nBlack: black.length, nWhite: white.length };
+  // Drawn after the batch and the cells, so runs without augmentation draw what they always drew.
+  const augment = opts.augment ? { draw: drawAugment(state.rng, batchIdx.length, opts.augment), options: opts.augment } : undefined;
+  return { batchIdx, points, nBlack: black.length, nWhite: white.length, ...(augment ? { augment } : {}) };
 }
 
 /** The gradient work of one step: summed gradients (keys of `state.vars`), the loss and the per-point CE. */
@@ -141,7 +148,10 @@ export interface StepGradients {
 /** Computes a step's gradients in this thread (the path browsers use). */
 export function localGradients(model: Model, state: PlaneState, data: TrainData, sample: StepSample,
   opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>): StepGradients {
-  const x = tf.tidy(() => tf.gather(data.x, tf.tensor1d(sample.batchIdx, 'int32')) as tf.Tensor4D);
+  const x = tf.tidy(() => {
+    const batch = tf.gather(data.x, tf.tensor1d(sample.batchIdx, 'int32')) as tf.Tensor4D;
+    return sample.augment ? applyAugment(batch, sample.augment.draw, sample.augment.options) : batch;
+  });
   const labels = oneHot(sample.batchIdx.map((i) => data.labels[i]), data.numClasses);
   try {
     return mpoGradients(model, state, x, labels, sample.points, sample.nBlack, sample.nWhite, opts);

@@ -120,7 +120,7 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
       const parts = splitEven(sample.points.length, workers.length).filter(([a, b]) => b > a);
       const replies = await Promise.all(parts.map(([a, b], i) => call(workers[i], {
         kind: 'gradients', theta, batchIdx: sample.batchIdx, points: sample.points.slice(a, b),
-        nBlack: sample.nBlack, nWhite: sample.nWhite, whiteClip: o.whiteClip, chunkSize: o.chunkSize,
+        nBlack: sample.nBlack, nWhite: sample.nWhite, whiteClip: o.whiteClip, chunkSize: o.chunkSize, augment: sample.augment,
       } as Omit<WorkerRequest, 'id'>)));
       const ce = new Float32Array(sample.points.length);
       let loss = 0;

@@ -1,5 +1,6 @@
 import type { ModelContext } from '../../core/models/registry.js';
 import type { ParamValues } from '../../core/plane/params.js';
+import type { AugmentDraw, AugmentOptions } from '../../core/data/augment.js';
 
 /** Images and labels as plain arrays (copied once into each worker). */
 export interface PlainData {
@@ -25,6 +26,8 @@ export type WorkerRequest =
     readonly id: number; readonly kind: 'gradients'; readonly theta: ParamValues; readonly batchIdx: number[];
     readonly points: { coords: number[]; white: boolean }[]; readonly nBlack: number; readonly nWhite: number;
     readonly whiteClip: number; readonly chunkSize?: number;
+    /** The step's image augmentation (`StepSample.augment`), applied to the gathered batch. */
+    readonly augment?: { readonly draw: AugmentDraw; readonly options: AugmentOptions };
   }
   | {
     readonly id: number; readonly kind: 'evaluate'; readonly theta: ParamValues; readonly data: string;

@@ -14,6 +14,7 @@ import { oneHot } from '../../core/training/loss.js';
 import type { ParamValues } from '../../core/plane/params.js';
 import { initBackend } from '../backend.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
+import { applyAugment } from '../../core/data/augment.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -43,7 +44,10 @@ async function handle(req: WorkerRequest): Promise<void> {
   } else if (req.kind === 'gradients') {
     const s = loadTheta(req.theta);
     const train = data.get('train')!;
-    const x = tf.tidy(() => tf.gather(train.x, tf.tensor1d(req.batchIdx, 'int32')) as tf.Tensor4D);
+    const x = tf.tidy(() => {
+      const batch = tf.gather(train.x, tf.tensor1d(req.batchIdx, 'int32')) as tf.Tensor4D;
+      return req.augment ? applyAugment(batch, req.augment.draw, req.augment.options) : batch;
+    });
     const labels = oneHot(req.batchIdx.map((i) => train.labels[i]), init.numClasses);
     try {
       const g = mpoGradients(model, s, x, labels, req.points, req.nBlack, req.nWhite, { whiteClip: req.whiteClip, chunkSize: req.chunkSize });

@@ -12,6 +12,7 @@ import { createProgress } from '../progress.js';
 import { defaultChunkSize, headOf } from './setup.js';
 import { openRun } from './open.js';
 import { writeFinalOutputs, writePatternOutputs, type RunSummary } from './outputs.js';
+import { cifarAugment } from '../../core/data/augment.js';
 
 /** Options of {@link runFit} beyond the config. */
 export interface FitRunOptions {
@@ -124,6 +125,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
         step: {
           batchSize: config.batchSize, blackPerStep: config.cellsPerStep, whitePerStep: config.cellsPerStep,
           lr: config.lr, gradClip: config.gradClip, whiteClip: config.whiteClip, chunkSize,
+          ...(config.augment ? { augment: cifarAugment(config.augmentErase) } : {}),
         },
         signal: AbortSignal.any([stop.signal, ...(opts.signal ? [opts.signal] : [])]),
         gradients: pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,

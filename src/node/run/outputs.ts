@@ -16,6 +16,8 @@ import { writeReport } from '../output/report.js';
 import { createProgress } from '../progress.js';
 import { headOf, type DeviceData, type RunPattern } from './setup.js';
 import type { WorkerPool } from '../parallel/pool.js';
+import { applyAugment, cifarAugment, drawAugment } from '../../core/data/augment.js';
+import { createRng, deriveSeed } from '../../core/random.js';
 
 /** The headline numbers of a run, written last as `summary.json`. */
 export interface RunSummary {
@@ -145,7 +147,9 @@ export interface FinalInput {
 export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
   const t0 = performance.now();
   const testLand = await landscapeOf(f.model, f.state, f.rp, f.test, f.config, 'test map', f.quiet, f.pool);
-  const trainSub = headOf(f.train, f.config.evalImages);
+  const head = headOf(f.train, f.config.evalImages);
+  const trainSub = f.config.augment ? augmentedCopy(head, f.config) : head;
+  if (trainSub !== head) head.x.dispose();
   let trainLand: Landscape;
   try {
     trainLand = await landscapeOf(f.model, f.state, f.rp, trainSub, f.config, 'train map', f.quiet, f.pool);
@@ -154,6 +158,19 @@ export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
   }
   const evalSeconds = (performance.now() - t0) / 1000;
   return writeRunResults({ ...f, testLand, trainLand, evalSeconds });
+}
+
+/**
+ * The train images of the train landscape under `--augment`: the images the network was trained
+ * on are augmented ones, so the train landscape is evaluated on one fixed augmentation of the
+ * first `evalImages` training images, drawn from `deriveSeed(seed, 'augment-eval')` (reproducible,
+ * and apart from the training draws).
+ */
+export function augmentedCopy(d: DeviceData, config: Pick<FitConfig, 'seed' | 'augmentErase'>): DeviceData {
+  const options = cifarAugment(config.augmentErase);
+  const x = applyAugment(d.x, drawAugment(createRng(deriveSeed(config.seed, 'augment-eval')), d.n, options), options);
+  const images = x.dataSync() as Float32Array;
+  return { ...d, x, plain: { ...d.plain, images } };
 }
 
 /** Writes the files of evaluated landscapes (shared by `mpo fit` and `mpo eval`). */
