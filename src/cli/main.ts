@@ -10,6 +10,9 @@ import { registerGallery } from './gallery.js';
 import { registerExport } from './export.js';
 import { settingOptions } from './setting-options.js';
 import { registerStudy } from './study.js';
+import { registerConnect } from './connect.js';
+import { registerTrain } from './train.js';
+import { registerView } from './view.js';
 import { join } from 'node:path';
 
 function defaultOut(config: FitConfig): string {
@@ -91,6 +94,7 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
   registerGallery(program, interrupt);
   registerExport(program);
   registerStudy(program, interrupt);
+  registerTrain(program, interrupt); registerView(program); registerConnect(program, interrupt);
   return program;
 }
 

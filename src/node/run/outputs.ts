@@ -6,7 +6,11 @@ import { evaluateLandscape, type Landscape } from '../../core/landscape/evaluate
 import { patternMetrics, trainTestGap, type PatternMetrics } from '../../core/landscape/metrics.js';
 import type { Model } from '../../core/models/model.js';
 import { patternToText } from '../../core/pattern/text.js';
-import { renderHeatmap, renderMask } from '../../core/render/heatmap.js';
+import type { Pattern } from '../../core/pattern/pattern.js';
+import { measuredViews } from '../../core/landscape/manifold-metrics.js';
+import { renderTarget } from '../../core/render/manifold.js';
+import { writeManifoldLandscapeFiles } from './manifold-outputs.js';
+import { renderHeatmap } from '../../core/render/heatmap.js';
 import { compose, type Figure } from '../../core/render/svg.js';
 import { thetaOf, type PlaneState } from '../../core/training/plane-state.js';
 import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
@@ -67,8 +71,8 @@ export interface RunSummary {
 /** Writes the target pictures of a run: `pattern.png` (black/white), `mask.png` (trained cells) and `pattern.txt`. */
 export function writePatternOutputs(out: string, rp: RunPattern): void {
   const { pattern, mask } = rp;
-  writeFigure(join(out, 'pattern.png'), renderMask(pattern.cells, pattern.height, pattern.width, { title: `target: ${pattern.name}` }));
-  writeFigure(join(out, 'mask.png'), renderMask(mask.cells, mask.height, mask.width, { title: 'trained cells (grey: ignored)', states: 'ternary' }));
+  writeFigure(join(out, 'pattern.png'), renderTarget(pattern, `target: ${pattern.name}`));
+  writeFigure(join(out, 'mask.png'), renderTarget({ ...mask, depth: pattern.depth }, 'trained cells (grey: ignored)', 'ternary'));
   writeFileAtomic(join(out, 'pattern.txt'), patternToText(pattern));
 }
 
@@ -83,7 +87,7 @@ export async function landscapeOf(model: Model, state: PlaneState, rp: RunPatter
   try {
     if (pool) await pool.addData(label, data.plain);
     return await evaluateLandscape(model, frame, data, {
-      height: rp.pattern.height, width: rp.pattern.width, padding: config.evalPadding, resolution: config.evalResolution,
+      height: rp.pattern.height, width: rp.pattern.width, depth: rp.pattern.depth, dims: state.dims, padding: config.evalPadding, resolution: config.evalResolution,
       batchSize, pointsPerPass, onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)),
     }, pool?.evaluator(state, label, { batchSize, pointsPerPass }));
   } finally {
@@ -93,8 +97,9 @@ export async function landscapeOf(model: Model, state: PlaneState, rp: RunPatter
 }
 
 /** Writes one landscape's grids (`.npy`) and heat maps (`.png` and `.svg`); returns the two heat maps. */
-export function writeLandscapeFiles(dir: string, split: string, land: Landscape, lossDomain: [number, number]): Figure[] {
+export function writeLandscapeFiles(dir: string, split: string, land: Landscape, lossDomain: [number, number], pattern?: Pattern): Figure[] {
   mkdirSync(dir, { recursive: true });
+  if ((land.grid.dims ?? 2) !== 2) return writeManifoldLandscapeFiles(dir, split, land, lossDomain, pattern); // a line or a volume
   writeNpy(join(dir, `${split}-loss.npy`), land.loss, [land.rows, land.cols]);
   writeNpy(join(dir, `${split}-acc.npy`), land.acc, [land.rows, land.cols]);
   const pad = land.grid.padding * land.grid.resolution;
@@ -178,14 +183,15 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
   const { out, config, rp } = f;
   const dir = join(out, 'landscape');
   const domain = lossDomainOf(f.testLand, f.trainLand);
-  const testMaps = writeLandscapeFiles(dir, 'test', f.testLand, domain);
-  const trainMaps = writeLandscapeFiles(dir, 'train', f.trainLand, domain);
-  const target = renderMask(rp.pattern.cells, rp.pattern.height, rp.pattern.width, { title: 'target' });
-  writeFigure(join(out, 'figure.png'), compose([[target, ...testMaps, ...trainMaps]]));
+  const testMaps = writeLandscapeFiles(dir, 'test', f.testLand, domain, rp.pattern);
+  const trainMaps = writeLandscapeFiles(dir, 'train', f.trainLand, domain, rp.pattern);
+  const target = renderTarget(rp.pattern, 'target');
+  writeFigure(join(out, 'figure.png'), compose((f.testLand.grid.dims ?? 2) === 2 ? [[target, ...testMaps, ...trainMaps]] : [[target], testMaps, trainMaps]));
   const measure = config.measureTrainedOnly ? { cells: rp.mask } : {};
-  const mt: PatternMetrics = patternMetrics(f.testLand, rp.pattern, measure);
-  const mr: PatternMetrics = patternMetrics(f.trainLand, rp.pattern, measure);
-  const gap = trainTestGap(f.trainLand, f.testLand, rp.pattern, measure);
+  const mv = measuredViews(f.testLand, f.trainLand, rp.pattern, measure); // a volume: its stacked slices
+  const mt: PatternMetrics = patternMetrics(mv.test, mv.pattern, mv.measure);
+  const mr: PatternMetrics = patternMetrics(mv.train, mv.pattern, mv.measure);
+  const gap = trainTestGap(mv.train, mv.test, mv.pattern, mv.measure);
   const corr = gap.correlation;
   const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
   writeJsonAtomic(join(dir, 'landscape.json'), {

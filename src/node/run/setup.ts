@@ -11,6 +11,7 @@ import { toTernary, trainedCells } from '../../core/pattern/ternary.js';
 import { validatePattern, type Pattern, type TernaryMask } from '../../core/pattern/pattern.js';
 import { loadDataset, type Dataset } from '../data/dataset.js';
 import { resolvePattern } from '../pattern-source.js';
+import { checkManifoldPattern, withManifoldDefaults } from '../../core/pattern/manifold-patterns.js';
 import type { PlainData } from '../parallel/protocol.js';
 
 /**
@@ -34,7 +35,8 @@ export interface RunPattern {
 
 /** Resolves the pattern and its trained cells. */
 export function runPatternOf(config: FitConfig): RunPattern {
-  const pattern = patternOf(config);
+  // --manifold line|volume: their default pattern, and a pattern of matching dimension.
+  const pattern = checkManifoldPattern(config.manifold, patternOf(withManifoldDefaults(config)), config.randomMask);
   const mask = toTernary(pattern, { ignoreInterior: config.ignoreInterior });
   const { black, white } = trainedCells(mask);
   return { pattern, mask, black, white };

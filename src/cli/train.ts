@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
+import { readConfigFile } from '../node/config-file.js';
+import { runTrain, TRAIN_KEYS } from '../node/run/train.js';
+import { settingOptions } from './setting-options.js';
+
+/** Flags given on the command line (commander leaves absent ones undefined). */
+export function givenFlags(opts: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  for (const k of keys) if (opts[k] !== undefined) flags[k] = opts[k];
+  return flags;
+}
+
+/** Adds `mpo train`: one ordinary network trained with Adam, saved as a checkpoint for `mpo view` and `mpo connect`. */
+export function registerTrain(program: Command, interrupt: () => AbortSignal): void {
+  const cmd = program.command('train')
+    .description('train one ordinary network with Adam (a 0-dimensional manifold) and save it: the end points of mpo connect and mpo view')
+    .requiredOption('--out <dir>', 'output folder (config.json, checkpoint.mpo, summary.json, report.html)')
+    .option('--config <file>', 'JSON or YAML config file (flags override it)')
+    .option('--quiet', 'no progress output');
+  for (const key of TRAIN_KEYS) for (const option of settingOptions(key as keyof FitConfig)) cmd.addOption(option);
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const config = resolveConfig(opts.config ? readConfigFile(String(opts.config)) : {}, parseConfig(givenFlags(opts, TRAIN_KEYS), 'the command line'));
+    const s = await runTrain(config, { out: String(opts.out), quiet: !!opts.quiet, signal: interrupt() });
+    process.stdout.write(`test_loss ${s.test_loss.toFixed(4)}  test_acc ${s.test_acc.toFixed(4)}  (uniform ${s.uniform_loss.toFixed(3)}, chance ${s.chance_acc})  ${s.seconds} s\nnetwork in ${String(opts.out)}\n`);
+  });
+}

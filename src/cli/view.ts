@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { MpoError } from '../core/errors.js';
+import { runInterpolate, runRandomPlane } from '../node/run/view.js';
+
+function positiveInt(v: string | undefined, fallback: number, flag: string): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new MpoError(`${flag} must be a whole number >= 1, got "${v}"`);
+  return n;
+}
+
+/** Adds `mpo view random-plane NET` and `mpo view interpolate A B`: the classic loss-landscape views of trained networks. */
+export function registerView(program: Command): void {
+  const view = program.command('view').description('classic landscape views of networks saved by mpo train (Li et al. 2018)');
+  view.command('random-plane')
+    .description('loss and accuracy on a plane of two random filter-normalised directions around a network (a, b in [-1, 1])')
+    .argument('<net>', 'folder of mpo train')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--points <n>', 'points per axis', '21')
+    .option('--images <n>', 'test images, and as many training images', '1000')
+    .option('--seed <n>', 'seed of the random directions', '1')
+    .option('--quiet', 'no progress output')
+    .action(async (net: string, o: Record<string, string | undefined>) => {
+      const s = await runRandomPlane(net, {
+        out: o.out!, points: positiveInt(o.points, 21, '--points'), images: positiveInt(o.images, 1000, '--images'), seed: Number(o.seed ?? 1), quiet: !!o.quiet,
+      });
+      process.stdout.write(`centre test loss ${s.centre_test_loss.toFixed(4)}, largest ${s.max_test_loss.toFixed(4)}; results in ${o.out}\n`);
+    });
+  view.command('interpolate')
+    .description('loss and accuracy along the straight line (1 - t) A + t B, t from -0.5 to 1.5')
+    .argument('<a>', 'folder of mpo train (t = 0)')
+    .argument('<b>', 'folder of mpo train (t = 1)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--points <n>', 'points along the line', '41')
+    .option('--images <n>', 'test images, and as many training images', '1000')
+    .option('--quiet', 'no progress output')
+    .action(async (a: string, b: string, o: Record<string, string | undefined>) => {
+      const s = await runInterpolate(a, b, { out: o.out!, points: positiveInt(o.points, 41, '--points'), images: positiveInt(o.images, 1000, '--images'), quiet: !!o.quiet });
+      process.stdout.write(`test loss A ${s.test_loss_a.toFixed(4)}, B ${s.test_loss_b.toFixed(4)}, largest between ${s.max_test_loss_between.toFixed(4)} at t = ${s.t_of_max}; results in ${o.out}\n`);
+    });
+}

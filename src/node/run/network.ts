@@ -1,0 +1,69 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MpoError } from '../../core/errors.js';
+import { resolveConfig, type FitConfig } from '../../core/config.js';
+import type { Model } from '../../core/models/model.js';
+import type { ParamValues } from '../../core/plane/params.js';
+import { initBackend } from '../backend.js';
+import { loadCheckpoint } from '../checkpoint.js';
+import { readConfigFile } from '../config-file.js';
+import { loadRunData, modelOf, toDevice, type DeviceData } from './setup.js';
+
+/** The files of an `mpo train` folder: the config, the network's checkpoint (a 0-dimensional manifold), metrics, summary. */
+export const NETWORK_FILES = { config: 'config.json', checkpoint: 'checkpoint.mpo', metrics: 'metrics.jsonl', summary: 'summary.json', report: 'report.html' } as const;
+
+/** A trained network read from an `mpo train` folder. */
+export interface SavedNetwork {
+  /** The folder. */
+  readonly dir: string;
+  /** The config it was trained with (model, dataset, seed, ...). */
+  readonly config: FitConfig;
+  /** Its weights, by parameter name. */
+  readonly weights: ParamValues;
+}
+
+/** Reads the network of an `mpo train` folder (a checkpoint of a 0-dimensional manifold: just w_O). */
+export function loadNetwork(dir: string): SavedNetwork {
+  if (!existsSync(join(dir, NETWORK_FILES.config)) || !existsSync(join(dir, NETWORK_FILES.checkpoint))) {
+    throw new MpoError(`"${dir}" is not a trained network (no ${NETWORK_FILES.config} and ${NETWORK_FILES.checkpoint}): pass the --out folder of mpo train`);
+  }
+  const config = resolveConfig(readConfigFile(join(dir, NETWORK_FILES.config)));
+  const ckpt = loadCheckpoint(join(dir, NETWORK_FILES.checkpoint));
+  if (ckpt.dims !== 0) throw new MpoError(`"${dir}" holds a ${ckpt.dims}-dimensional manifold, not one network: pass the --out folder of mpo train`);
+  const weights: ParamValues = {};
+  for (const [k, v] of Object.entries(ckpt.theta)) if (k.startsWith('origin/')) weights[k.slice('origin/'.length)] = v;
+  return { dir, config, weights };
+}
+
+/** Checks that two networks can be compared (same model and dataset). */
+export function checkSameModel(a: SavedNetwork, b: SavedNetwork): void {
+  if (a.config.model !== b.config.model || a.config.dataset !== b.config.dataset) {
+    throw new MpoError(`"${a.dir}" is a ${a.config.model} on ${a.config.dataset} but "${b.dir}" a ${b.config.model} on ${b.config.dataset}: pass two networks of the same model and dataset`);
+  }
+}
+
+/** Backend, data on the device and the model of a config (no pattern, no workers). */
+export interface NetworkSession {
+  readonly backend: string;
+  readonly model: Model;
+  readonly train: DeviceData;
+  readonly test: DeviceData;
+  /** Frees the data tensors. */
+  close(): void;
+}
+
+/** Starts the backend, loads the data (all training images, `evalImages` test images) and builds the model. */
+export async function openNetworkSession(config: FitConfig, log: (line: string) => void, opts: { trainLimit?: number } = {}): Promise<NetworkSession> {
+  const backend = await initBackend(config.backend);
+  const { train: trainSet, test: testSet } = await loadRunData(config, log, opts);
+  const model = modelOf(config, trainSet);
+  const train = toDevice(trainSet);
+  const test = toDevice(testSet);
+  return { backend, model, train, test, close() { train.x.dispose(); test.x.dispose(); } };
+}
+
+/** Creates an empty output folder, or says what to do when it holds files. */
+export function prepareFolder(out: string, mkdir: (p: string) => void): void {
+  if (existsSync(out) && readdirSync(out).length > 0) throw new MpoError(`output folder "${out}" is not empty: choose another --out`);
+  mkdir(out);
+}
