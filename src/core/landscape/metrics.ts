@@ -91,7 +91,7 @@ export function boundaryCells(pattern: Pattern, neighbourhood: Neighbourhood = B
   const { height: h, width: w } = pattern;
   const out: number[] = [];
   // A 3D pattern: each slice on its own (neighbours within the slice).
-  for (let s = 0; s < depthOf(pattern); s++) {
+  for (let s = 0; s < (pattern.depth ?? 1); s++) {
     const cells = pattern.cells.subarray(s * h * w, (s + 1) * h * w);
     for (const k of boundary2d(cells, h, w, neighbourhood)) out.push(s * h * w + k);
   }
@@ -125,7 +125,7 @@ function boundary2d(cells: Uint8Array, h: number, w: number, neighbourhood: Neig
  */
 export function bowlLoss(pattern: Pattern): Float64Array {
   const { height: h, width: w } = pattern;
-  const d = depthOf(pattern);
+  const d = pattern.depth ?? 1;
   const out = new Float64Array(d * h * w);
   for (let s = 0; s < d; s++) {
     for (let r = 0; r < h; r++) {
@@ -184,15 +184,11 @@ export interface MetricsOptions {
   readonly cells?: TernaryMask;
 }
 
-/** Slices of a 3D pattern or grid (1 for a picture). */
-const depthOf = (x: object): number => (x as { depth?: number }).depth ?? 1;
-
 /** Index in `land`'s grid of cell `k` of `pattern` (slice-major, then row-major). */
 function gridIndexOf(land: Landscape, pattern: Pattern, k: number): number {
   const plane = pattern.height * pattern.width;
   const s = Math.floor(k / plane), rem = k - s * plane;
-  const index = gridIndexOfCell as (spec: Landscape['grid'], row: number, col: number, slice?: number) => number;
-  return index(land.grid, Math.floor(rem / pattern.width), rem % pattern.width, s);
+  return gridIndexOfCell(land.grid, Math.floor(rem / pattern.width), rem % pattern.width, s);
 }
 
 /**
@@ -201,8 +197,8 @@ function gridIndexOf(land: Landscape, pattern: Pattern, k: number): number {
  * and the bowl baseline's two AUCs over the same cells ({@link bowlBaseline}).
  */
 export function patternMetrics(land: Landscape, pattern: Pattern, opts: MetricsOptions = {}): PatternMetrics {
-  const depth = depthOf(pattern);
-  const gridDepth = depthOf(land.grid);
+  const depth = pattern.depth ?? 1;
+  const gridDepth = land.grid.depth ?? 1;
   check(land.grid.height === pattern.height && land.grid.width === pattern.width && gridDepth === depth,
     `landscape grid ${gridDepth > 1 ? `${gridDepth}x` : ''}${land.grid.height}x${land.grid.width} does not match pattern ${depth > 1 ? `${depth}x` : ''}${pattern.height}x${pattern.width}`);
   const cells = measuredCells(pattern, opts.cells);
