@@ -142,7 +142,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
           step: r.step, loss: r.loss, ce_black: r.ceBlack, ce_white: r.ceWhite, grad_norm: r.gradNorm, scale: r.scale,
           lr: r.lr, seconds: Number(r.seconds.toFixed(3)),
         };
-        if (r.quick) Object.assign(line, { auc_test_quick: r.quick.auc, acc_diff_test_quick: r.quick.accDiff });
+        if (r.quick) Object.assign(line, { auc_test_quick: r.quick.auc, acc_diff_test_quick: r.quick.accDiff, acc_black_test_quick: r.quick.accBlack });
         if (r.step % config.logEvery === 0 || r.quick || r.last) appendFileSync(join(out, RUN_FILES.metrics), `${JSON.stringify(line)}\n`);
         if (r.step % config.checkpointEvery === 0 || r.last) save();
         progress.update(r.step, `loss ${r.loss.toFixed(3)}${r.quick ? ` auc ${r.quick.auc.toFixed(3)}` : ''}`);
