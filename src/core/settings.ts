@@ -139,6 +139,18 @@ export const SETTINGS = Object.freeze({
       + '`cube-frame`, `--pattern-size` cells per side) or a .txt grid whose slices are separated by a blank '
       + 'line or `---`. With the default pattern, a line fits `1d:##..##..##` and a volume an 8-cell `sphere-shell`.',
   }),
+  regulariser: oneOf(['none', 'decorrelate'], {
+    default: 'none',
+    help: 'extra term on the black cells: decorrelate = Rosen (1996) penalty on correlated errors (an ensemble)',
+    doc: 'Regulariser added to eq. 3 over each step\'s black cells (the ensemble\'s members): `decorrelate` adds '
+      + '`lambda` times the mean over pairs of members of the Pearson correlation of their error vectors '
+      + '(softmax minus one-hot, flattened over the batch and classes) on the step\'s batch (Rosen 1996; '
+      + 'src/core/training/decorrelate.ts). All the step\'s cells are then computed in one pass in the main thread.',
+  }),
+  lambda: num({
+    default: 1, range: NON_NEGATIVE,
+    help: 'weight of the regulariser (--regulariser decorrelate)',
+  }),
   model: text({
     default: 'mlp',
     help: 'model: mlp | cnn | cnn-color | cnn-color-nopool | bn-cnn | plain-cnn6',

@@ -4,6 +4,7 @@ import { MpoError } from '../../core/errors.js';
 import type { FitConfig } from '../../core/config.js';
 import { checkpointOf, stateOfCheckpoint } from '../../core/io/checkpoint.js';
 import { manifoldDims } from '../../core/plane/manifold.js';
+import { decorrelatedGradients } from '../../core/training/decorrelate.js';
 import { createPlaneState, disposePlaneState, type PlaneState } from '../../core/training/plane-state.js';
 import { quickEvaluate, trainLoop } from '../../core/training/loop.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
@@ -128,7 +129,9 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
           ...(config.augment ? { augment: cifarAugment(config.augmentErase) } : {}),
         },
         signal: AbortSignal.any([stop.signal, ...(opts.signal ? [opts.signal] : [])]),
-        gradients: pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
+        // --regulariser decorrelate couples the step's points: one pass in this thread (issue 11)
+        gradients: config.regulariser === 'decorrelate' ? (s, sample, o) => decorrelatedGradients(model, s, { x: train.x, labels: train.labels, numClasses: train.numClasses }, sample, { whiteClip: o.whiteClip, lambda: config.lambda })
+          : pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
         quick: {
           every: config.evalEvery,
           run: (s) => quickEvaluate(model, s, rp.pattern, quick, {
