@@ -238,3 +238,15 @@ test('cnn-color-nopool: the original CIFAR-10 model keeps the resolution until t
   assert.ok(!/max-pool/.test(model.description) && /max-pool/.test(pooled.description), `${model.description} | ${pooled.description}`);
   assert.match(MODELS['cnn-color-nopool'].description, /without max-pool/);
 });
+
+test('the study\'s finding says NOT CONVERGED when a model\'s black cells stay under 0.7 accuracy', async () => {
+  const { findingOf } = await import('../src/node/study/study.js');
+  const { summarize } = await import('../src/node/study/results.js');
+  const plan = buildPlan({ fills: [0.5], seeds: 1 });
+  const row = (model: string, accBlack: number, accWhite: number) => ({ model, p: 0.5, seed: 1, accBlack, accWhite, accDiff: accBlack - accWhite, auc: 0.9 });
+  const low = findingOf(plan, summarize([row(plan.models.plain, 0.3, 0.2), row(plan.models.bn, 0.8, 0.2)]));
+  assert.match(low, /^NOT CONVERGED \(mean black-cell test accuracy plain-cnn6-small 0\.300 below 0\.7/);
+  assert.match(low, /does not hold at this scale/);
+  const ok = findingOf(plan, summarize([row(plan.models.plain, 0.85, 0.2), row(plan.models.bn, 0.8, 0.2)]));
+  assert.match(ok, /^paper's finding .* holds at this scale/);
+});
