@@ -215,7 +215,7 @@ export function describePlan(plan: StudyPlan): string {
   const runs = planRuns(plan);
   const fit = plan.fit as unknown as Record<string, unknown>;
   const lines = [
-    `study bn, scale ${plan.scale}: ${STUDY_SCALES[plan.scale].description}`,
+    `study bn, scale ${plan.scale}: ${STUDY_SCALES[plan.scale].description} (the settings below include any --config overrides)`,
     `models: ${plan.models.plain} (no batch norm) and ${plan.models.bn} (batch norm)`,
     `fills: ${plan.fills.map(formatFill).join(', ')}; seeds: ${plan.seeds.join(', ')}; ${runs.length} runs`,
     `masks: ${plan.fit.patternSize}x${plan.fit.patternSize} ${plan.fit.randomMaskFrame ? 'framed random squares (white border, black frame, random interior)' : 'random squares (every cell drawn)'}`
