@@ -15,6 +15,8 @@ import { manifoldPatternMetrics } from '../src/core/landscape/manifold-metrics.j
 import type { Landscape } from '../src/core/landscape/evaluate.js';
 import { resolveConfig } from '../src/core/config.js';
 import { runFit } from '../src/node/run/fit.js';
+import { runEval } from '../src/node/run/eval.js';
+import { buildProgram } from '../src/cli/main.js';
 import { randn, useCpu } from './helpers.js';
 
 await useCpu();
@@ -158,6 +160,16 @@ test('mpo fit --manifold line runs end to end on tiny data and draws line charts
   assert.match(readFileSync(join(out, 'landscape/test-loss.svg'), 'utf8'), /test loss along the line/);
   const land = JSON.parse(readFileSync(join(out, 'landscape/landscape.json'), 'utf8'));
   assert.equal(land.test.loss.length, 12, '10 cells + 1 padding each side');
+  const e = await runEval({ dir: out, out: join(out, 'eval'), resolution: 2, backend: 'cpu', ...quiet });
+  assert.equal(e.auc_test, s.auc_test, 'mpo eval re-draws the line with the same cells');
+  assert.equal(JSON.parse(readFileSync(join(out, 'eval/landscape/landscape.json'), 'utf8')).test.loss.length, 23, 'resolution 2 along the line');
+});
+
+test('mpo --help lists the new commands; mpo fit --help the new settings', () => {
+  const help = buildProgram().helpInformation();
+  for (const c of ['train', 'view', 'connect']) assert.match(help, new RegExp(`\\n  ${c} `), c);
+  const fit = buildProgram().commands.find((c) => c.name() === 'fit')!.helpInformation();
+  for (const f of ['--manifold', '--regulariser', '--lambda']) assert.ok(fit.includes(f), f);
 });
 
 test('mpo fit --manifold volume runs end to end on tiny data and draws a grid of slices', async () => {

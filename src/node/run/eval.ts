@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { isBuiltinPattern } from '../../core/pattern/builtins.js';
+import { isSolidPattern, isStripSpec } from '../../core/pattern/solids.js';
 import { resolveConfig } from '../../core/config.js';
 import { stateOfCheckpoint } from '../../core/io/checkpoint.js';
 import { disposePlaneState } from '../../core/training/plane-state.js';
@@ -41,7 +42,7 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
     ...(opts.images !== undefined ? { evalImages: opts.images } : {}),
     ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
     // a picture file that is not where it was (e.g. a browser download): the run folder carries the trained cells
-    ...(saved.randomMask === null && !isBuiltinPattern(saved.pattern) && !existsSync(saved.pattern) && existsSync(join(dir, 'pattern.txt'))
+    ...(saved.randomMask === null && !isBuiltinPattern(saved.pattern) && !isStripSpec(saved.pattern) && !isSolidPattern(saved.pattern) && !existsSync(saved.pattern) && existsSync(join(dir, 'pattern.txt'))
       ? { pattern: join(dir, 'pattern.txt') } : {}),
   });
   const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
