@@ -20,3 +20,14 @@ export function writeManifoldLandscapeFiles(dir: string, split: string, land: La
   writeFigure(join(dir, `${split}-acc.png`), accFig);
   return [lossFig, accFig];
 }
+
+/**
+ * The layout of a run's `figure.png` by manifold dimension: a plane's target and four heat maps
+ * in one row; a line's charts (test, then train) with the target strip under them; a volume's
+ * target slices, then the test and the train slice grids.
+ */
+export function figureRows(dims: number, target: Figure, testFigs: Figure[], trainFigs: Figure[]): Figure[][] {
+  if (dims === 2) return [[target, ...testFigs, ...trainFigs]];
+  if (dims === 1) return [testFigs, trainFigs, [target]];
+  return [[target], testFigs, trainFigs];
+}

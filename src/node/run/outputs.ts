@@ -9,7 +9,7 @@ import { patternToText } from '../../core/pattern/text.js';
 import type { Pattern } from '../../core/pattern/pattern.js';
 import { measuredViews } from '../../core/landscape/manifold-metrics.js';
 import { renderTarget } from '../../core/render/manifold.js';
-import { writeManifoldLandscapeFiles } from './manifold-outputs.js';
+import { figureRows, writeManifoldLandscapeFiles } from './manifold-outputs.js';
 import { renderHeatmap } from '../../core/render/heatmap.js';
 import { compose, type Figure } from '../../core/render/svg.js';
 import { thetaOf, type PlaneState } from '../../core/training/plane-state.js';
@@ -186,7 +186,7 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
   const testMaps = writeLandscapeFiles(dir, 'test', f.testLand, domain, rp.pattern);
   const trainMaps = writeLandscapeFiles(dir, 'train', f.trainLand, domain, rp.pattern);
   const target = renderTarget(rp.pattern, 'target');
-  writeFigure(join(out, 'figure.png'), compose((f.testLand.grid.dims ?? 2) === 2 ? [[target, ...testMaps, ...trainMaps]] : [[target], testMaps, trainMaps]));
+  writeFigure(join(out, 'figure.png'), compose(figureRows(f.testLand.grid.dims ?? 2, target, testMaps, trainMaps)));
   const measure = config.measureTrainedOnly ? { cells: rp.mask } : {};
   const mv = measuredViews(f.testLand, f.trainLand, rp.pattern, measure); // a volume: its stacked slices
   const mt: PatternMetrics = patternMetrics(mv.test, mv.pattern, mv.measure);
