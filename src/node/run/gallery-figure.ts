@@ -22,7 +22,8 @@ export function rowFigure(entry: Pick<GalleryEntry, 'name' | 'dir'>, row: Galler
   const target = renderMask(pattern.cells, pattern.height, pattern.width, { cellSize: cs * land.grid.resolution, title: 'target' });
   const loss = renderHeatmap(land.test.loss, land.rows, land.cols, { scale: 'log', title: 'test loss (log scale)', padding: pad, cellSize: cs });
   const acc = renderHeatmap(land.test.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: 'test accuracy', padding: pad, cellSize: cs });
-  const title = `${row.pattern}: test AUC ${row.auc_test.toFixed(3)}, accuracy black ${row.acc_black_test.toFixed(2)} / white ${row.acc_white_test.toFixed(2)}`;
+  const bowl = typeof row.bowl_auc === 'number' ? ` (bowl baseline ${row.bowl_auc.toFixed(3)})` : '';
+  const title = `${row.pattern}: test AUC ${row.auc_test.toFixed(3)}${bowl}, accuracy black ${row.acc_black_test.toFixed(2)} / white ${row.acc_white_test.toFixed(2)}`;
   return compose([[target, loss, acc]], { align: 'center', title });
 }
 
