@@ -120,7 +120,7 @@ test('patterns must match the manifold; lines and volumes have their own default
   assert.throws(() => checkManifoldPattern('plane', solidPattern('ball', 4)), /is 3D \(4 slices\): fit it with --manifold volume/);
   assert.throws(() => checkManifoldPattern('volume', solidPattern('ball', 4), 0.5), /--random-mask makes a square picture/);
   const base = { pattern: 'heart', patternSize: 24, randomMask: null };
-  assert.deepEqual(withManifoldDefaults({ ...base, manifold: 'volume' }), { ...base, manifold: 'volume', pattern: 'sphere-shell', patternSize: 8 });
+  assert.deepEqual(withManifoldDefaults({ ...base, manifold: 'volume' }), { ...base, manifold: 'volume', pattern: 'cube-frame', patternSize: 6 });
   assert.equal(withManifoldDefaults({ ...base, manifold: 'line' }).pattern, '1d:##..##..##');
   assert.equal(withManifoldDefaults({ ...base, manifold: 'plane' }).pattern, 'heart');
   assert.equal(withManifoldDefaults({ ...base, manifold: 'volume', pattern: 'ball' }).pattern, 'ball');

@@ -137,7 +137,7 @@ export const SETTINGS = Object.freeze({
       + 'by Gram-Schmidt as eq. 2): `line` (d = 1) fits a 1D strip such as `--pattern 1d:##..##..##`, `plane` '
       + '(d = 2) a picture, `volume` (d = 3) a 3D pattern: a generated solid (`sphere-shell`, `ball`, '
       + '`cube-frame`, `--pattern-size` cells per side) or a .txt grid whose slices are separated by a blank '
-      + 'line or `---`. With the default pattern, a line fits `1d:##..##..##` and a volume an 8-cell `sphere-shell`.',
+      + 'line or `---`. With the default pattern, a line fits `1d:##..##..##` and a volume a 6-cell `cube-frame`.',
   }),
   regulariser: oneOf(['none', 'decorrelate'], {
     default: 'none',

@@ -8,7 +8,7 @@ const DIMS: Readonly<Record<string, number>> = { line: 1, plane: 2, volume: 3 };
 /** The pattern a manifold fits when `--pattern` is left at its default (the plane's heart). */
 export const MANIFOLD_DEFAULT_PATTERN: Readonly<Record<string, { pattern: string; patternSize?: number }>> = Object.freeze({
   line: { pattern: '1d:##..##..##' },
-  volume: { pattern: 'sphere-shell', patternSize: 8 },
+  volume: { pattern: 'cube-frame', patternSize: 6 },
 });
 
 /** The settings a pattern is resolved from. */
@@ -21,7 +21,8 @@ export interface ManifoldPatternSettings {
 
 /**
  * The config with the manifold's default pattern when `--pattern` (and `--pattern-size`) are at
- * the plane's defaults: a line fits `1d:##..##..##`, a volume an 8-cell `sphere-shell`.
+ * the plane's defaults: a line fits `1d:##..##..##`, a volume a 6-cell `cube-frame` (a plain bowl
+ * around w_O orders its cells exactly wrong: bowl AUC 0).
  */
 export function withManifoldDefaults<C extends ManifoldPatternSettings>(config: C): C {
   const d = MANIFOLD_DEFAULT_PATTERN[config.manifold];
