@@ -20,7 +20,15 @@ export {
 // the plane (eq. 1-2) and its grid of cells
 export { initParamValues, paramCount, type ParamSet, type ParamSpec, type ParamValues } from './plane/params.js';
 export { computeFrame, frameOf, gramSchmidt, pointAt, type Frame, type ManifoldTheta } from './plane/manifold.js';
-export { cellCoords, gridIndexOfCell, gridPoints, type GridSpec } from './plane/grid.js';
+export { cellCoords, cellCoordsOf, gridIndexOfCell, gridPoints, type CellShape, type GridSpec } from './plane/grid.js';
+export { MANIFOLD_DIMS, manifoldDims } from './plane/manifold.js';
+// beyond the plane (issue 11): d-dimensional patterns, classic views, mode connectivity, decorrelated ensembles
+export { SOLID_NAMES, isSolidPattern, isStripSpec, solidPattern, stripPattern } from './pattern/solids.js';
+export { checkManifoldPattern, withManifoldDefaults } from './pattern/manifold-patterns.js';
+export { cellsAsPlane, manifoldPatternMetrics } from './landscape/manifold-metrics.js';
+export { bezierGradients, bezierPoint, bezierValues, filterNormalizedDirection, frameFromValues, type BezierTask } from './landscape/classic.js';
+export { decorrelatedGradients, ensembleMetrics, errorCorrelationPenalty, type EnsembleMetrics } from './training/decorrelate.js';
+export { renderManifoldLandscape, renderTarget } from './render/manifold.js';
 
 // functional models
 export { logitsAtPoints, type Model, type ModelContext, type ModelEntry } from './models/model.js';
