@@ -28,7 +28,7 @@ export { checkManifoldPattern, withManifoldDefaults } from './pattern/manifold-p
 export { cellsAsPlane, manifoldPatternMetrics } from './landscape/manifold-metrics.js';
 export { bezierGradients, bezierPoint, bezierValues, filterNormalizedDirection, frameFromValues, type BezierTask } from './landscape/classic.js';
 export { decorrelatedGradients, ensembleMetrics, errorCorrelationPenalty, type EnsembleMetrics } from './training/decorrelate.js';
-export { renderManifoldLandscape, renderTarget } from './render/manifold.js';
+export { renderManifoldLandscape, renderTarget } from './landscape/views.js';
 
 // functional models
 export { logitsAtPoints, type Model, type ModelContext, type ModelEntry } from './models/model.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Landscape } from '../../core/landscape/evaluate.js';
 import type { Pattern } from '../../core/pattern/pattern.js';
-import { renderManifoldLandscape } from '../../core/render/manifold.js';
+import { renderManifoldLandscape } from '../../core/landscape/views.js';
 import type { Figure } from '../../core/render/svg.js';
 import { writeNpy } from '../output/npy.js';
 import { writeFigure } from '../output/png.js';

@@ -8,7 +8,7 @@ import type { Model } from '../../core/models/model.js';
 import { patternToText } from '../../core/pattern/text.js';
 import type { Pattern } from '../../core/pattern/pattern.js';
 import { measuredViews } from '../../core/landscape/manifold-metrics.js';
-import { renderTarget } from '../../core/render/manifold.js';
+import { renderTarget } from '../../core/landscape/views.js';
 import { figureRows, writeManifoldLandscapeFiles } from './manifold-outputs.js';
 import { renderHeatmap } from '../../core/render/heatmap.js';
 import { compose, type Figure } from '../../core/render/svg.js';

@@ -1,10 +1,11 @@
+/** A run's target and landscapes drawn in their dimension (line: charts over a strip; plane: heat maps; volume: a grid of slices), from the SVG primitives of `src/core/render`. */
 import { check } from '../errors.js';
 import { gridPoints } from '../plane/grid.js';
-import type { Landscape } from '../landscape/evaluate.js';
+import type { Landscape } from './evaluate.js';
 import type { Pattern } from '../pattern/pattern.js';
-import { renderLineChart } from './chart.js';
-import { renderHeatmap, renderMask } from './heatmap.js';
-import { compose, type Figure } from './svg.js';
+import { renderLineChart } from '../render/chart.js';
+import { renderHeatmap, renderMask } from '../render/heatmap.js';
+import { compose, type Figure } from '../render/svg.js';
 
 /** Slices per row of a volume's slice grid. */
 const SLICES_PER_ROW = 4;
