@@ -9,6 +9,10 @@
  *   node --import tsx src/cli/main.ts fit --config docs/bn-control/control.yaml --model plain-cnn6-small --out runs/bn-control/plain-cnn6-small-400
  *   node --import tsx src/cli/main.ts fit --config docs/bn-control/control.yaml --model bn-cnn-small --out runs/bn-control/bn-cnn-small-400
  *   node --import tsx scripts/bn-control.ts [runs/bn-control]
+ *
+ * With a second argument, e.g. `scripts/bn-control.ts runs/bn-curves-1200/runs random-p0.5`, the
+ * files are `<name>-control.csv` and `<name>-curves.csv` (learning curves on random masks; the
+ * bowl baseline then comes from each run's summary.json).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +22,7 @@ import { parsePatternText } from '../src/core/pattern/text.js';
 
 const docs = fileURLToPath(new URL('../docs/bn-control/', import.meta.url));
 const dir = process.argv[2] ?? 'runs/bn-control';
+const prefix = process.argv[3] ? `${process.argv[3]}-` : '';
 const pattern = parsePatternText(readFileSync(join(docs, 'square-8.txt'), 'utf8'), 'square-8');
 const bowl = bowlBaseline(pattern);
 const f = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(6)) : '');
@@ -37,7 +42,7 @@ for (const run of readdirSync(dir).sort()) {
     if (user && sys) cpu = Number(user[1]) + Number(sys[1]);
   }
   rows.push([run, s.model, s.steps, s.seed, f(s.acc_black_test), f(s.acc_white_test), f(s.acc_diff_test), f(s.auc_test),
-    f(bowl.auc), f(bowl.boundaryAuc), f(s.acc_black_train), f(s.seconds), f(cpu)].join(','));
+    f(prefix ? s.bowl_auc : bowl.auc), f(prefix ? s.bowl_boundary_auc : bowl.boundaryAuc), f(s.acc_black_train), f(s.seconds), f(cpu)].join(','));
   const metrics = join(dir, run, 'metrics.jsonl');
   if (existsSync(metrics)) {
     for (const line of readFileSync(metrics, 'utf8').split('\n').filter(Boolean)) {
@@ -46,6 +51,6 @@ for (const run of readdirSync(dir).sort()) {
     }
   }
 }
-writeFileSync(join(docs, 'control.csv'), rows.join('\n') + '\n');
-writeFileSync(join(docs, 'curves.csv'), curves.join('\n') + '\n');
+writeFileSync(join(docs, `${prefix}control.csv`), rows.join('\n') + '\n');
+writeFileSync(join(docs, `${prefix}curves.csv`), curves.join('\n') + '\n');
 console.log(rows.join('\n'));
