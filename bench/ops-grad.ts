@@ -32,9 +32,7 @@ const ms = (t: number): string => `${t.toFixed(1)} ms`;
 function benchConv(x: tf.Tensor4D, f: tf.Tensor4D, pad: 'same' | 'valid'): void {
   const forward = time(() => [tf.conv2d(x, f, 1, pad)]);
   const customBoth = time(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, undefined, { pad })))([x, f]));
-  const customW = time(() =>
-    tf.grads((b: tf.Tensor) => tf.sum(conv2d(x, b as tf.Tensor4D, undefined, { pad, inputGrad: false })))([f]),
-  );
+  const customW = time(() => tf.grads((b: tf.Tensor) => tf.sum(conv2d(x, b as tf.Tensor4D, undefined, { pad, inputGrad: false })))([f]));
   const autoDx = time(() => tf.grads((a: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, f, 1, pad)))([x]));
   console.log(
     `conv2d x [${x.shape}] -> ${f.shape[3]} ch ${f.shape[0]}x${f.shape[1]} ${pad}: forward ${ms(forward)} | ` +
@@ -52,12 +50,14 @@ function benchBatchNorm(x: tf.Tensor4D): void {
   const c = x.shape[3];
   const g = tf.ones([c]) as tf.Tensor1D;
   const b = tf.zeros([c]) as tf.Tensor1D;
-  const custom = time(() => tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(batchNorm(a, gg as tf.Tensor1D, bb as tf.Tensor1D))))([x, g, b]));
+  const custom = time(() =>
+    tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(batchNorm(a, gg as tf.Tensor1D, bb as tf.Tensor1D))))([x, g, b])
+  );
   const auto = time(() =>
     tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
       const { mean, variance } = tf.moments(a, [0, 1, 2]);
       return tf.sum(tf.square(tf.add(tf.mul(tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, 1e-5))), gg), bb)));
-    })([x, g, b]),
+    })([x, g, b])
   );
   console.log(`batchNorm x [${x.shape}]: custom ${ms(custom)} | autodiff through tf.moments ${ms(auto)}`);
   tf.dispose([g, b]);
@@ -66,7 +66,7 @@ function benchBatchNorm(x: tf.Tensor4D): void {
 async function main(): Promise<void> {
   await initBackend('wasm');
   console.log(`backend ${tf.getBackend()}, tfjs-core ${tf.version_core}; forward + backward, median ms`);
-  const convCases: Array<{ x: Shape4; f: Shape4 }> = [
+  const convCases: Array<{ x: Shape4; f: Shape4; }> = [
     { x: [128, 28, 28, 1], f: [3, 3, 1, 8] },
     { x: [128, 14, 14, 8], f: [3, 3, 8, 32] },
   ];

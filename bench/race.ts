@@ -15,12 +15,25 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The ring as the benchmark defines it, trained on the embedded FashionMNIST subset. */
 const RING: Partial<FitConfig> = {
-  pattern: 'ring', patternSize: 20, dataset: 'fashion-mnist-subset', quickEvalImages: 500, evalImages: 500, evalPadding: 0, seed: 1,
+  pattern: 'ring',
+  patternSize: 20,
+  dataset: 'fashion-mnist-subset',
+  quickEvalImages: 500,
+  evalImages: 500,
+  evalPadding: 0,
+  seed: 1,
 };
 
 /** What the CNN configurations share unless they say otherwise (each states its scale: the CNN's default changed with the race). */
 const CNN: Partial<FitConfig> = {
-  model: 'cnn', cellsPerStep: 10, batchSize: 128, lr: 1e-3, lrSchedule: 'constant', ignoreInterior: false, scaleInit: 0.1, evalEvery: 10,
+  model: 'cnn',
+  cellsPerStep: 10,
+  batchSize: 128,
+  lr: 1e-3,
+  lrSchedule: 'constant',
+  ignoreInterior: false,
+  scaleInit: 0.1,
+  evalEvery: 10,
 };
 
 /** A CNN configuration: {@link CNN} with `over` on top. */
@@ -58,7 +71,9 @@ export async function race(name: string, over: Partial<FitConfig>, budgetSeconds
   let hit: Record<string, number> | null = null;
   let lastAuc: number | null = null;
   await runFit(config, {
-    out, quiet: true, log: () => {},
+    out,
+    quiet: true,
+    log: () => {},
     stopWhen: (line) => {
       const auc = line.auc_test_quick;
       if (auc !== undefined) {
@@ -70,8 +85,8 @@ export async function race(name: string, over: Partial<FitConfig>, budgetSeconds
     },
   });
   const h = hit as Record<string, number> | null;
-  return { name, reached: h !== null, seconds: h ? h.seconds : null, steps: h ? h.step : null, last_auc: lastAuc as number | null,
-    budget_s: budgetSeconds, config: over, metrics: readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').length - 1 };
+  return { name, reached: h !== null, seconds: h ? h.seconds : null, steps: h ? h.step : null, last_auc: lastAuc as number | null, budget_s: budgetSeconds,
+    config: over, metrics: readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').length - 1 };
 }
 
 /** `--pattern-race [--configs a,b] [--budget SECONDS]`: races the configurations (default original, best, mlp; budget 1500 s of training each), prints a table, writes JSON. */
@@ -86,7 +101,11 @@ export async function runPatternRace(args: string[]): Promise<void> {
     results.push(await race(n, RACE_CONFIGS[n], budget));
   }
   for (const r of results) {
-    process.stdout.write(`${r.name.padEnd(10)} ${r.reached ? `AUC 0.95 after ${r.seconds!.toFixed(1)} s (${r.steps} steps)` : `not reached in ${r.budget_s} s (last AUC ${r.last_auc?.toFixed(3)})`}\n`);
+    process.stdout.write(
+      `${r.name.padEnd(10)} ${
+        r.reached ? `AUC 0.95 after ${r.seconds!.toFixed(1)} s (${r.steps} steps)` : `not reached in ${r.budget_s} s (last AUC ${r.last_auc?.toFixed(3)})`
+      }\n`,
+    );
   }
   mkdirSync(join(here, 'results'), { recursive: true });
   const file = join(here, 'results', `race-${new Date().toISOString().slice(0, 10)}.json`);

@@ -38,13 +38,13 @@ function hasTorch(): boolean {
 }
 
 function runOurs(name: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'workload.ts'), name, ...(quick ? ['--quick'] : [])],
-    { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'workload.ts'), name, ...(quick ? ['--quick'] : [])], { cwd: root, encoding: 'utf8',
+    maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`workload ${name} failed: ${r.stderr.trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-function runReference(name: WorkloadName): { seconds: number; rss: number } | null {
+function runReference(name: WorkloadName): { seconds: number; rss: number; } | null {
   if (!refScript) return null;
   const w = WORKLOADS[name];
   const refArgs = [...w.ref, ...(quick ? w.quickRef : [])];
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   }
   const torch = hasTorch();
   if (!torch) {
-    process.stderr.write('note: the PyTorch reference needs Debian\'s torch: apt-get install -y python3-torch (then rerun); ' +
+    process.stderr.write("note: the PyTorch reference needs Debian's torch: apt-get install -y python3-torch (then rerun); " +
       'printing our times only\n');
   } else if (!refScript) {
     process.stderr.write('note: ../shared/bench/torch_reference.py not found (set MPO_TORCH_REFERENCE=path): printing our times only\n');
@@ -85,14 +85,22 @@ async function main(): Promise<void> {
     const ref = torch ? runReference(name) : null;
     process.stderr.write(` ${fmt(ref?.seconds ?? null)} s\n`);
     rows.push({
-      name, ours_s: ours.seconds as number, reference_s: ref?.seconds ?? null,
-      ratio: ref ? (ours.seconds as number) / ref.seconds : null, unit: ours.unit as string,
-      ours_rss_mb: ours.max_rss_mb as number, reference_rss_mb: ref ? Math.round(ref.rss) : null, workers: ours.workers as number,
+      name,
+      ours_s: ours.seconds as number,
+      reference_s: ref?.seconds ?? null,
+      ratio: ref ? (ours.seconds as number) / ref.seconds : null,
+      unit: ours.unit as string,
+      ours_rss_mb: ours.max_rss_mb as number,
+      reference_rss_mb: ref ? Math.round(ref.rss) : null,
+      workers: ours.workers as number,
     });
   }
   const head = ['workload', 'ours (median)', 'reference', 'ratio', 'unit', 'our peak RSS', 'ref peak RSS'];
-  const table = [head, ...rows.map((r) => [r.name, `${fmt(r.ours_s)} s`, r.reference_s === null ? '-' : `${fmt(r.reference_s)} s`,
-    fmt(r.ratio, 2), r.unit, `${r.ours_rss_mb} MB`, r.reference_rss_mb === null ? '-' : `${r.reference_rss_mb} MB`])];
+  const table = [head, ...rows.map((
+    r,
+  ) => [r.name, `${fmt(r.ours_s)} s`, r.reference_s === null ? '-' : `${fmt(r.reference_s)} s`, fmt(r.ratio, 2), r.unit, `${r.ours_rss_mb} MB`,
+    r.reference_rss_mb === null ? '-' : `${r.reference_rss_mb} MB`]
+  )];
   const widths = head.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const text = table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
   process.stdout.write(`${text}\n`);

@@ -17,11 +17,16 @@ import { defaultChunkSize } from '../src/node/run/setup.js';
 
 /** The standard workloads (the same work as ../shared/bench/torch_reference.py's). */
 export const WORKLOADS = {
-  paper: { model: 'cnn', cells: 50, batch: 512, iters: 3, quickIters: 1, ref: ['--model', 'conv', '--cells', '50', '--batch', '512', '--iters', '5'], quickRef: ['--iters', '2'] },
-  reduced: { model: 'cnn', cells: 10, batch: 128, iters: 10, quickIters: 3, ref: ['--model', 'conv', '--cells', '10', '--batch', '128', '--iters', '20', '--warmup', '3'], quickRef: ['--iters', '5', '--warmup', '1'] },
-  mlp: { model: 'mlp', cells: 50, batch: 512, iters: 10, quickIters: 3, ref: ['--model', 'mlp', '--cells', '50', '--batch', '512', '--iters', '20', '--warmup', '3'], quickRef: ['--iters', '5', '--warmup', '1'] },
-  landscape: { model: 'cnn', cells: 0, batch: 1000, iters: 1, quickIters: 1, ref: ['--model', 'conv', '--eval-grid', '20', '--eval-images', '1000'], quickRef: ['--eval-grid', '8'] },
-  bn: { model: 'bn-cnn', cells: 2, batch: 128, iters: 2, quickIters: 1, ref: ['--model', 'bn', '--cells', '2', '--batch', '128', '--iters', '2'], quickRef: ['--iters', '1'] },
+  paper: { model: 'cnn', cells: 50, batch: 512, iters: 3, quickIters: 1, ref: ['--model', 'conv', '--cells', '50', '--batch', '512', '--iters', '5'],
+    quickRef: ['--iters', '2'] },
+  reduced: { model: 'cnn', cells: 10, batch: 128, iters: 10, quickIters: 3,
+    ref: ['--model', 'conv', '--cells', '10', '--batch', '128', '--iters', '20', '--warmup', '3'], quickRef: ['--iters', '5', '--warmup', '1'] },
+  mlp: { model: 'mlp', cells: 50, batch: 512, iters: 10, quickIters: 3,
+    ref: ['--model', 'mlp', '--cells', '50', '--batch', '512', '--iters', '20', '--warmup', '3'], quickRef: ['--iters', '5', '--warmup', '1'] },
+  landscape: { model: 'cnn', cells: 0, batch: 1000, iters: 1, quickIters: 1, ref: ['--model', 'conv', '--eval-grid', '20', '--eval-images', '1000'],
+    quickRef: ['--eval-grid', '8'] },
+  bn: { model: 'bn-cnn', cells: 2, batch: 128, iters: 2, quickIters: 1, ref: ['--model', 'bn', '--cells', '2', '--batch', '128', '--iters', '2'],
+    quickRef: ['--iters', '1'] },
 } as const;
 export type WorkloadName = keyof typeof WORKLOADS;
 
@@ -71,7 +76,11 @@ async function main(): Promise<void> {
       const cells = { height: 50, width: 50, black: order.slice(0, 1250), white: order.slice(1250) };
       const times: number[] = [];
       const steps = trainLoop({
-        model, state, cells, steps: iters + 1, data: { x, labels, numClasses: 10 },
+        model,
+        state,
+        cells,
+        steps: iters + 1,
+        data: { x, labels, numClasses: 10 },
         step: { batchSize: n, blackPerStep: w.cells, whitePerStep: w.cells, lr: 3e-4, gradClip: 100, whiteClip: 2.5, chunkSize },
         gradients: pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
       });

@@ -27,7 +27,9 @@ const pattern = parsePatternText(readFileSync(join(docs, 'square-8.txt'), 'utf8'
 const bowl = bowlBaseline(pattern);
 const f = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(6)) : '');
 
-const rows: string[] = ['run,model,steps,seed,acc_black_test,acc_white_test,acc_diff_test,auc_test,bowl_auc,bowl_boundary_auc,acc_black_train,training_seconds,cpu_seconds'];
+const rows: string[] = [
+  'run,model,steps,seed,acc_black_test,acc_white_test,acc_diff_test,auc_test,bowl_auc,bowl_boundary_auc,acc_black_train,training_seconds,cpu_seconds',
+];
 const curves: string[] = ['run,model,step,auc_test_quick,acc_diff_test_quick,acc_black_test_quick'];
 for (const run of readdirSync(dir).sort()) {
   const summaryPath = join(dir, run, 'summary.json');
@@ -41,13 +43,17 @@ for (const run of readdirSync(dir).sort()) {
     const user = /User time \(seconds\): ([\d.]+)/.exec(t), sys = /System time \(seconds\): ([\d.]+)/.exec(t);
     if (user && sys) cpu = Number(user[1]) + Number(sys[1]);
   }
-  rows.push([run, s.model, s.steps, s.seed, f(s.acc_black_test), f(s.acc_white_test), f(s.acc_diff_test), f(s.auc_test),
-    f(prefix ? s.bowl_auc : bowl.auc), f(prefix ? s.bowl_boundary_auc : bowl.boundaryAuc), f(s.acc_black_train), f(s.seconds), f(cpu)].join(','));
+  rows.push(
+    [run, s.model, s.steps, s.seed, f(s.acc_black_test), f(s.acc_white_test), f(s.acc_diff_test), f(s.auc_test), f(prefix ? s.bowl_auc : bowl.auc),
+      f(prefix ? s.bowl_boundary_auc : bowl.boundaryAuc), f(s.acc_black_train), f(s.seconds), f(cpu)].join(','),
+  );
   const metrics = join(dir, run, 'metrics.jsonl');
   if (existsSync(metrics)) {
     for (const line of readFileSync(metrics, 'utf8').split('\n').filter(Boolean)) {
       const m = JSON.parse(line) as Record<string, number>;
-      if (typeof m.auc_test_quick === 'number') curves.push([run, s.model, m.step, f(m.auc_test_quick), f(m.acc_diff_test_quick), f(m.acc_black_test_quick)].join(','));
+      if (typeof m.auc_test_quick === 'number') {
+        curves.push([run, s.model, m.step, f(m.auc_test_quick), f(m.acc_diff_test_quick), f(m.acc_black_test_quick)].join(','));
+      }
     }
   }
 }

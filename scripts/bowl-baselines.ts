@@ -41,9 +41,17 @@ function rowOf(experiment: string, p: Pattern, seed: number | '' = ''): Row {
   const mask = toTernary(p, { ignoreInterior: true });
   const trained = bowlBaseline(p, { cells: mask });
   return {
-    experiment, pattern: p.name, side: p.height, seed, black, white: p.cells.length - black,
-    boundary_cells: boundaryCells(p).length, bowl_auc: all.auc, bowl_boundary_auc: all.boundaryAuc,
-    trained_cells: mask.cells.filter((v) => v !== 2).length, bowl_auc_trained: trained.auc,
+    experiment,
+    pattern: p.name,
+    side: p.height,
+    seed,
+    black,
+    white: p.cells.length - black,
+    boundary_cells: boundaryCells(p).length,
+    bowl_auc: all.auc,
+    bowl_boundary_auc: all.boundaryAuc,
+    trained_cells: mask.cells.filter((v) => v !== 2).length,
+    bowl_auc_trained: trained.auc,
   };
 }
 
@@ -79,10 +87,15 @@ writeFileSync(`${dir}bn-summary.csv`, formatSummary(summarize(parseResults(text,
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 for (const e of [...new Set(rows.map((r) => r.experiment))]) {
   const g = rows.filter((r) => r.experiment === e);
-  if (g[0].seed === '') for (const r of g) console.log(`${e} ${r.pattern}: bowl AUC ${r.bowl_auc.toFixed(4)}, boundary ${r.bowl_boundary_auc.toFixed(4)}, trained cells ${r.bowl_auc_trained.toFixed(4)}`);
-  else for (const p of fills) {
-    const h = g.filter((r) => r.pattern.includes(`-p${p}-`));
-    console.log(`${e} p=${p}: bowl AUC mean ${mean(h.map((r) => r.bowl_auc)).toFixed(4)}, boundary ${mean(h.map((r) => r.bowl_boundary_auc)).toFixed(4)}`);
-  }
+  if (g[0].seed === '') {
+    for (const r of g) {
+      console.log(
+        `${e} ${r.pattern}: bowl AUC ${r.bowl_auc.toFixed(4)}, boundary ${r.bowl_boundary_auc.toFixed(4)}, trained cells ${r.bowl_auc_trained.toFixed(4)}`,
+      );
+    }
+  } else {for (const p of fills) {
+      const h = g.filter((r) => r.pattern.includes(`-p${p}-`));
+      console.log(`${e} p=${p}: bowl AUC mean ${mean(h.map((r) => r.bowl_auc)).toFixed(4)}, boundary ${mean(h.map((r) => r.bowl_boundary_auc)).toFixed(4)}`);
+    }}
 }
 console.log(`wrote ${dir}bowl-baselines.{csv,json} (${rows.length} rows) and the bowl columns of bn-results.csv, bn-summary.csv`);

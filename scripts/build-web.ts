@@ -20,14 +20,22 @@ export interface BuildWebOptions {
 }
 
 /** Builds the app; returns the output folder and its size in bytes. */
-export async function buildWeb(opts: BuildWebOptions = {}): Promise<{ out: string; bytes: number }> {
+export async function buildWeb(opts: BuildWebOptions = {}): Promise<{ out: string; bytes: number; }> {
   const out = resolve(opts.out ?? join(root, 'dist', 'web'));
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'data'), { recursive: true });
   await build({
     entryPoints: { main: join(root, 'web/src/main.ts'), worker: join(root, 'web/src/worker.ts') },
-    outdir: out, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', splitting: false,
-    minify: !opts.dev, sourcemap: opts.dev ? 'linked' : false, logLevel: 'warning', legalComments: 'linked',
+    outdir: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    splitting: false,
+    minify: !opts.dev,
+    sourcemap: opts.dev ? 'linked' : false,
+    logLevel: 'warning',
+    legalComments: 'linked',
     // The WASM backend's Node-only code paths reference these; the browser never runs them.
     external: ['worker_threads', 'fs', 'path', 'os', 'perf_hooks', 'crypto'],
   });
@@ -39,11 +47,12 @@ export async function buildWeb(opts: BuildWebOptions = {}): Promise<{ out: strin
   for (const f of readdirSync(dataDir).filter((f) => f.endsWith('.gz') || f === 'LICENSE' || f === 'README.md')) {
     copyFileSync(join(dataDir, f), join(out, 'data', f));
   }
-  const size = (dir: string): number => readdirSync(dir).reduce((n, f) => {
-    const p = join(dir, f);
-    const s = statSync(p);
-    return n + (s.isDirectory() ? size(p) : s.size);
-  }, 0);
+  const size = (dir: string): number =>
+    readdirSync(dir).reduce((n, f) => {
+      const p = join(dir, f);
+      const s = statSync(p);
+      return n + (s.isDirectory() ? size(p) : s.size);
+    }, 0);
   return { out, bytes: size(out) };
 }
 

@@ -45,18 +45,27 @@ const base = { steps: STEPS, seed: 1, evalImages: 2000, workers: 1, evalEvery: 0
 const session = await openNetworkSession(resolveConfig(base), () => {}, { trainLimit: 10 });
 const { model, test } = session;
 
-interface Row { method: string; lambda: number | null; steps_per_member: number; point_evaluations: number; seconds: number; m: EnsembleMetrics }
+interface Row {
+  method: string;
+  lambda: number | null;
+  steps_per_member: number;
+  point_evaluations: number;
+  seconds: number;
+  m: EnsembleMetrics;
+}
 const rows: Row[] = [];
 
 for (const lambda of LAMBDAS) {
   const dir = join(work, `mpo-lambda${lambda}`);
-  const s = await runFit(resolveConfig({ ...base, manifold: 'line', pattern: PATTERN, regulariser: lambda > 0 ? 'decorrelate' : 'none', lambda }), { out: dir, ...quiet });
+  const s = await runFit(resolveConfig({ ...base, manifold: 'line', pattern: PATTERN, regulariser: lambda > 0 ? 'decorrelate' : 'none', lambda }), { out: dir,
+    ...quiet });
   const state = stateOfCheckpoint(model, loadCheckpoint(join(dir, 'checkpoint.mpo')));
   const { frame, dispose } = computeFrame(thetaOf(model, state));
   const black = [0, 2, 4, 6];
   const coords = black.map((c) => cellCoordsOf(c, { dims: 1, depth: 1, height: 1, width: POINTS }));
   const logits = tf.tidy(() => logitsAtPoints(model, frame, coords, test.x));
-  rows.push({ method: lambda > 0 ? 'mpo line + decorrelate' : 'mpo line (no regulariser)', lambda, steps_per_member: STEPS, point_evaluations: POINTS * STEPS * 256, seconds: s?.seconds ?? NaN, m: ensembleMetrics(logits, test.labels) });
+  rows.push({ method: lambda > 0 ? 'mpo line + decorrelate' : 'mpo line (no regulariser)', lambda, steps_per_member: STEPS,
+    point_evaluations: POINTS * STEPS * 256, seconds: s?.seconds ?? NaN, m: ensembleMetrics(logits, test.labels) });
   logits.dispose();
   dispose();
   disposePlaneState(state);
@@ -75,19 +84,30 @@ for (let seed = 1; seed <= K; seed++) {
   disposeFrame(f);
 }
 const stacked = tf.stack(nets) as tf.Tensor3D;
-rows.push({ method: 'independent networks (mpo train)', lambda: null, steps_per_member: indSteps, point_evaluations: K * indSteps * 256, seconds: indSeconds, m: ensembleMetrics(stacked, test.labels) });
+rows.push({ method: 'independent networks (mpo train)', lambda: null, steps_per_member: indSteps, point_evaluations: K * indSteps * 256, seconds: indSeconds,
+  m: ensembleMetrics(stacked, test.labels) });
 stacked.dispose();
 for (const t of nets) t.dispose();
 
 const classes = 10;
-const header = ['method', 'lambda', 'steps_per_member', 'point_evaluations', 'train_seconds', ...Array.from({ length: K }, (_, i) => `member${i + 1}_acc`), 'mean_member_acc', 'ensemble_acc', 'ensemble_loss', 'mean_error_correlation', 'mean_disagreement'];
-const line = (r: Row) => [r.method, r.lambda ?? '', r.steps_per_member, r.point_evaluations, r.seconds.toFixed(1), ...r.m.pointAcc.map((v) => v.toFixed(4)),
-  (r.m.pointAcc.reduce((a, b) => a + b, 0) / K).toFixed(4), r.m.ensembleAcc.toFixed(4), r.m.ensembleLoss.toFixed(4), r.m.meanErrorCorrelation.toFixed(4), r.m.meanDisagreement.toFixed(4)].join(',');
-writeFileSync(join(out, 'results.csv'), [header.join(','), ...rows.map(line), `chance (no training),,0,0,0,${Array(K).fill((1 / classes).toFixed(4)).join(',')},${(1 / classes).toFixed(4)},${(1 / classes).toFixed(4)},${Math.log(classes).toFixed(4)},,`].join('\n') + '\n');
+const header = ['method', 'lambda', 'steps_per_member', 'point_evaluations', 'train_seconds', ...Array.from({ length: K }, (_, i) => `member${i + 1}_acc`),
+  'mean_member_acc', 'ensemble_acc', 'ensemble_loss', 'mean_error_correlation', 'mean_disagreement'];
+const line = (r: Row) =>
+  [r.method, r.lambda ?? '', r.steps_per_member, r.point_evaluations, r.seconds.toFixed(1), ...r.m.pointAcc.map((v) => v.toFixed(4)),
+    (r.m.pointAcc.reduce((a, b) => a + b, 0) / K).toFixed(4), r.m.ensembleAcc.toFixed(4), r.m.ensembleLoss.toFixed(4), r.m.meanErrorCorrelation.toFixed(4),
+    r.m.meanDisagreement.toFixed(4)].join(',');
+writeFileSync(join(out, 'results.csv'),
+  [header.join(','), ...rows.map(line),
+    `chance (no training),,0,0,0,${Array(K).fill((1 / classes).toFixed(4)).join(',')},${(1 / classes).toFixed(4)},${(1 / classes).toFixed(4)},${
+      Math.log(classes).toFixed(4)
+    },,`].join('\n') + '\n');
 writeFileSync(join(out, 'results.json'), JSON.stringify({
-  protocol: { pattern: PATTERN, manifold: 'line', members: K, points_per_step: POINTS, steps: STEPS, independent_steps: indSteps, batch_size: 256, test_images: test.n, model: 'mlp', dataset: 'fashion-mnist-subset', lambdas: LAMBDAS },
+  protocol: { pattern: PATTERN, manifold: 'line', members: K, points_per_step: POINTS, steps: STEPS, independent_steps: indSteps, batch_size: 256,
+    test_images: test.n, model: 'mlp', dataset: 'fashion-mnist-subset', lambdas: LAMBDAS },
   baseline_without_training: { chance_acc: 1 / classes, uniform_loss: Math.log(classes) },
-  rows: rows.map((r) => ({ method: r.method, lambda: r.lambda, steps_per_member: r.steps_per_member, point_evaluations: r.point_evaluations, train_seconds: r.seconds, ...r.m })),
+  rows: rows.map((r) => ({ method: r.method, lambda: r.lambda, steps_per_member: r.steps_per_member, point_evaluations: r.point_evaluations,
+    train_seconds: r.seconds, ...r.m })
+  ),
 }, null, 2) + '\n');
 session.close();
 process.stderr.write(`written ${out}/results.{csv,json}\n`);

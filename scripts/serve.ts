@@ -13,10 +13,20 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** MIME types by extension. */
 export const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml',
-  '.gz': 'application/gzip', '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.map': 'application/json',
-  '.bin': 'application/octet-stream', '.mpo': 'application/octet-stream', '': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.gz': 'application/gzip',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.map': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.mpo': 'application/octet-stream',
+  '': 'text/plain; charset=utf-8',
 };
 
 /** Options of {@link serveStatic}. */
@@ -30,7 +40,7 @@ export interface ServeOptions {
 }
 
 /** Starts the server; resolves with it and its URL once it listens. */
-export function serveStatic(opts: ServeOptions = {}): Promise<{ server: Server; url: string }> {
+export function serveStatic(opts: ServeOptions = {}): Promise<{ server: Server; url: string; }> {
   const dir = resolve(opts.dir ?? join(root, 'dist', 'web'));
   if (!existsSync(join(dir, 'index.html'))) {
     return Promise.reject(new Error(`no app in "${dir}": build it first with npm run build:web`));
@@ -73,7 +83,10 @@ export function serveStatic(opts: ServeOptions = {}): Promise<{ server: Server; 
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const arg = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const arg = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
   const port = arg('--port') ?? process.env.PORT;
   try {
     const { url } = await serveStatic({ dir: arg('--dir'), port: port === undefined ? undefined : Number(port), host: arg('--host') });

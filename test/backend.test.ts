@@ -44,8 +44,7 @@ test('initBackend tensorflow fails with install advice when @tensorflow/tfjs-nod
   }
   await assert.rejects(initBackend('tensorflow'), {
     name: 'MpoError',
-    message:
-      /^--backend tensorflow needs @tensorflow\/tfjs-node, which is not installed: npm install @tensorflow\/tfjs-node, or use --backend wasm$/,
+    message: /^--backend tensorflow needs @tensorflow\/tfjs-node, which is not installed: npm install @tensorflow\/tfjs-node, or use --backend wasm$/,
   });
 });
 

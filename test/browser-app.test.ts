@@ -33,9 +33,10 @@ before(async () => {
   await buildWeb({ out: join(tmp, 'web') });
   ({ server, url } = await serveStatic({ dir: join(tmp, 'web'), port: 0 }));
   browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'],
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--disable-quic', '--disable-dev-shm-usage'],
   });
   mkdirSync(OUT, { recursive: true });
 });
@@ -47,27 +48,40 @@ after(async () => {
 });
 
 interface Diag {
-  backend: string; step: number; running: boolean; landscapes: number; stepsPerSecond: number; playedAt: number; aucReachedAt: number;
-  clickLatencies: number[]; errors: string[]; losses: number[]; probes: number; exports: number;
-  lastLandscape: { step: number; rows: number; cols: number; loss: Record<string, number>; auc: number } | null;
+  backend: string;
+  step: number;
+  running: boolean;
+  landscapes: number;
+  stepsPerSecond: number;
+  playedAt: number;
+  aucReachedAt: number;
+  clickLatencies: number[];
+  errors: string[];
+  losses: number[];
+  probes: number;
+  exports: number;
+  lastLandscape: { step: number; rows: number; cols: number; loss: Record<string, number>; auc: number; } | null;
 }
 
 /** A page of the app with its console errors collected. */
-async function openApp(hash = ''): Promise<{ page: Page; consoleErrors: string[] }> {
+async function openApp(hash = ''): Promise<{ page: Page; consoleErrors: string[]; }> {
   const context = await browser!.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.goto(url + hash);
   await waitFor(page, 'the worker is ready and drew a landscape', (d) => d.backend !== '' && d.landscapes > 0, 90_000);
   return { page, consoleErrors };
 }
 
-const diag = (page: Page) => page.evaluate(() => {
-  const d = (window as unknown as { mpoApp: Diag & { lastLandscape: { loss: Float32Array } | null } }).mpoApp;
-  return { ...d, lastLandscape: d.lastLandscape ? { ...d.lastLandscape, loss: Array.from(d.lastLandscape.loss) } : null } as unknown as Diag;
-});
+const diag = (page: Page) =>
+  page.evaluate(() => {
+    const d = (window as unknown as { mpoApp: Diag & { lastLandscape: { loss: Float32Array; } | null; }; }).mpoApp;
+    return { ...d, lastLandscape: d.lastLandscape ? { ...d.lastLandscape, loss: Array.from(d.lastLandscape.loss) } : null } as unknown as Diag;
+  });
 
 async function waitFor(page: Page, what: string, ok: (d: Diag) => boolean, timeoutMs: number): Promise<Diag> {
   const t0 = Date.now();
@@ -75,7 +89,9 @@ async function waitFor(page: Page, what: string, ok: (d: Diag) => boolean, timeo
     const d = await diag(page);
     if (d.errors.length) throw new Error(`the app reported: ${d.errors.join('; ')}`);
     if (ok(d)) return d;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what} (step ${d.step}, status: ${await page.textContent('#status')})`);
+    if (Date.now() - t0 > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what} (step ${d.step}, status: ${await page.textContent('#status')})`);
+    }
     await page.waitForTimeout(100);
   }
 }
@@ -86,7 +102,7 @@ async function setField(page: Page, id: string, value: string): Promise<void> {
 }
 
 /** Clicks the centre of cell (row, col) of a canvas showing a `side` x `side` grid. */
-async function cellPoint(page: Page, id: string, side: number, row: number, col: number): Promise<{ x: number; y: number }> {
+async function cellPoint(page: Page, id: string, side: number, row: number, col: number): Promise<{ x: number; y: number; }> {
   const box = (await page.locator(`#${id}`).boundingBox())!;
   const size = await page.evaluate((i) => (document.getElementById(i) as HTMLCanvasElement).width, id);
   const cell = Math.floor(size / side);
@@ -109,23 +125,25 @@ async function draw8x8(page: Page): Promise<void> {
 }
 
 /** Distinct colours of a canvas, and a hash of its pixels. */
-const canvasPixels = (page: Page, id: string) => page.evaluate((i) => {
-  const c = document.getElementById(i) as HTMLCanvasElement;
-  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-  const colours = new Set<number>();
-  let hash = 0;
-  for (let k = 0; k < d.length; k += 4) {
-    const v = (d[k] << 16) | (d[k + 1] << 8) | d[k + 2];
-    colours.add(v);
-    hash = (hash * 31 + v) | 0;
-  }
-  return { colours: colours.size, hash };
-}, id);
+const canvasPixels = (page: Page, id: string) =>
+  page.evaluate((i) => {
+    const c = document.getElementById(i) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set<number>();
+    let hash = 0;
+    for (let k = 0; k < d.length; k += 4) {
+      const v = (d[k] << 16) | (d[k + 1] << 8) | d[k + 2];
+      colours.add(v);
+      hash = (hash * 31 + v) | 0;
+    }
+    return { colours: colours.size, hash };
+  }, id);
 
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
 /** Trains `steps` steps of the MLP on a drawn 8x8 target with `backend`; returns the step losses and steps/s. */
-async function trainDrawn(backend: 'wasm' | 'webgl', steps: number): Promise<{ losses: number[]; stepsPerSecond: number; page: Page; consoleErrors: string[] }> {
+async function trainDrawn(backend: 'wasm' | 'webgl',
+  steps: number): Promise<{ losses: number[]; stepsPerSecond: number; page: Page; consoleErrors: string[]; }> {
   const { page, consoleErrors } = await openApp(backend === 'wasm' ? '' : `#backend=${backend}`);
   const d0 = await diag(page);
   assert.equal(d0.backend, backend, `the app runs on ${backend}`);
@@ -144,44 +162,55 @@ async function trainDrawn(backend: 'wasm' | 'webgl', steps: number): Promise<{ l
   return { losses, stepsPerSecond: d.losses.length / ((Date.now() - t0) / 1000), page, consoleErrors };
 }
 
-test('the page loads with no console errors, the worker starts, and the landscape canvas is drawn and updates while training', { skip, timeout: 180_000 }, async (t) => {
-  const { page, consoleErrors } = await openApp();
-  assert.match(await page.textContent('#status') ?? '', /ready/);
-  const first = await canvasPixels(page, 'loss-map');
-  assert.ok(first.colours > 10, `the loss map has ${first.colours} colours`);
-  assert.ok((await canvasPixels(page, 'acc-map')).colours > 10, 'the accuracy map is drawn');
-  const n0 = (await diag(page)).landscapes;
-  await page.click('#play');
-  await waitFor(page, 'two landscapes while training', (d) => d.landscapes >= n0 + 2 && d.step >= 5, 120_000);
-  const later = await canvasPixels(page, 'loss-map');
-  assert.notEqual(later.hash, first.hash, 'the loss map changed while training');
-  await page.click('#play');
-  await waitFor(page, 'the pause', (d) => !d.running, 30_000);
-  assert.deepEqual(consoleErrors, []);
-  t.diagnostic(`landscapes drawn: ${(await diag(page)).landscapes}`);
-  await page.context().close();
-});
+test('the page loads with no console errors, the worker starts, and the landscape canvas is drawn and updates while training', { skip, timeout: 180_000 },
+  async (t) => {
+    const { page, consoleErrors } = await openApp();
+    assert.match(await page.textContent('#status') ?? '', /ready/);
+    const first = await canvasPixels(page, 'loss-map');
+    assert.ok(first.colours > 10, `the loss map has ${first.colours} colours`);
+    assert.ok((await canvasPixels(page, 'acc-map')).colours > 10, 'the accuracy map is drawn');
+    const n0 = (await diag(page)).landscapes;
+    await page.click('#play');
+    await waitFor(page, 'two landscapes while training', (d) => d.landscapes >= n0 + 2 && d.step >= 5, 120_000);
+    const later = await canvasPixels(page, 'loss-map');
+    assert.notEqual(later.hash, first.hash, 'the loss map changed while training');
+    await page.click('#play');
+    await waitFor(page, 'the pause', (d) => !d.running, 30_000);
+    assert.deepEqual(consoleErrors, []);
+    t.diagnostic(`landscapes drawn: ${(await diag(page)).landscapes}`);
+    await page.context().close();
+  });
 
-test('wasm: 30 steps of the MLP on a drawn 8x8 target lower the loss; the drawing is in the URL and a reload restores it', { skip, timeout: 300_000 }, async (t) => {
-  const { losses, stepsPerSecond, page, consoleErrors } = await trainDrawn('wasm', 30);
-  t.diagnostic(`wasm: ${stepsPerSecond.toFixed(2)} steps/s (8x8, 10+10 cells, batch 64); loss ${mean(losses.slice(0, 5)).toFixed(3)} -> ${mean(losses.slice(-5)).toFixed(3)}`);
-  assert.ok(mean(losses.slice(-5)) < mean(losses.slice(0, 5)), `loss fell: first 5 ${mean(losses.slice(0, 5))}, last 5 ${mean(losses.slice(-5))}`);
-  const hash = await page.evaluate(() => location.hash);
-  assert.match(hash, /p=8x8\.[A-Za-z0-9_-]{11}(&|$)/, 'the drawn cells are in the URL');
-  const cells = await page.evaluate(() => (window as unknown as { mpoApp: { targetCells(): string } }).mpoApp.targetCells());
-  assert.equal(cells, `8x8:${'0'.repeat(16)}01111110${'0'.repeat(16)}01111110${'0'.repeat(16)}`, 'the strokes drew rows 2 and 5, columns 1..6');
-  assert.match(hash, /cells=10/);
-  await page.reload();
-  await waitFor(page, 'the reloaded app', (d) => d.backend !== '' && d.landscapes > 0, 90_000);
-  assert.equal(await page.evaluate(() => (window as unknown as { mpoApp: { targetCells(): string } }).mpoApp.targetCells()), cells, 'reloading restores the drawing');
-  assert.equal(await page.inputValue('#cells'), '10', 'and the settings');
-  assert.deepEqual(consoleErrors, []);
-  await page.context().close();
-});
+test('wasm: 30 steps of the MLP on a drawn 8x8 target lower the loss; the drawing is in the URL and a reload restores it', { skip, timeout: 300_000 },
+  async (t) => {
+    const { losses, stepsPerSecond, page, consoleErrors } = await trainDrawn('wasm', 30);
+    t.diagnostic(
+      `wasm: ${stepsPerSecond.toFixed(2)} steps/s (8x8, 10+10 cells, batch 64); loss ${mean(losses.slice(0, 5)).toFixed(3)} -> ${
+        mean(losses.slice(-5)).toFixed(3)
+      }`,
+    );
+    assert.ok(mean(losses.slice(-5)) < mean(losses.slice(0, 5)), `loss fell: first 5 ${mean(losses.slice(0, 5))}, last 5 ${mean(losses.slice(-5))}`);
+    const hash = await page.evaluate(() => location.hash);
+    assert.match(hash, /p=8x8\.[A-Za-z0-9_-]{11}(&|$)/, 'the drawn cells are in the URL');
+    const cells = await page.evaluate(() => (window as unknown as { mpoApp: { targetCells(): string; }; }).mpoApp.targetCells());
+    assert.equal(cells, `8x8:${'0'.repeat(16)}01111110${'0'.repeat(16)}01111110${'0'.repeat(16)}`, 'the strokes drew rows 2 and 5, columns 1..6');
+    assert.match(hash, /cells=10/);
+    await page.reload();
+    await waitFor(page, 'the reloaded app', (d) => d.backend !== '' && d.landscapes > 0, 90_000);
+    assert.equal(await page.evaluate(() => (window as unknown as { mpoApp: { targetCells(): string; }; }).mpoApp.targetCells()), cells,
+      'reloading restores the drawing');
+    assert.equal(await page.inputValue('#cells'), '10', 'and the settings');
+    assert.deepEqual(consoleErrors, []);
+    await page.context().close();
+  });
 
 test('webgl (software GL): 30 steps of the MLP on a drawn 8x8 target lower the loss', { skip, timeout: 400_000 }, async (t) => {
   const { losses, stepsPerSecond, page, consoleErrors } = await trainDrawn('webgl', 30);
-  t.diagnostic(`webgl: ${stepsPerSecond.toFixed(2)} steps/s (8x8, 10+10 cells, batch 64); loss ${mean(losses.slice(0, 5)).toFixed(3)} -> ${mean(losses.slice(-5)).toFixed(3)}`);
+  t.diagnostic(
+    `webgl: ${stepsPerSecond.toFixed(2)} steps/s (8x8, 10+10 cells, batch 64); loss ${mean(losses.slice(0, 5)).toFixed(3)} -> ${
+      mean(losses.slice(-5)).toFixed(3)
+    }`,
+  );
   assert.ok(mean(losses.slice(-5)) < mean(losses.slice(0, 5)), `loss fell: first 5 ${mean(losses.slice(0, 5))}, last 5 ${mean(losses.slice(-5))}`);
   assert.deepEqual(consoleErrors.filter((e) => !/GPU stall|WebGL|GL Driver/i.test(e)), []);
   await page.context().close();
@@ -196,70 +225,77 @@ function readNpy(path: string): Float32Array {
   return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 }
 
-test('save then load gives the same landscape; mpo eval re-draws a browser checkpoint with the same losses; a cell exports', { skip, timeout: 400_000 }, async (t) => {
-  const { page, consoleErrors } = await openApp();
-  await draw8x8(page);
-  await page.click('#reset');
-  await waitFor(page, 'a fresh plane', (d) => d.step === 0 && d.lastLandscape?.rows === 8, 30_000);
-  for (let i = 1; i <= 5; i++) {
-    await page.click('#step');
-    await waitFor(page, `step ${i}`, (d) => d.lastLandscape?.step === i && !d.running, 60_000);
-  }
-  const saved = (await diag(page)).lastLandscape!;
-  const dir = mkdtempSync(join(tmpdir(), 'mpo-web-run-'));
-  try {
-    const downloads: Promise<void>[] = [];
-    const names = new Set<string>();
-    const got = new Promise<void>((resolve) => {
-      page.on('download', (dl) => {
-        names.add(dl.suggestedFilename());
-        downloads.push(dl.saveAs(join(dir, dl.suggestedFilename())));
-        if (names.size === 3) resolve();
+test('save then load gives the same landscape; mpo eval re-draws a browser checkpoint with the same losses; a cell exports', { skip, timeout: 400_000 },
+  async (t) => {
+    const { page, consoleErrors } = await openApp();
+    await draw8x8(page);
+    await page.click('#reset');
+    await waitFor(page, 'a fresh plane', (d) => d.step === 0 && d.lastLandscape?.rows === 8, 30_000);
+    for (let i = 1; i <= 5; i++) {
+      await page.click('#step');
+      await waitFor(page, `step ${i}`, (d) => d.lastLandscape?.step === i && !d.running, 60_000);
+    }
+    const saved = (await diag(page)).lastLandscape!;
+    const dir = mkdtempSync(join(tmpdir(), 'mpo-web-run-'));
+    try {
+      const downloads: Promise<void>[] = [];
+      const names = new Set<string>();
+      const got = new Promise<void>((resolve) => {
+        page.on('download', (dl) => {
+          names.add(dl.suggestedFilename());
+          downloads.push(dl.saveAs(join(dir, dl.suggestedFilename())));
+          if (names.size === 3) resolve();
+        });
       });
-    });
-    await page.click('#save');
-    await got;
-    await Promise.all(downloads);
-    assert.deepEqual([...names].sort(), ['checkpoint.mpo', 'config.json', 'pattern.txt']);
-    for (let i = 0; i < 3; i++) await page.click('#step');
-    await waitFor(page, 'three more steps', (d) => d.lastLandscape?.step === 8 && !d.running, 60_000);
-    const moved = (await diag(page)).lastLandscape!;
-    assert.notDeepEqual(moved.loss, saved.loss, 'training moved the plane');
-    await page.setInputFiles('#load', join(dir, 'checkpoint.mpo'));
-    const loaded = (await waitFor(page, 'the loaded plane\'s landscape', (d) => d.lastLandscape?.step === 5, 60_000)).lastLandscape!;
-    assert.deepEqual(loaded.loss, saved.loss, 'the loaded plane draws the saved landscape exactly');
+      await page.click('#save');
+      await got;
+      await Promise.all(downloads);
+      assert.deepEqual([...names].sort(), ['checkpoint.mpo', 'config.json', 'pattern.txt']);
+      for (let i = 0; i < 3; i++) await page.click('#step');
+      await waitFor(page, 'three more steps', (d) => d.lastLandscape?.step === 8 && !d.running, 60_000);
+      const moved = (await diag(page)).lastLandscape!;
+      assert.notDeepEqual(moved.loss, saved.loss, 'training moved the plane');
+      await page.setInputFiles('#load', join(dir, 'checkpoint.mpo'));
+      const loaded = (await waitFor(page, "the loaded plane's landscape", (d) => d.lastLandscape?.step === 5, 60_000)).lastLandscape!;
+      assert.deepEqual(loaded.loss, saved.loss, 'the loaded plane draws the saved landscape exactly');
 
-    // The CLI re-draws it from anywhere: the run folder is the three downloads; the drawn target is its pattern.txt.
-    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'eval', dir,
-      '--images', '300', '--padding', '0', '--out', join(dir, 'eval'), '--quiet'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-    assert.equal(r.status, 0, `mpo eval failed: ${r.stderr}`);
-    const npy = readdirSync(join(dir, 'eval'), { recursive: true }).map(String).find((f) => f.endsWith('test-loss.npy'));
-    assert.ok(npy, 'mpo eval wrote test-loss.npy');
-    const cli = readNpy(join(dir, 'eval', npy));
-    assert.equal(cli.length, 64);
-    const worst = Math.max(...Array.from(cli, (v, i) => Math.abs(v - saved.loss[i]) / Math.max(1e-6, Math.abs(saved.loss[i]))));
-    t.diagnostic(`mpo eval vs browser test loss over the 8x8 cells: largest relative difference ${worst.toExponential(2)}`);
-    assert.ok(worst < 1e-4, `the CLI's landscape matches the browser's (largest relative difference ${worst})`);
-    const summary = JSON.parse(readFileSync(join(dir, 'eval', 'summary.json'), 'utf8'));
-    assert.equal(summary.steps, 5);
+      // The CLI re-draws it from anywhere: the run folder is the three downloads; the drawn target is its pattern.txt.
+      const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'eval', dir, '--images', '300', '--padding',
+        '0', '--out', join(dir, 'eval'), '--quiet'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+      assert.equal(r.status, 0, `mpo eval failed: ${r.stderr}`);
+      const npy = readdirSync(join(dir, 'eval'), { recursive: true }).map(String).find((f) => f.endsWith('test-loss.npy'));
+      assert.ok(npy, 'mpo eval wrote test-loss.npy');
+      const cli = readNpy(join(dir, 'eval', npy));
+      assert.equal(cli.length, 64);
+      const worst = Math.max(...Array.from(cli, (v, i) => Math.abs(v - saved.loss[i]) / Math.max(1e-6, Math.abs(saved.loss[i]))));
+      t.diagnostic(`mpo eval vs browser test loss over the 8x8 cells: largest relative difference ${worst.toExponential(2)}`);
+      assert.ok(worst < 1e-4, `the CLI's landscape matches the browser's (largest relative difference ${worst})`);
+      const summary = JSON.parse(readFileSync(join(dir, 'eval', 'summary.json'), 'utf8'));
+      assert.equal(summary.steps, 5);
 
-    // Export the network at a cell (the page's button, after clicking a map cell).
-    const p = await cellPoint(page, 'loss-map', 8, 2, 3);
-    await page.mouse.click(p.x, p.y);
-    await waitFor(page, 'the probe of the clicked cell', (d) => d.probes > 0, 30_000);
-    assert.equal(await page.locator('#probe canvas').count(), 8, 'eight test images with predictions');
-    const exported = new Set<string>();
-    const got2 = new Promise<void>((resolve) => page.on('download', (dl) => { exported.add(dl.suggestedFilename()); if (exported.has('model.json') && exported.has('weights.bin')) resolve(); }));
-    await page.click('#export');
-    await got2;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.deepEqual(consoleErrors, []);
-  await page.context().close();
-});
+      // Export the network at a cell (the page's button, after clicking a map cell).
+      const p = await cellPoint(page, 'loss-map', 8, 2, 3);
+      await page.mouse.click(p.x, p.y);
+      await waitFor(page, 'the probe of the clicked cell', (d) => d.probes > 0, 30_000);
+      assert.equal(await page.locator('#probe canvas').count(), 8, 'eight test images with predictions');
+      const exported = new Set<string>();
+      const got2 = new Promise<void>((resolve) =>
+        page.on('download', (dl) => {
+          exported.add(dl.suggestedFilename());
+          if (exported.has('model.json') && exported.has('weights.bin')) resolve();
+        })
+      );
+      await page.click('#export');
+      await got2;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(consoleErrors, []);
+    await page.context().close();
+  });
 
-test('the bar: the default heart reaches test AUC >= 0.95 within 60 s of play (wasm), clicks are handled within 200 ms while training; screenshots', { skip, timeout: 300_000 }, async (t) => {
+test('the bar: the default heart reaches test AUC >= 0.95 within 60 s of play (wasm), clicks are handled within 200 ms while training; screenshots', { skip,
+  timeout: 300_000 }, async (t) => {
   const { page, consoleErrors } = await openApp();
   const d0 = await diag(page);
   t.diagnostic(`test AUC of the fresh plane (step 0): ${d0.lastLandscape!.auc.toFixed(3)}`);
@@ -281,7 +317,11 @@ test('the bar: the default heart reaches test AUC >= 0.95 within 60 s of play (w
   const d2 = await diag(page);
   assert.ok(d2.running, 'training went on during the clicks');
   const inPage = Math.max(...d2.clickLatencies);
-  t.diagnostic(`click to next frame (in page): max ${inPage.toFixed(0)} ms; click to updated text (driver round trip included): max ${Math.max(...walls)} ms; ${d2.stepsPerSecond.toFixed(2)} steps/s`);
+  t.diagnostic(
+    `click to next frame (in page): max ${inPage.toFixed(0)} ms; click to updated text (driver round trip included): max ${Math.max(...walls)} ms; ${
+      d2.stepsPerSecond.toFixed(2)
+    } steps/s`,
+  );
   assert.ok(inPage < 200, `clicks handled within 200 ms (max ${inPage} ms)`);
   assert.ok(Math.max(...walls) < 1000, `the driver saw each click's answer within 1 s (${walls.join(', ')} ms)`);
   await waitFor(page, 'a few more landscapes', (x) => x.landscapes >= d2.landscapes + 2, 60_000);
@@ -289,7 +329,11 @@ test('the bar: the default heart reaches test AUC >= 0.95 within 60 s of play (w
   await page.click('#play');
   await waitFor(page, 'the pause', (x) => !x.running, 30_000);
   await page.screenshot({ path: join(OUT, 'app-heart-full.png'), fullPage: true });
-  writeFileSync(join(OUT, 'app-bar.json'), `${JSON.stringify({ secondsToAuc95: seconds, clickMaxMs: inPage, clickWallMs: walls, stepsPerSecond: d2.stepsPerSecond, date: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(join(OUT, 'app-bar.json'),
+    `${
+      JSON.stringify({ secondsToAuc95: seconds, clickMaxMs: inPage, clickWallMs: walls, stepsPerSecond: d2.stepsPerSecond, date: new Date().toISOString() },
+        null, 2)
+    }\n`);
   assert.deepEqual(consoleErrors, []);
   await page.context().close();
 });

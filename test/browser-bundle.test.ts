@@ -8,8 +8,14 @@ const root = new URL('..', import.meta.url).pathname;
 
 test('the core bundles for a browser target with no Node built-ins', async () => {
   const result = await build({
-    entryPoints: [`${root}src/core/index.ts`], bundle: true, platform: 'browser', format: 'esm', write: false,
-    metafile: true, logLevel: 'silent', external: ['@tensorflow/*'],
+    entryPoints: [`${root}src/core/index.ts`],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    external: ['@tensorflow/*'],
   });
   assert.equal(result.errors.length, 0);
   const inputs = Object.keys(result.metafile.inputs);
@@ -23,7 +29,10 @@ test('the core bundles for a browser target with no Node built-ins', async () =>
 test('the bundler reports a Node built-in when one is imported (the check above can fail)', async () => {
   await assert.rejects(build({
     stdin: { contents: "import { readFileSync } from 'fs'; console.log(readFileSync);", resolveDir: root },
-    bundle: true, platform: 'browser', write: false, logLevel: 'silent',
+    bundle: true,
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
   }), /Could not resolve "fs"/);
   assert.ok(readFileSync(`${root}src/core/index.ts`, 'utf8').length > 0);
 });
@@ -31,7 +40,13 @@ test('the bundler reports a Node built-in when one is imported (the check above 
 test('the core bundle for browsers (core + tfjs-core + gradients, minified) stays small and holds no TF.js umbrella code', async (t) => {
   const result = await build({
     stdin: { contents: "export * from './src/core/index.ts'; import './src/core/gradients.ts';", resolveDir: root, loader: 'ts' },
-    bundle: true, minify: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
   });
   const bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
   t.diagnostic(`core bundle: ${(bytes / 1024).toFixed(0)} KiB minified`);

@@ -19,7 +19,8 @@ test('cells pack 6 per character and unpack to the same cells', () => {
 test('a state survives the hash; defaults are left out of it', () => {
   const drawn: AppState = {
     settings: { ...DEFAULT_SETTINGS, lr: 0.003, seed: 7, backend: 'webgl' },
-    pattern: { kind: 'cells', pattern: { height: 8, width: 10, cells: Uint8Array.from({ length: 80 }, (_, i) => i % 2), name: 'drawn', origin: { kind: 'cells' } } },
+    pattern: { kind: 'cells',
+      pattern: { height: 8, width: 10, cells: Uint8Array.from({ length: 80 }, (_, i) => i % 2), name: 'drawn', origin: { kind: 'cells' } } },
   };
   const hash = encodeHash(drawn);
   assert.match(hash, /^#lr=0\.003&seed=7&backend=webgl&p=8x10\.[A-Za-z0-9_-]{14}$/);

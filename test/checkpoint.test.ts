@@ -6,9 +6,13 @@ import { join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../src/node/checkpoint.js';
 
 const ckpt: Checkpoint = {
-  model: 'mlp', dims: 2, step: 42, rng: [1, 2, 3, 4],
+  model: 'mlp',
+  dims: 2,
+  step: 42,
+  rng: [1, 2, 3, 4],
   theta: { 'origin/a': Float32Array.from([1.5, -2]), scale: Float32Array.from([0.1]) },
-  adam: { step: 42, m: { 'origin/a': Float32Array.from([0.25, 0]), scale: Float32Array.from([3]) }, v: { 'origin/a': Float32Array.from([1, 2]), scale: Float32Array.from([4]) } },
+  adam: { step: 42, m: { 'origin/a': Float32Array.from([0.25, 0]), scale: Float32Array.from([3]) },
+    v: { 'origin/a': Float32Array.from([1, 2]), scale: Float32Array.from([4]) } },
   extra: { seconds: 12.5 },
 };
 

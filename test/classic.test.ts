@@ -17,7 +17,7 @@ import { useCpu } from './helpers.js';
 
 await useCpu();
 
-test('the Bezier curve passes exactly through its end points and through the bend\'s pull at t = 1/2', () => {
+test("the Bezier curve passes exactly through its end points and through the bend's pull at t = 1/2", () => {
   const a = { w: tf.tensor1d([1, 2, 3]) }, b = { w: tf.tensor1d([-1, 0, 5]) }, theta = { w: tf.tensor1d([10, 10, 10]) };
   assert.deepEqual(Array.from(bezierPoint(a, theta, b, 0).w.dataSync()), [1, 2, 3]);
   assert.deepEqual(Array.from(bezierPoint(a, theta, b, 1).w.dataSync()), [-1, 0, 5]);
@@ -27,16 +27,22 @@ test('the Bezier curve passes exactly through its end points and through the ben
   assert.deepEqual(Array.from(v.w), [3, 4]);
 });
 
-test('filter-normalised directions: every filter has the norm of the network\'s filter; biases are not moved', () => {
+test("filter-normalised directions: every filter has the norm of the network's filter; biases are not moved", () => {
   const model = createMlp({ inputShape: [4, 4, 1], hidden: 5, numClasses: 3 });
   const w = initParamValues(model.params, createRng(3));
   const d = filterNormalizedDirection(model.params, w, createRng(4));
   for (const s of model.params) {
-    if (s.shape.length === 1) { assert.ok(d[s.name].every((x) => x === 0), `${s.name} is zero`); continue; }
+    if (s.shape.length === 1) {
+      assert.ok(d[s.name].every((x) => x === 0), `${s.name} is zero`);
+      continue;
+    }
     const units = s.shape[s.shape.length - 1];
     for (let u = 0; u < units; u++) {
       let dn = 0, wn = 0;
-      for (let i = u; i < d[s.name].length; i += units) { dn += d[s.name][i] ** 2; wn += w[s.name][i] ** 2; }
+      for (let i = u; i < d[s.name].length; i += units) {
+        dn += d[s.name][i] ** 2;
+        wn += w[s.name][i] ** 2;
+      }
       assert.ok(Math.abs(Math.sqrt(dn) - Math.sqrt(wn)) < 1e-4 * Math.sqrt(wn), `${s.name} filter ${u}`);
     }
   }

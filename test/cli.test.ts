@@ -9,18 +9,21 @@ import { deriveSeed } from '../src/core/random.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-cli-'));
-const TINY = ['--pattern-size', '10', '--train-images', '300', '--eval-images', '60', '--quick-eval-images', '60',
-  '--batch-size', '16', '--cells-per-step', '6', '--eval-every', '3', '--checkpoint-every', '2', '--log-every', '1'];
+const TINY = ['--pattern-size', '10', '--train-images', '300', '--eval-images', '60', '--quick-eval-images', '60', '--batch-size', '16', '--cells-per-step',
+  '6', '--eval-every', '3', '--checkpoint-every', '2', '--log-every', '1'];
 
 function mpo(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 120_000,
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, MPO_DATA_DIR: '' },
+    timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The error line of a failed run: exactly one `mpo: error:` line, no stack trace. */
-function errorLine(r: { code: number | null; stderr: string }): string {
+function errorLine(r: { code: number | null; stderr: string; }): string {
   assert.notEqual(r.code, 0, 'a non-zero exit code');
   const lines = r.stderr.split('\n').filter((l) => l.trim());
   assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);

@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, MODEL_DEFAULTS, modelDefaults, parseConfig, resolveConfig, settingHelp, SETTINGS,
-  type FitConfig, type Setting,
-} from '../src/core/config.js';
+import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, MODEL_DEFAULTS, modelDefaults, parseConfig, resolveConfig, settingHelp, SETTINGS, type FitConfig,
+  type Setting } from '../src/core/config.js';
 import { MODELS } from '../src/core/models/registry.js';
 import { readConfigFile } from '../src/node/config-file.js';
 
@@ -26,7 +24,7 @@ test('a model brings its own defaults, under what the user sets', () => {
   assert.equal(resolveConfig({ model: 'cnn', batchSize: 16 }, { model: 'mlp' }).batchSize, 16, 'explicit values survive a model change');
 });
 
-test('the paper CNN defaults to the pattern race\'s best configuration (docs/speed.md)', () => {
+test("the paper CNN defaults to the pattern race's best configuration (docs/speed.md)", () => {
   const c = resolveConfig({ model: 'cnn' });
   assert.deepEqual([c.cellsPerStep, c.batchSize, c.lr, c.scaleInit, c.ignoreInterior], [10, 128, 1e-3, 0.2, false]);
   assert.equal(resolveConfig({ model: 'cnn' }, { scaleInit: 0.1 }).scaleInit, 0.1);

@@ -29,7 +29,7 @@ test('training and landscape evaluation work without the chained tensor methods 
   const saved = new Map(names.map((n) => [n, proto[n]]));
   for (const n of names) delete proto[n];
   try {
-    assert.throws(() => (tf.zeros([2]) as unknown as { cast: (d: string) => unknown }).cast('int32'), /not a function/, 'the methods are gone');
+    assert.throws(() => (tf.zeros([2]) as unknown as { cast: (d: string) => unknown; }).cast('int32'), /not a function/, 'the methods are gone');
     for (const model of [createMlp({ inputShape: [4, 4, 1], hidden: 5, numClasses: 3 }),
       createCnn({ inputShape: [8, 8, 1], numClasses: 3, channels: [2, 3], hidden: 4 })]) {
       const x = randn([6, ...model.inputShape], 3) as tf.Tensor4D;
@@ -38,7 +38,11 @@ test('training and landscape evaluation work without the chained tensor methods 
       const pattern = { name: 't', height: 2, width: 2, cells: Uint8Array.from([1, 0, 0, 1]) };
       const results = [];
       for await (const r of trainLoop({
-        model, state, steps: 3, data: { x, labels, numClasses: 3 }, cells: { height: 2, width: 2, black: [0, 3], white: [1, 2] },
+        model,
+        state,
+        steps: 3,
+        data: { x, labels, numClasses: 3 },
+        cells: { height: 2, width: 2, black: [0, 3], white: [1, 2] },
         step: { batchSize: 4, blackPerStep: 2, whitePerStep: 2, lr: 1e-3, gradClip: 100, whiteClip: 2.5 },
         quick: { every: 3, run: (s) => quickEvaluate(model, s, pattern, { x, labels }, { batchSize: 6 }) },
       })) results.push(r);

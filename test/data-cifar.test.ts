@@ -19,8 +19,9 @@ const noEnv = { env: {}, systemDirs: [] as string[] };
 function record(label: number): Uint8Array {
   const r = new Uint8Array(CIFAR_RECORD_BYTES);
   r[0] = label;
-  for (let c = 0; c < 3; c++)
+  for (let c = 0; c < 3; c++) {
     for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) r[1 + c * 1024 + y * 32 + x] = (label * 7 + c * 50 + y * 3 + x) % 256;
+  }
   return r;
 }
 const batch = (labels: number[]) => {
@@ -113,7 +114,7 @@ describe('loadDataset cifar10', () => {
     assert.equal(d.images[2 * 3072], norm(2 * 7, 0)); // image 2 (first of data_batch_3), pixel (0, 0), red
     assert.deepEqual(lines, [
       `warning: CIFAR-10 train files data_batch_2.bin, data_batch_4.bin, data_batch_5.bin are missing in ${sub}: ` +
-        'using 5 images from data_batch_1.bin, data_batch_3.bin',
+      'using 5 images from data_batch_1.bin, data_batch_3.bin',
     ]);
   });
 

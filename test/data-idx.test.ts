@@ -13,9 +13,34 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Hand-written IDX bytes: 2 images of 2x3 pixels. */
 const IMAGES = Uint8Array.from([
-  0, 0, 8, 3, /* n */ 0, 0, 0, 2, /* rows */ 0, 0, 0, 2, /* cols */ 0, 0, 0, 3,
-  0, 51, 102, 153, 204, 255,
-  255, 0, 1, 2, 3, 4,
+  0,
+  0,
+  8,
+  3,
+  /* n */ 0,
+  0,
+  0,
+  2,
+  /* rows */ 0,
+  0,
+  0,
+  2,
+  /* cols */ 0,
+  0,
+  0,
+  3,
+  0,
+  51,
+  102,
+  153,
+  204,
+  255,
+  255,
+  0,
+  1,
+  2,
+  3,
+  4,
 ]);
 /** Hand-written IDX bytes: 2 labels. */
 const LABELS = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 2, 7, 3]);
@@ -65,7 +90,8 @@ describe('IDX parsing', () => {
   test('an unknown magic number says the file is not IDX', () => {
     const bad = IMAGES.slice();
     bad[2] = 0x0d; // float data
-    assert.throws(() => parseIdxImages(bad, 'f'), /IDX file "f" has magic number 0x00000d03, expected 0x00000803 \(images\): the file is not an IDX images file/);
+    assert.throws(() => parseIdxImages(bad, 'f'),
+      /IDX file "f" has magic number 0x00000d03, expected 0x00000803 \(images\): the file is not an IDX images file/);
     assert.throws(() => parseIdxImages(Uint8Array.from([0, 0]), 'tiny'), /"tiny" has 2 bytes, too short for an IDX header/);
   });
 
@@ -93,7 +119,8 @@ describe('IDX parsing', () => {
     const gz = gzipSync(IMAGES);
     const corrupt = Uint8Array.from(gz); // a copy (Buffer.slice would be a view)
     for (let i = 12; i < corrupt.length - 8; i++) corrupt[i] ^= 0x5a;
-    assert.throws(() => parseIdxImages(corrupt, 'c.gz'), (e: unknown) => e instanceof MpoError && /^file "c.gz" is not valid gzip data \(.+\): re-download it/.test(e.message));
+    assert.throws(() => parseIdxImages(corrupt, 'c.gz'),
+      (e: unknown) => e instanceof MpoError && /^file "c.gz" is not valid gzip data \(.+\): re-download it/.test(e.message));
     assert.throws(() => parseIdxImages(gz.subarray(0, gz.length - 10), 't.gz'), /file "t.gz" is not valid gzip data \(unexpected end of file\)/);
   });
 

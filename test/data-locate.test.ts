@@ -53,7 +53,8 @@ describe('search places', () => {
 
   test('a --data-dir or $MPO_DATA_DIR that is not a folder is an error', () => {
     assert.throws(() => searchPlaces('mnist', [], { dataDir: join(root, 'missing'), env: {} }), /data folder ".*missing" given by --data-dir is not a folder/);
-    assert.throws(() => searchPlaces('mnist', [], { env: { MPO_DATA_DIR: '/nonexistent-mpo' } }), /^MpoError: \$MPO_DATA_DIR is "\/nonexistent-mpo", which is not a folder: point it to a folder or unset it$/);
+    assert.throws(() => searchPlaces('mnist', [], { env: { MPO_DATA_DIR: '/nonexistent-mpo' } }),
+      /^MpoError: \$MPO_DATA_DIR is "\/nonexistent-mpo", which is not a folder: point it to a folder or unset it$/);
   });
 
   test('locateFiles accepts X.gz, skips folders with only some files (need all)', () => {
@@ -107,7 +108,7 @@ describe('loadDataset file search', () => {
     await loadDataset('fashion-mnist', 'test', { dataDir, env: {}, cacheDir: cache, systemDirs: [], allowDownload: false, log: (l) => lines.push(l) });
     assert.deepEqual(lines, [
       `warning: "${join(dataDir, 't10k-labels-idx1-ubyte')}" is not the labels file of the official FashionMNIST release ` +
-        '(its SHA-256 differs): results will not be comparable with published ones',
+      '(its SHA-256 differs): results will not be comparable with published ones',
     ]);
   });
 
@@ -125,7 +126,8 @@ describe('loadDataset file search', () => {
   });
 
   test('bad arguments', async () => {
-    await assert.rejects(loadDataset('cifar100', 'train'), /^MpoError: unknown dataset "cifar100": use one of fashion-mnist, fashion-mnist-subset, mnist, cifar10$/);
+    await assert.rejects(loadDataset('cifar100', 'train'),
+      /^MpoError: unknown dataset "cifar100": use one of fashion-mnist, fashion-mnist-subset, mnist, cifar10$/);
     await assert.rejects(loadDataset('mnist', 'val' as 'test'), /unknown split "val" of dataset "mnist": use train or test/);
     await assert.rejects(loadDataset('mnist', 'test', { limit: 0 }), /dataset limit must be a positive integer, got 0/);
   });
@@ -147,7 +149,8 @@ describe('downloads (fake fetch)', () => {
     }) as unknown as typeof fetch;
 
   test('good checksums: files land in the cache (atomically) and load from there', async () => {
-    const spec = { ...MNIST, baseUrl: 'https://example.test/m/', sha256Gz: { 't10k-images-idx3-ubyte.gz': sha(images), 't10k-labels-idx1-ubyte.gz': sha(labels) } };
+    const spec = { ...MNIST, baseUrl: 'https://example.test/m/',
+      sha256Gz: { 't10k-images-idx3-ubyte.gz': sha(images), 't10k-labels-idx1-ubyte.gz': sha(labels) } };
     const dest = join(root, 'dl-good', 'mnist');
     const urls: string[] = [];
     await downloadIdxFiles(spec, ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'], dest, { fetchImpl: fakeFetch(urls) });

@@ -35,17 +35,25 @@ test('the decorrelation penalty is the mean pairwise Pearson correlation of the 
   const corr = (a: number[], b: number[]) => {
     const ma = a.reduce((s, q) => s + q, 0) / a.length, mb = b.reduce((s, q) => s + q, 0) / b.length;
     let ab = 0, aa = 0, bb = 0;
-    a.forEach((_, i) => { ab += (a[i] - ma) * (b[i] - mb); aa += (a[i] - ma) ** 2; bb += (b[i] - mb) ** 2; });
+    a.forEach((_, i) => {
+      ab += (a[i] - ma) * (b[i] - mb);
+      aa += (a[i] - ma) ** 2;
+      bb += (b[i] - mb) ** 2;
+    });
     return ab / Math.sqrt(aa * bb);
   };
   const want = (corr(e[0], e[1]) + corr(e[0], e[2]) + corr(e[1], e[2])) / 3;
   assert.ok(Math.abs(got - want) < 1e-5, `${got} vs ${want}`);
-  assert.ok(Math.abs(errorCorrelationPenalty(tf.tensor3d(Float32Array.from([...v.slice(0, 12), ...v.slice(0, 12), ...v.slice(0, 12)]), [K, B, C]), labels).dataSync()[0] - 1) < 1e-5,
-    'identical members: correlation 1');
+  assert.ok(
+    Math.abs(
+      errorCorrelationPenalty(tf.tensor3d(Float32Array.from([...v.slice(0, 12), ...v.slice(0, 12), ...v.slice(0, 12)]), [K, B, C]), labels).dataSync()[0] - 1,
+    ) < 1e-5,
+    'identical members: correlation 1',
+  );
   assert.throws(() => errorCorrelationPenalty(tf.tensor3d(v.slice(0, 12), [1, B, C]), labels), /at least 2 points/);
 });
 
-test('the decorrelation penalty\'s gradient matches finite differences', () => {
+test("the decorrelation penalty's gradient matches finite differences", () => {
   const v = randomLogits(2);
   const f = (x: tf.Tensor) => errorCorrelationPenalty(x as tf.Tensor3D, labels);
   const g = tf.grad(f)(tf.tensor3d(v, [K, B, C])).dataSync();
@@ -77,8 +85,19 @@ test('mpo fit --regulariser decorrelate trains a line of members end to end on t
   const { runFit } = await import('../src/node/run/fit.js');
   const out = join(mkdtempSync(join(tmpdir(), 'mpo-decor-')), 'run');
   const s = await runFit(resolveConfig({
-    manifold: 'line', pattern: '1d:#.#.#', regulariser: 'decorrelate', lambda: 2, steps: 4, trainImages: 200, evalImages: 40,
-    quickEvalImages: 40, batchSize: 16, evalEvery: 2, workers: 1, backend: 'cpu', evalPadding: 0,
+    manifold: 'line',
+    pattern: '1d:#.#.#',
+    regulariser: 'decorrelate',
+    lambda: 2,
+    steps: 4,
+    trainImages: 200,
+    evalImages: 40,
+    quickEvalImages: 40,
+    batchSize: 16,
+    evalEvery: 2,
+    workers: 1,
+    backend: 'cpu',
+    evalPadding: 0,
   }), { out, quiet: true, log: () => {} });
   assert.ok(s && Number.isFinite(s.auc_test) && s.steps === 4);
 });

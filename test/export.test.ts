@@ -27,7 +27,8 @@ async function load(modelTopology: object, weightSpecs: object[], weights: Uint8
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
   return tfjs.loadLayersModel(tfjs.io.fromMemory({
     modelTopology: modelTopology as tfjs.io.ModelArtifacts['modelTopology'],
-    weightSpecs: weightSpecs as tfjs.io.WeightsManifestEntry[], weightData,
+    weightSpecs: weightSpecs as tfjs.io.WeightsManifestEntry[],
+    weightData,
   }));
 }
 
@@ -68,45 +69,51 @@ async function checkExport(name: string, inputShape: [number, number, number], c
 
 test('mlp: the exported Layers model outputs our logits at the cell (and softmax when asked)', async () => {
   const ex = await checkExport('mlp', [28, 28, 1], [2, 3], [5, 6]);
-  const layers = (ex.modelJson.modelTopology.config as { layers: { class_name: string }[] }).layers.map((l) => l.class_name);
+  const layers = (ex.modelJson.modelTopology.config as { layers: { class_name: string; }[]; }).layers.map((l) => l.class_name);
   assert.deepEqual(layers, ['Flatten', 'Dense', 'Dense']);
   assert.deepEqual(ex.modelJson.weightsManifest[0]!.paths, ['weights.bin']);
   assert.deepEqual(ex.weightSpecs.map((s) => s.name), ['fc1/kernel', 'fc1/bias', 'fc2/kernel', 'fc2/bias']);
   assert.equal(ex.weights.length, 4 * (784 * 128 + 128 + 128 * 10 + 10));
-  assert.equal((ex.modelJson.userDefinedMetadata.mpo as { output: string }).output, 'logits');
+  assert.equal((ex.modelJson.userDefinedMetadata.mpo as { output: string; }).output, 'logits');
   await checkExport('mlp', [28, 28, 1], [4, 0], [5, 6], 'softmax');
 });
 
 test("the paper's cnn on 28x28 (3x3 -> 4x4 adaptive pool folded into the dense layer) matches our logits", async () => {
   const ex = await checkExport('cnn', [28, 28, 1], [1, 4], [3, 5]);
-  const layers = (ex.modelJson.modelTopology.config as { layers: { class_name: string }[] }).layers.map((l) => l.class_name);
+  const layers = (ex.modelJson.modelTopology.config as { layers: { class_name: string; }[]; }).layers.map((l) => l.class_name);
   assert.deepEqual(layers, ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense']);
   assert.deepEqual(ex.weightSpecs.find((s) => s.name === 'fc1/kernel')!.shape, [3 * 3 * 64, 128], 'pool folded: fc1 takes 3x3x64');
 });
 
 test('cnn shapes where the adaptive pool is a plain AveragePooling2D or nothing, and the input-pooled study model', async () => {
   const big = await checkExport('cnn', [64, 64, 1], [0, 1], [2, 2]); // 64 -> 8 after three max-pools: AveragePooling2D(2)
-  const pool = (big.modelJson.modelTopology.config as { layers: { class_name: string; config: { pool_size?: number[] } }[] }).layers
+  const pool = (big.modelJson.modelTopology.config as { layers: { class_name: string; config: { pool_size?: number[]; }; }[]; }).layers
     .find((l) => l.class_name === 'AveragePooling2D');
   assert.deepEqual(pool?.config.pool_size, [2, 2]);
   const color = await checkExport('cnn-color', [32, 32, 3], [1, 1], [3, 3]); // 32 -> 4: the pool is the identity
-  assert.ok(!(color.modelJson.modelTopology.config as { layers: { class_name: string }[] }).layers.some((l) => l.class_name === 'AveragePooling2D'));
+  assert.ok(!(color.modelJson.modelTopology.config as { layers: { class_name: string; }[]; }).layers.some((l) => l.class_name === 'AveragePooling2D'));
   await checkExport('plain-cnn6-small', [28, 28, 1], [0, 2], [3, 3]); // input pooled to 7x7, 7 -> 4 overlapping: folded
   const nopool = await checkExport('cnn-color-nopool', [16, 16, 3], [1, 0], [3, 3]); // no max-pool: 16 -> 4 is AveragePooling2D(4)
-  const avg = (nopool.modelJson.modelTopology.config as { layers: { class_name: string; config: { pool_size?: number[] } }[] }).layers
+  const avg = (nopool.modelJson.modelTopology.config as { layers: { class_name: string; config: { pool_size?: number[]; }; }[]; }).layers
     .find((l) => l.class_name === 'AveragePooling2D');
   assert.deepEqual(avg?.config.pool_size, [4, 4]);
 });
 
 test('batch-norm models are refused in one line naming the models that export; bad weights and cells are named', () => {
   const bn = createModel('bn-cnn', { inputShape: [28, 28, 1], numClasses: 10 });
-  assert.throws(() => exportLayersModel(bn, {}),
-    new RegExp(`^MpoError: model bn-cnn cannot be exported as a TF.js Layers model \\(batch norm uses the statistics of each batch\\): export works for ${EXPORTABLE_MODELS.join(', ')}$`));
+  assert.throws(() => exportLayersModel(bn, {}), new RegExp(
+    `^MpoError: model bn-cnn cannot be exported as a TF.js Layers model \\(batch norm uses the statistics of each batch\\): export works for ${
+      EXPORTABLE_MODELS.join(', ')
+    }$`,
+  ));
   assert.ok(EXPORTABLE_MODELS.includes('mlp') && EXPORTABLE_MODELS.includes('cnn') && EXPORTABLE_MODELS.includes('cnn-color'));
   const mlp = createModel('mlp', { inputShape: [4, 4, 1], numClasses: 3 });
   assert.throws(() => exportLayersModel(mlp, { 'fc1.w': new Float32Array(16 * 128) }), /weights lack "fc1\.b" of model mlp/);
-  assert.throws(() => exportLayersModel(mlp, { 'fc1.w': new Float32Array(5), 'fc1.b': new Float32Array(128), 'fc2.w': new Float32Array(384), 'fc2.b': new Float32Array(3) }),
-    /weights\["fc1\.w"\] has 5 values, model mlp needs 2048/);
+  assert.throws(
+    () =>
+      exportLayersModel(mlp, { 'fc1.w': new Float32Array(5), 'fc1.b': new Float32Array(128), 'fc2.w': new Float32Array(384), 'fc2.b': new Float32Array(3) }),
+    /weights\["fc1\.w"\] has 5 values, model mlp needs 2048/,
+  );
   const state = createPlaneState(mlp, { seed: 1, scaleInit: 0.1 });
   try {
     assert.throws(() => cellParamValues(mlp, state, 3, 0, 3, 4), /cell 3,0 is outside the 3x4 pattern: row must be 0\.\.2 and column 0\.\.3/);
@@ -169,12 +176,15 @@ test('runExport writes model.json + weights.bin that load back and equal the pla
 
 function mpo(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 180_000,
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, MPO_DATA_DIR: '' },
+    timeout: 180_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function errorLine(r: { code: number | null; stderr: string }): string {
+function errorLine(r: { code: number | null; stderr: string; }): string {
   assert.notEqual(r.code, 0, 'a non-zero exit code');
   assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
   const err = r.stderr.split('\n').filter((l) => l.startsWith('mpo: error:'));
@@ -184,8 +194,8 @@ function errorLine(r: { code: number | null; stderr: string }): string {
 
 test('mpo export on a tiny mpo fit run writes a loadable model; a bad --cell fails in one line naming the range', async () => {
   const run = join(tmp, 'fit');
-  const fit = mpo('fit', '--model', 'mlp', '--pattern', 'ring', '--pattern-size', '6', '--steps', '2', '--train-images', '100',
-    '--eval-images', '20', '--quick-eval-images', '20', '--batch-size', '8', '--cells-per-step', '4', '--workers', '1', '--quiet', '--out', run);
+  const fit = mpo('fit', '--model', 'mlp', '--pattern', 'ring', '--pattern-size', '6', '--steps', '2', '--train-images', '100', '--eval-images', '20',
+    '--quick-eval-images', '20', '--batch-size', '8', '--cells-per-step', '4', '--workers', '1', '--quiet', '--out', run);
   assert.equal(fit.code, 0, fit.stderr);
   const ok = mpo('export', run, '--cell', '5,0', '--out', join(tmp, 'cli-m'));
   assert.equal(ok.code, 0, ok.stderr);

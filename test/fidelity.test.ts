@@ -29,7 +29,8 @@ function grid(...rows: string[]): Pattern {
 
 /** A landscape exactly on the pattern's cells (no padding). */
 function land(loss: number[], acc: number[], h: number, w: number): Landscape {
-  return { rows: h, cols: w, loss: Float32Array.from(loss), acc: Float32Array.from(acc), grid: { height: h, width: w, padding: 0, resolution: 1 } as Landscape['grid'] };
+  return { rows: h, cols: w, loss: Float32Array.from(loss), acc: Float32Array.from(acc),
+    grid: { height: h, width: w, padding: 0, resolution: 1 } as Landscape['grid'] };
 }
 
 function disc(side: number, r: number): Pattern {
@@ -42,7 +43,12 @@ function disc(side: number, r: number): Pattern {
 function ring(side: number, r0: number, r1: number): Pattern {
   const rows: string[] = [];
   const c = (side - 1) / 2;
-  for (let i = 0; i < side; i++) rows.push(Array.from({ length: side }, (_, j) => { const d = Math.hypot(i - c, j - c); return d >= r0 && d <= r1 ? '#' : '.'; }).join(''));
+  for (let i = 0; i < side; i++) {
+    rows.push(Array.from({ length: side }, (_, j) => {
+      const d = Math.hypot(i - c, j - c);
+      return d >= r0 && d <= r1 ? '#' : '.';
+    }).join(''));
+  }
   return grid(...rows);
 }
 
@@ -114,10 +120,16 @@ test('framed random square: white border, black frame, random interior; the orig
   const m = framedRandomMask({ side: 8, fill: 0.5, seed: 3 });
   const at = (r: number, c: number) => m.cells[r * 8 + c];
   for (let k = 0; k < 8; k++) {
-    assert.equal(at(0, k), 0); assert.equal(at(7, k), 0); assert.equal(at(k, 0), 0); assert.equal(at(k, 7), 0);
+    assert.equal(at(0, k), 0);
+    assert.equal(at(7, k), 0);
+    assert.equal(at(k, 0), 0);
+    assert.equal(at(k, 7), 0);
   }
   for (let k = 1; k <= 6; k++) {
-    assert.equal(at(1, k), 1); assert.equal(at(6, k), 1); assert.equal(at(k, 1), 1); assert.equal(at(k, 6), 1);
+    assert.equal(at(1, k), 1);
+    assert.equal(at(6, k), 1);
+    assert.equal(at(k, 1), 1);
+    assert.equal(at(k, 6), 1);
   }
   assert.equal(m.name, 'framed-p0.5-8-s3');
   assert.deepEqual(framedRandomMask({ side: 8, fill: 0.5, seed: 3 }).cells, m.cells);
@@ -128,21 +140,83 @@ test('framed random square: white border, black frame, random interior; the orig
   // trained; the black cells (2,2), (2,3), (3,2), (3,3) have all-black 3x3 neighbourhoods and are ignored.
   const full = framedRandomMask({ side: 6, fill: 0.999999, seed: 1 });
   assert.deepEqual(Array.from(full.cells), [
-    0, 0, 0, 0, 0, 0,
-    0, 1, 1, 1, 1, 0,
-    0, 1, 1, 1, 1, 0,
-    0, 1, 1, 1, 1, 0,
-    0, 1, 1, 1, 1, 0,
-    0, 0, 0, 0, 0, 0]);
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
   const t = toTernary(full, { ignoreInterior: true });
   const I = IGNORED;
   assert.deepEqual(Array.from(t.cells), [
-    0, 0, 0, 0, 0, 0,
-    0, 1, 1, 1, 1, 0,
-    0, 1, I, I, 1, 0,
-    0, 1, I, I, 1, 0,
-    0, 1, 1, 1, 1, 0,
-    0, 0, 0, 0, 0, 0]);
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    1,
+    I,
+    I,
+    1,
+    0,
+    0,
+    1,
+    I,
+    I,
+    1,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
   // A larger empty interior: white cells with no black 3x3 neighbour are ignored, as in the original.
   const empty = toTernary(framedRandomMask({ side: 9, fill: 1e-9, seed: 1 }), { ignoreInterior: true });
   assert.equal(empty.cells[4 * 9 + 4], IGNORED, 'the centre white cell, two cells from the frame');
@@ -167,8 +241,8 @@ test('mpo fit: another --mask-seed gives another mask and the same initial theta
   const fit = (maskSeed: number) => {
     const out = join(tmp, `m${maskSeed}`);
     const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'fit', '--random-mask', '0.5',
-      '--pattern-size', '6', '--mask-seed', String(maskSeed), '--seed', '3', '--steps', '0', '--eval-images', '16', '--eval-padding', '0',
-      '--workers', '1', '--train-images', '64', '--out', out, '--quiet'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      '--pattern-size', '6', '--mask-seed', String(maskSeed), '--seed', '3', '--steps', '0', '--eval-images', '16', '--eval-padding', '0', '--workers', '1',
+      '--train-images', '64', '--out', out, '--quiet'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     return { mask: readFileSync(join(out, 'pattern.txt'), 'utf8'), theta: readFileSync(join(out, 'checkpoint.mpo')) };
   };
@@ -181,12 +255,15 @@ test('mpo fit: another --mask-seed gives another mask and the same initial theta
   }
 });
 
-test('mpo study bn --scale paper --dry-run prints the original\'s settings and runs nothing', () => {
+test("mpo study bn --scale paper --dry-run prints the original's settings and runs nothing", () => {
   const text = describePlan(buildPlan({ scale: 'paper' }));
   for (const re of [/--steps\s+11800/, /--batch-size\s+512/, /--white-clip\s+5\n/, /--random-mask-frame\s+true/, /--ignore-interior\s+true/,
     /--measure-trained-only\s+true/, /framed random squares/, /90 runs/]) assert.match(text, re);
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'study', 'bn', '--scale', 'paper', '--dry-run', '--out', join(root, 'runs', 'never-created')], {
-    cwd: root, encoding: 'utf8', timeout: 60_000,
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'study', 'bn', '--scale', 'paper', '--dry-run',
+    '--out', join(root, 'runs', 'never-created')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
   });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, text);
@@ -225,8 +302,12 @@ test('augmentation: shapes kept, pixels copied exactly, reproducible from the se
   assert.deepEqual(flipped[2][3].map((px) => px[0]), [...orig[2][3].map((px) => px[0])].reverse());
   // The erased square: side 4 centred at (4, 4) zeroes rows and columns 2..5.
   const erase = { pad: 0, flip: false, erase: 4 };
-  const e = applyAugment(x, { ...draw, flip: new Array(n).fill(0), ey: new Array(n).fill(0.5), ex: new Array(n).fill(0.5) }, erase).arraySync() as number[][][][];
-  assert.equal(e[0][2][2][0], 0); assert.equal(e[0][5][5][1], 0); assert.notEqual(e[0][1][1][0], 0); assert.notEqual(e[0][6][6][0], 0);
+  const e = applyAugment(x, { ...draw, flip: new Array(n).fill(0), ey: new Array(n).fill(0.5), ex: new Array(n).fill(0.5) }, erase)
+    .arraySync() as number[][][][];
+  assert.equal(e[0][2][2][0], 0);
+  assert.equal(e[0][5][5][1], 0);
+  assert.notEqual(e[0][1][1][0], 0);
+  assert.notEqual(e[0][6][6][0], 0);
   for (const t of [x, id]) t.dispose();
 });
 
@@ -239,7 +320,7 @@ test('cnn-color-nopool: the original CIFAR-10 model keeps the resolution until t
   assert.match(MODELS['cnn-color-nopool'].description, /without max-pool/);
 });
 
-test('the study\'s finding says NOT CONVERGED when a model\'s black cells stay under 0.7 accuracy', async () => {
+test("the study's finding says NOT CONVERGED when a model's black cells stay under 0.7 accuracy", async () => {
   const { findingOf } = await import('../src/node/study/study.js');
   const { summarize } = await import('../src/node/study/results.js');
   const plan = buildPlan({ fills: [0.5], seeds: 1 });

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-fit-rel-'));
 const cli = ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts')];
-const TINY = ['--pattern-size', '8', '--train-images', '64', '--eval-images', '40', '--quick-eval-images', '40',
-  '--cells-per-step', '4', '--eval-every', '0', '--workers', '1', '--quiet'];
+const TINY = ['--pattern-size', '8', '--train-images', '64', '--eval-images', '40', '--quick-eval-images', '40', '--cells-per-step', '4', '--eval-every', '0',
+  '--workers', '1', '--quiet'];
 
 function mpo(...args: string[]) {
   const r = spawnSync(process.execPath, [...cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 120_000 });
@@ -47,7 +47,9 @@ test('Ctrl-C stops mpo fit between steps, saves the checkpoint, and exits 130', 
   const child = spawn(process.execPath, [...cli, 'fit', ...TINY.filter((a) => a !== '--quiet'), '--steps', '100000', '--checkpoint-every', '100000',
     '--log-every', '1', '--out', out], { cwd: tmp, env: { ...process.env, MPO_DATA_DIR: '' } });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   // wait for the first steps to be logged, then press Ctrl-C once
   const deadline = Date.now() + 60_000;
   while (!(existsSync(join(out, 'metrics.jsonl')) && readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').length > 3)) {

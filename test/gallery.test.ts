@@ -10,12 +10,15 @@ import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, GALLERY_COLUMNS, galleryCsv
 
 const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-gallery-'));
-const TINY = ['--size', '10', '--steps', '3', '--train-images', '200', '--eval-images', '40', '--quick-eval-images', '40',
-  '--batch-size', '16', '--cells-per-step', '4', '--eval-every', '0', '--jobs', '1'];
+const TINY = ['--size', '10', '--steps', '3', '--train-images', '200', '--eval-images', '40', '--quick-eval-images', '40', '--batch-size', '16',
+  '--cells-per-step', '4', '--eval-every', '0', '--jobs', '1'];
 
 function mpo(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 120_000,
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, MPO_DATA_DIR: '' },
+    timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -35,13 +38,13 @@ function writeSquarePng(path: string): void {
 }
 
 test('galleryCsv writes the header and one line per row', () => {
-  const row: GalleryRow = { pattern: 'heart', auc_test: 0.5, bowl_auc: 0.875, boundary_auc_test: 0.25, bowl_boundary_auc: 0.625,
-    auc_train: 0.5, acc_diff_test: 0.25, acc_black_test: 0.75, acc_white_test: 0.5, log_loss_gap_train_test: 0.0625,
-    acc_black_gap_train_test: 0.125, corr_train_test_loss: -0.125, measured_cells: 'all', steps: 3, seconds: 1.5 };
+  const row: GalleryRow = { pattern: 'heart', auc_test: 0.5, bowl_auc: 0.875, boundary_auc_test: 0.25, bowl_boundary_auc: 0.625, auc_train: 0.5,
+    acc_diff_test: 0.25, acc_black_test: 0.75, acc_white_test: 0.5, log_loss_gap_train_test: 0.0625, acc_black_gap_train_test: 0.125,
+    corr_train_test_loss: -0.125, measured_cells: 'all', steps: 3, seconds: 1.5 };
   assert.equal(galleryCsv([row, { ...row, pattern: 'a,b' }]),
     'pattern,auc_test,bowl_auc,boundary_auc_test,bowl_boundary_auc,auc_train,acc_diff_test,acc_black_test,acc_white_test,' +
-    'log_loss_gap_train_test,acc_black_gap_train_test,corr_train_test_loss,measured_cells,steps,seconds\n' +
-    'heart,0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5\n"a,b",0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5\n');
+      'log_loss_gap_train_test,acc_black_gap_train_test,corr_train_test_loss,measured_cells,steps,seconds\n' +
+      'heart,0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5\n"a,b",0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5\n');
 });
 
 test('galleryEntries: default pictures, unique names, settings layered, bad input named', () => {
@@ -66,9 +69,10 @@ test('galleryEntries: default pictures, unique names, settings layered, bad inpu
   assert.deepEqual(galleryEntries({ out, images: [join(tmp, 'a', 'Heart.png')] }).map((e) => e.name), ['heart']);
   mkdirSync(join(tmp, 'c'), { recursive: true });
   writeSquarePng(join(tmp, 'c', 'logs.png'));
-  assert.deepEqual(galleryEntries({ out, images: [join(tmp, 'c', 'logs.png')] }).map((e) => e.name), ['logs-2'], 'logs/ holds the fits\' output');
+  assert.deepEqual(galleryEntries({ out, images: [join(tmp, 'c', 'logs.png')] }).map((e) => e.name), ['logs-2'], "logs/ holds the fits' output");
 
-  assert.throws(() => galleryEntries({ out, patterns: ['hart'] }), /^MpoError: --patterns "hart" is not a built-in picture: use heart, .*; pass image files with --images$/);
+  assert.throws(() => galleryEntries({ out, patterns: ['hart'] }),
+    /^MpoError: --patterns "hart" is not a built-in picture: use heart, .*; pass image files with --images$/);
   assert.throws(() => galleryEntries({ out, images: ['nope.png'] }), /--images file "nope\.png" does not exist/);
   assert.throws(() => galleryEntries({ out, settings: { randomMask: 0.5 } }), /not random masks: remove "random-mask"/);
   assert.throws(() => galleryEntries({ out, patterns: [] }), /the gallery has no patterns/);

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '../src/node/tf-node.js';
 import { useCpu } from './helpers.js';
-import {
-  checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint,
-} from '../src/core/io/checkpoint.js';
+import { checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint } from '../src/core/io/checkpoint.js';
 import { createPlaneState, disposePlaneState } from '../src/core/training/plane-state.js';
 import { createModel } from '../src/core/models/registry.js';
 
@@ -15,7 +13,10 @@ const fixture = new URL('./fixtures/checkpoint-v1.mpo', import.meta.url);
 
 /** The checkpoint in test/fixtures/checkpoint-v1.mpo, written by the Buffer encoder mpo used before the core codec. */
 const FIXTURE: Checkpoint = {
-  model: 'mlp', dims: 2, step: 7, rng: [11, 22, 33, 44],
+  model: 'mlp',
+  dims: 2,
+  step: 7,
+  rng: [11, 22, 33, 44],
   theta: { 'origin/a': Float32Array.from([1.5, -2, Math.PI]), 'up/a': Float32Array.from([0.1, 1e-30, -0]), scale: Float32Array.from([0.1]) },
   adam: {
     step: 7,
@@ -27,7 +28,7 @@ const FIXTURE: Checkpoint = {
 
 /** The encoder mpo used before the core codec (Node's Buffer), kept here as the reference for byte equality. */
 function oldBufferEncode(c: Checkpoint): Buffer {
-  const entries: { group: string; key: string; length: number }[] = [];
+  const entries: { group: string; key: string; length: number; }[] = [];
   const arrays: Float32Array[] = [];
   for (const [group, values] of [['theta', c.theta], ['m', c.adam.m], ['v', c.adam.v]] as const) {
     for (const [key, arr] of Object.entries(values)) {
@@ -36,7 +37,14 @@ function oldBufferEncode(c: Checkpoint): Buffer {
     }
   }
   const header = Buffer.from(JSON.stringify({
-    version: 1, model: c.model, dims: c.dims, step: c.step, rng: c.rng, adamStep: c.adam.step, extra: c.extra ?? {}, entries,
+    version: 1,
+    model: c.model,
+    dims: c.dims,
+    step: c.step,
+    rng: c.rng,
+    adamStep: c.adam.step,
+    extra: c.extra ?? {},
+    entries,
   }));
   const total = arrays.reduce((n, a) => n + a.length, 0);
   const out = Buffer.alloc(8 + 4 + header.length + total * 4);
@@ -63,7 +71,8 @@ test('the core codec writes exactly the bytes of the committed Buffer-era fixtur
 test('byte-equal to the old Buffer encoder on an unaligned header and empty/odd arrays', () => {
   for (const header of ['', 'x', 'xy', 'xyz']) {
     const c: Checkpoint = {
-      ...FIXTURE, extra: { pad: header, big: 1e300, nested: { a: [1, 2] } },
+      ...FIXTURE,
+      extra: { pad: header, big: 1e300, nested: { a: [1, 2] } },
       theta: { ...FIXTURE.theta, 'phi_right/a': Float32Array.from([NaN, Infinity, -Infinity]), 'empty/x': new Float32Array(0) },
       adam: {
         step: 3,
@@ -86,7 +95,8 @@ test('byte-equal to the old Buffer encoder on an unaligned header and empty/odd 
 
 test('corrupt bytes give the one-line corrupt-checkpoint error', () => {
   const bytes = encodeCheckpoint(FIXTURE);
-  const msg = (why: RegExp) => new RegExp(`^MpoError: checkpoint "f\\.mpo" is corrupt \\(${why.source}\\): delete it and start the run again, or resume from a copy$`);
+  const msg = (why: RegExp) =>
+    new RegExp(`^MpoError: checkpoint "f\\.mpo" is corrupt \\(${why.source}\\): delete it and start the run again, or resume from a copy$`);
   assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3), 'f.mpo'), msg(/expected 600 bytes, found 597/));
   assert.throws(() => decodeCheckpoint(new TextEncoder().encode('hello world, not a checkpoint'), 'f.mpo'), msg(/not an mpo checkpoint/));
   assert.throws(() => decodeCheckpoint(new Uint8Array(0), 'f.mpo'), msg(/not an mpo checkpoint/));

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../src/core/config.js';
 import { firstLine, MpoError } from '../src/core/errors.js';
-import {
-  configChanges, EARLY_RUN_FILES, estimateRemaining, fitChildArgs, planFits, prepareRunFolder, runFolderState, runJobs, summaryText, type Job,
-} from '../src/node/jobs/index.js';
+import { configChanges, EARLY_RUN_FILES, estimateRemaining, fitChildArgs, planFits, prepareRunFolder, runFolderState, runJobs, summaryText,
+  type Job } from '../src/node/jobs/index.js';
 import { formatDuration } from '../src/node/progress.js';
 import { writePatternOutputs } from '../src/node/run/outputs.js';
 import { runPatternOf } from '../src/node/run/setup.js';
@@ -74,10 +73,9 @@ test('planFits checks every folder before anything runs; configChanges names cha
 
 test('child fits: fresh runs start from their config file, resumed ones from their folder', () => {
   const config = resolveConfig({ backend: 'cpu' });
-  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'fresh' }, '/r/configs/a.json'),
-    ['fit', '--config', '/r/configs/a.json', '--out', '/r/a', '--quiet']);
-  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'resume' }, '/r/configs/a.json'),
-    ['fit', '--resume', '/r/a', '--backend', 'cpu', '--quiet']);
+  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'fresh' }, '/r/configs/a.json'), ['fit', '--config', '/r/configs/a.json', '--out', '/r/a',
+    '--quiet']);
+  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'resume' }, '/r/configs/a.json'), ['fit', '--resume', '/r/a', '--backend', 'cpu', '--quiet']);
   assert.equal(summaryText({ auc_test: 0.98765, acc_diff_test: -0.25 }), 'auc_test 0.988, acc_diff_test -0.250');
   assert.equal(summaryText({}), 'auc_test ?, acc_diff_test ?');
 });
@@ -94,8 +92,8 @@ test('ETA: mean duration per kind (else overall), the rest of running runs, shar
 });
 
 test('formatDuration: the one duration format', () => {
-  const cases: [number, string][] = [[0, '0s'], [0.4, '0s'], [59.4, '59s'], [59.6, '1m00s'], [65, '1m05s'], [600, '10m00s'],
-    [3599, '59m59s'], [3600, '1h00m'], [3661, '1h01m'], [7325, '2h02m'], [-3, '0s'], [NaN, '?'], [Infinity, '?']];
+  const cases: [number, string][] = [[0, '0s'], [0.4, '0s'], [59.4, '59s'], [59.6, '1m00s'], [65, '1m05s'], [600, '10m00s'], [3599, '59m59s'], [3600, '1h00m'],
+    [3661, '1h01m'], [7325, '2h02m'], [-3, '0s'], [NaN, '?'], [Infinity, '?']];
   for (const [s, text] of cases) assert.equal(formatDuration(s), text, `${s} s`);
 });
 
@@ -107,32 +105,43 @@ test('firstLine: the first line of an error, trimmed', () => {
   assert.equal(firstLine(undefined, '-'), 'undefined');
 });
 
-interface FakeJob extends Job { readonly ms: number; readonly fail?: string }
+interface FakeJob extends Job {
+  readonly ms: number;
+  readonly fail?: string;
+}
 
 /** A fake job: waits `ms` (or until the signal aborts: then rejects as an interrupted fit does), then resolves or fails. */
 function fake(started: string[]) {
-  return (job: FakeJob, signal: AbortSignal) => new Promise<string>((resolveJob, reject) => {
-    started.push(job.name);
-    const timer = setTimeout(() => (job.fail ? reject(new MpoError(job.fail)) : resolveJob(`done ${job.name}`)), job.ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new MpoError(`interrupted ${job.name}`, 130));
-    }, { once: true });
-  });
+  return (job: FakeJob, signal: AbortSignal) =>
+    new Promise<string>((resolveJob, reject) => {
+      started.push(job.name);
+      const timer = setTimeout(() => (job.fail ? reject(new MpoError(job.fail)) : resolveJob(`done ${job.name}`)), job.ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(new MpoError(`interrupted ${job.name}`, 130));
+      }, { once: true });
+    });
 }
 
 test('runJobs: jobs at a time, in order, one log line each; failures do not stop the others', async () => {
   const started: string[] = [];
   const lines: string[] = [];
   const jobs: FakeJob[] = [
-    { name: 'a', ms: 30, kind: 'x' }, { name: 'b', ms: 5, fail: 'boom' }, { name: 'c', ms: 5, resume: true }, { name: 'd', ms: 5, kind: 'x' },
+    { name: 'a', ms: 30, kind: 'x' },
+    { name: 'b', ms: 5, fail: 'boom' },
+    { name: 'c', ms: 5, resume: true },
+    { name: 'd', ms: 5, kind: 'x' },
   ];
   let running = 0;
   let most = 0;
   const exec = fake(started);
   const result = await runJobs(jobs, async (j, s) => {
     most = Math.max(most, ++running);
-    try { return await exec(j, s); } finally { running--; }
+    try {
+      return await exec(j, s);
+    } finally {
+      running--;
+    }
   }, { jobs: 2, log: (l) => lines.push(l), interrupted: 'stopped' });
   assert.equal(most, 2);
   assert.deepEqual(started, ['a', 'b', 'c', 'd']);

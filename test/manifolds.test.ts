@@ -132,10 +132,14 @@ test('metrics over every slice of a volume: a landscape that is low exactly on t
   const { coords } = gridPoints(grid);
   const loss = new Float32Array(coords.length).fill(5);
   const acc = new Float32Array(coords.length);
-  for (let s = 0; s < 5; s++) for (let r = 0; r < 5; r++) for (let c = 0; c < 5; c++) {
-    const black = p.cells[(s * 5 + r) * 5 + c] === 1;
-    loss[gridIndexOfCell(grid, r, c, s)] = black ? 0.1 : 3;
-    acc[gridIndexOfCell(grid, r, c, s)] = black ? 0.9 : 0.1;
+  for (let s = 0; s < 5; s++) {
+    for (let r = 0; r < 5; r++) {
+      for (let c = 0; c < 5; c++) {
+        const black = p.cells[(s * 5 + r) * 5 + c] === 1;
+        loss[gridIndexOfCell(grid, r, c, s)] = black ? 0.1 : 3;
+        acc[gridIndexOfCell(grid, r, c, s)] = black ? 0.9 : 0.1;
+      }
+    }
   }
   const land: Landscape = { slices: 7, rows: 7, cols: 7, loss, acc, grid };
   const m = manifoldPatternMetrics(land, p);
@@ -147,8 +151,18 @@ test('metrics over every slice of a volume: a landscape that is low exactly on t
 
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-manifold-'));
 const tiny = {
-  steps: 6, trainImages: 200, evalImages: 40, quickEvalImages: 40, batchSize: 16, cellsPerStep: 4, evalEvery: 3,
-  checkpointEvery: 3, logEvery: 1, workers: 1, backend: 'cpu' as const, evalPadding: 1,
+  steps: 6,
+  trainImages: 200,
+  evalImages: 40,
+  quickEvalImages: 40,
+  batchSize: 16,
+  cellsPerStep: 4,
+  evalEvery: 3,
+  checkpointEvery: 3,
+  logEvery: 1,
+  workers: 1,
+  backend: 'cpu' as const,
+  evalPadding: 1,
 };
 const quiet = { quiet: true, log: () => {} };
 

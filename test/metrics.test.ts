@@ -23,8 +23,14 @@ test('pattern metrics read the pattern cells only, not the padding', () => {
   const pattern = { height: 2, width: 2, cells: Uint8Array.from([1, 0, 0, 1]), name: 't' };
   const loss = new Float32Array(16).fill(100);
   const acc = new Float32Array(16).fill(0.5);
-  const set = (r: number, c: number, l: number, a: number) => { loss[(r + 1) * 4 + c + 1] = l; acc[(r + 1) * 4 + c + 1] = a; };
-  set(0, 0, 0.2, 0.9); set(1, 1, 0.4, 0.7); set(0, 1, 3, 0.1); set(1, 0, 2, 0.3);
+  const set = (r: number, c: number, l: number, a: number) => {
+    loss[(r + 1) * 4 + c + 1] = l;
+    acc[(r + 1) * 4 + c + 1] = a;
+  };
+  set(0, 0, 0.2, 0.9);
+  set(1, 1, 0.4, 0.7);
+  set(0, 1, 3, 0.1);
+  set(1, 0, 2, 0.3);
   const land: Landscape = { rows: 4, cols: 4, loss, acc, grid: { height: 2, width: 2, padding: 1, resolution: 1 } };
   const m = patternMetrics(land, pattern);
   assert.ok(Math.abs(m.accBlack - 0.8) < 1e-6);

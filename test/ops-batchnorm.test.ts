@@ -38,7 +38,7 @@ test('batchNorm gives known values with the biased batch variance', async () => 
       const s0 = Math.sqrt(1.25 + 1e-5);
       const s1 = Math.sqrt(3 + 1e-5);
       const expected = [(1 - 2.5) / s0, -1 / s1, (2 - 2.5) / s0, -1 / s1, (3 - 2.5) / s0, -1 / s1, (4 - 2.5) / s0, 3 / s1].map((v, i) =>
-        i % 2 === 0 ? 2 * v + 0.5 : v - 1,
+        i % 2 === 0 ? 2 * v + 0.5 : v - 1
       );
       assertClose(y, expected, 0, 1e-5, backend);
       // epsilon option, and a 2D [N, C] input.
@@ -120,7 +120,8 @@ test('batchNorm rejects bad shapes and options with one-line messages', async ()
       message: /^batchNorm: x \[1,4\] has one value per channel, so its batch variance is 0: use a batch of more than one value per channel$/,
     });
     assert.throws(() => batchNorm(x, ok, ok, { epsilon: 0 }), { name: 'MpoError', message: /^batchNorm: epsilon must be a positive number, got 0$/ });
-    assert.throws(() => batchNorm(tf.zeros([2, 3, 4]), ok, ok), { name: 'MpoError', message: /^batchNorm: x must be \[N, H, W, C\] or \[N, C\], got shape \[2,3,4\]$/ });
+    assert.throws(() => batchNorm(tf.zeros([2, 3, 4]), ok, ok), { name: 'MpoError',
+      message: /^batchNorm: x must be \[N, H, W, C\] or \[N, C\], got shape \[2,3,4\]$/ });
   });
 });
 

@@ -25,7 +25,7 @@ const CASES: Case[] = [
 ];
 
 /** Inputs of a case: x, filter, bias, and the fixed upstream weights of the loss. */
-function inputs(c: Case, seed: number): { x: tf.Tensor4D; f: tf.Tensor4D; b: tf.Tensor1D; up: tf.Tensor4D } {
+function inputs(c: Case, seed: number): { x: tf.Tensor4D; f: tf.Tensor4D; b: tf.Tensor1D; up: tf.Tensor4D; } {
   const x = randn(c.x, seed) as tf.Tensor4D;
   const f = randn(c.f, seed + 1) as tf.Tensor4D;
   const b = randn([c.f[3]], seed + 2) as tf.Tensor1D;
@@ -36,7 +36,7 @@ function inputs(c: Case, seed: number): { x: tf.Tensor4D; f: tf.Tensor4D; b: tf.
 }
 
 /** Loss sum(conv(x) * up) and its gradients [dx, dW, db] with our op or with tf.conv2d autodiff. */
-function lossAndGrads(c: Case, seed: number, ours: boolean): { value: Float32Array; grads: Float32Array[] } {
+function lossAndGrads(c: Case, seed: number, ours: boolean): { value: Float32Array; grads: Float32Array[]; } {
   return tf.tidy(() => {
     const { x, f, b, up } = inputs(c, seed);
     const forward = (xs: tf.Tensor, fs: tf.Tensor, bs: tf.Tensor): tf.Tensor4D =>
@@ -68,7 +68,7 @@ test('conv2d gradients match float32 central finite differences', async () => {
     const loss = (xs: tf.Tensor, fs: tf.Tensor, bs: tf.Tensor): number =>
       tf.sum(tf.mul(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, bs as tf.Tensor1D, { pad: c.pad }), up)).dataSync()[0]!;
     const grads = tf.grads((xs: tf.Tensor, fs: tf.Tensor, bs: tf.Tensor) =>
-      tf.sum(tf.mul(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, bs as tf.Tensor1D, { pad: c.pad }), up)),
+      tf.sum(tf.mul(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, bs as tf.Tensor1D, { pad: c.pad }), up))
     )([x, f, b]).map((g) => g.dataSync());
     const params = [x, f, b];
     const eps = 0.05; // the loss is linear in each input, so only float32 rounding limits the accuracy
@@ -110,7 +110,7 @@ test('conv2d without bias, and with inputGrad: false (dx reported as zeros, dW u
       const { x, f, up } = inputs(c, 5);
       const full = tf.grads((xs: tf.Tensor, fs: tf.Tensor) => tf.sum(tf.mul(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D), up)))([x, f]);
       const skip = tf.grads((xs: tf.Tensor, fs: tf.Tensor) =>
-        tf.sum(tf.mul(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, undefined, { inputGrad: false }), up)),
+        tf.sum(tf.mul(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, undefined, { inputGrad: false }), up))
       )([x, f]);
       assert.deepEqual(skip[0]!.shape, c.x);
       assert.equal(tf.max(tf.abs(skip[0]!)).dataSync()[0], 0, `${backend}: dx should be zeros`);
@@ -130,7 +130,8 @@ test('conv2d leaks no tensors inside tf.tidy', async () => {
     const b = randn([2], 3) as tf.Tensor1D;
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      tf.grads((xs: tf.Tensor, fs: tf.Tensor, bs: tf.Tensor) => tf.sum(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, bs as tf.Tensor1D, { pad: 'same' })))([x, f, b]);
+      tf.grads((xs: tf.Tensor, fs: tf.Tensor, bs: tf.Tensor) => tf.sum(conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, bs as tf.Tensor1D, { pad: 'same' })))([x, f,
+        b]);
     });
     assert.equal(tf.memory().numTensors, before, backend);
     tf.dispose([x, f, b]);

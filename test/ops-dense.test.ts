@@ -102,9 +102,9 @@ test('dense gradient matches a hand-computed example', async () => {
   await tf.setBackend('cpu');
   tf.tidy(() => {
     // y = x w + b with x = [[1, 2]], w = [[3], [4]], b = [5]: y = 16; loss = 2 y.
-    const [dx, dw, db] = tf.grads((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
-      tf.mul(tf.sum(dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D)), 2),
-    )([tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]), tf.tensor1d([5])]);
+    const [dx, dw, db] = tf.grads((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.mul(tf.sum(dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D)), 2))(
+      [tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]), tf.tensor1d([5])],
+    );
     assert.deepEqual(dx!.arraySync(), [[6, 8]]);
     assert.deepEqual(dw!.arraySync(), [[2], [4]]);
     assert.deepEqual(db!.arraySync(), [2]);
@@ -144,7 +144,7 @@ test('dense ops reject shapes that do not fit with one-line messages', async () 
 test('inputGrad: false reports zeros for x and leaves the weight and bias gradients unchanged', async () => {
   for (const backend of ['cpu', 'wasm']) {
     assert.equal(await tf.setBackend(backend), true);
-    const cases: Array<{ shapes: number[][]; op: (opts: { inputGrad?: boolean }) => (...t: tf.Tensor[]) => tf.Tensor }> = [
+    const cases: Array<{ shapes: number[][]; op: (opts: { inputGrad?: boolean; }) => (...t: tf.Tensor[]) => tf.Tensor; }> = [
       { shapes: [[5, 7], [7, 3], [3]], op: (o) => (x, w, b) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, o) },
       { shapes: [[4, 5, 6], [4, 6, 3], [4, 3]], op: (o) => (x, w, b) => batchedDense(x as tf.Tensor3D, w as tf.Tensor3D, b as tf.Tensor2D, o) },
       { shapes: [[5, 6], [4, 6, 3], [4, 3]], op: (o) => (x, w, b) => batchedDense(x as tf.Tensor2D, w as tf.Tensor3D, b as tf.Tensor2D, o) },

@@ -22,7 +22,7 @@ function distinct(shape: number[], seed: number): tf.Tensor {
 }
 
 /** Value and gradient of sum(op(x) * up) with up a fixed random tensor. */
-function valueAndGrad(op: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, seed: number): { value: Float32Array; grad: Float32Array } {
+function valueAndGrad(op: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, seed: number): { value: Float32Array; grad: Float32Array; } {
   return tf.tidy(() => {
     const out = op(x);
     const up = randn(out.shape, seed);
@@ -140,7 +140,7 @@ test('maxPool2x2 rejects a non-4D or too small input', async () => {
   });
 });
 
-test('adaptivePoolMatrix follows PyTorch\'s start/end rule', () => {
+test("adaptivePoolMatrix follows PyTorch's start/end rule", () => {
   assert.deepEqual(adaptivePoolMatrix(3, 4), [[1, 0, 0], [0.5, 0.5, 0], [0, 0.5, 0.5], [0, 0, 1]]);
   const t = 1 / 3;
   assert.deepEqual(adaptivePoolMatrix(7, 4), [
@@ -172,10 +172,14 @@ test('adaptiveAvgPool2d gives known values for 3x3, 7x7 and 28x28 inputs on cpu 
       // x[p, q] = 7p + q: output = 7 * rowMean_i + colMean_j with means 0.5, 2, 4, 5.5.
       const means7 = [0.5, 2, 4, 5.5];
       const y7 = adaptiveAvgPool2d(tf.range(0, 49).reshape([1, 7, 7, 1]) as tf.Tensor4D).arraySync()[0]!;
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) assert.ok(Math.abs(y7[i]![j]![0]! - (7 * means7[i]! + means7[j]!)) < 1e-4, `${backend} 7x7 [${i},${j}]`);
+      for (let i = 0; i < 4; i++) {
+        for (let j = 0; j < 4; j++) assert.ok(Math.abs(y7[i]![j]![0]! - (7 * means7[i]! + means7[j]!)) < 1e-4, `${backend} 7x7 [${i},${j}]`);
+      }
       // x[p, q] = 28p + q: 7x7 blocks, mean (7i + 3) * 28 + 7j + 3.
       const y28 = adaptiveAvgPool2d(tf.range(0, 784).reshape([1, 28, 28, 1]) as tf.Tensor4D).arraySync()[0]!;
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) assert.ok(Math.abs(y28[i]![j]![0]! - ((7 * i + 3) * 28 + 7 * j + 3)) < 1e-3, `${backend} 28x28 [${i},${j}]`);
+      for (let i = 0; i < 4; i++) {
+        for (let j = 0; j < 4; j++) assert.ok(Math.abs(y28[i]![j]![0]! - ((7 * i + 3) * 28 + 7 * j + 3)) < 1e-3, `${backend} 28x28 [${i},${j}]`);
+      }
       // Non-square output size.
       assert.deepEqual(adaptiveAvgPool2d(tf.zeros([2, 5, 3, 2]) as tf.Tensor4D, [2, 4]).shape, [2, 2, 4, 2]);
     });
@@ -183,7 +187,7 @@ test('adaptiveAvgPool2d gives known values for 3x3, 7x7 and 28x28 inputs on cpu 
 });
 
 test('adaptiveAvgPool2d gradients match finite differences (cpu) and agree between cpu and wasm', async () => {
-  const shapes: Array<{ x: Shape4; out: number | [number, number] }> = [
+  const shapes: Array<{ x: Shape4; out: number | [number, number]; }> = [
     { x: [2, 3, 3, 4], out: 4 },
     { x: [3, 7, 5, 2], out: [4, 3] },
     { x: [2, 28, 28, 3], out: 4 },
@@ -228,4 +232,3 @@ test('maxPool2x2 and adaptiveAvgPool2d leak no tensors inside tf.tidy', async ()
     x.dispose();
   }
 });
-

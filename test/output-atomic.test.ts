@@ -30,8 +30,7 @@ test('writeJsonAtomic writes pretty JSON with a final newline; typed arrays as a
   withDir((dir) => {
     const p = join(dir, 'r.json');
     writeJsonAtomic(p, { auc: 0.97, steps: [1, 2], loss: Float32Array.of(0.5, 2), big: 10n });
-    assert.equal(readFileSync(p, 'utf8'),
-      '{\n  "auc": 0.97,\n  "steps": [\n    1,\n    2\n  ],\n  "loss": [\n    0.5,\n    2\n  ],\n  "big": "10"\n}\n');
+    assert.equal(readFileSync(p, 'utf8'), '{\n  "auc": 0.97,\n  "steps": [\n    1,\n    2\n  ],\n  "loss": [\n    0.5,\n    2\n  ],\n  "big": "10"\n}\n');
   });
 });
 

@@ -50,8 +50,7 @@ test('writeFigure writes the PNG atomically and the same picture as SVG beside i
 });
 
 test('decodePng names bad input', () => {
-  assert.throws(() => decodePng(Buffer.from('GIF89a....'), 'figure.gif'),
-    /figure.gif is not a PNG file \(no PNG signature\): pass a .png image/);
+  assert.throws(() => decodePng(Buffer.from('GIF89a....'), 'figure.gif'), /figure.gif is not a PNG file \(no PNG signature\): pass a .png image/);
   const truncated = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>').subarray(0, 40);
   assert.throws(() => decodePng(truncated, 'cut.png'), /cut.png is not a readable PNG \(.*\): re-save the image as an 8-bit PNG/);
 });

@@ -80,8 +80,8 @@ test('the configuration is escaped, pretty-printed JSON in a <pre>', () => {
 });
 
 test('formatNumber gives short numbers for the summary table', () => {
-  assert.deepEqual([0.97341, 1234, 123.456, 1e-7, NaN, -Infinity, 0.1 + 0.2].map((v) => formatNumber(v)),
-    ['0.9734', '1234', '123.5', '1e-7', 'NaN', '-inf', '0.3']);
+  assert.deepEqual([0.97341, 1234, 123.456, 1e-7, NaN, -Infinity, 0.1 + 0.2].map((v) => formatNumber(v)), ['0.9734', '1234', '123.5', '1e-7', 'NaN', '-inf',
+    '0.3']);
 });
 
 test('bad input is rejected; writeReport writes the same HTML to a file', () => {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>>; };
 
 test('every entry of the exports map is built from a source file (dist/X.js <- src/X.ts)', () => {
   assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './gradients', './node', './package.json']);
@@ -28,7 +28,9 @@ test('the public modules export by name (no export *), so the surface is what th
 test('mpo/node registers the gradients and the named exports resolve', async () => {
   const node = await import('../src/node/index.js');
   const core = await import('../src/core/index.js');
-  for (const name of ['runFit', 'runEval', 'openRun', 'initBackend', 'loadDataset', 'svgToPng']) assert.equal(typeof (node as Record<string, unknown>)[name], 'function', name);
+  for (const name of ['runFit', 'runEval', 'openRun', 'initBackend', 'loadDataset', 'svgToPng']) {
+    assert.equal(typeof (node as Record<string, unknown>)[name], 'function', name);
+  }
   for (const name of ['trainLoop', 'createPlaneState', 'createModel', 'evaluateLandscape', 'renderHeatmap', 'encodeCheckpoint']) {
     assert.equal(typeof (core as Record<string, unknown>)[name], 'function', name);
   }

@@ -1,13 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  BUILTIN_NAMES,
-  BUILTIN_PATTERNS,
-  builtinPattern,
-  parsePatternText,
-  patternToText,
-  type Pattern,
-} from '../src/core/pattern/index.js';
+import { BUILTIN_NAMES, BUILTIN_PATTERNS, builtinPattern, parsePatternText, patternToText, type Pattern } from '../src/core/pattern/index.js';
 
 /** assert.throws matcher: an MpoError whose message matches. */
 const mpo = (message: RegExp) => ({ name: 'MpoError', message });
@@ -173,8 +166,8 @@ test('checker is a 4x4 board with a black top-left square', () => {
     for (let j = 0; j < 20; j++) assert.equal(p.cells[i * 20 + j], (Math.floor(i / 5) + Math.floor(j / 5)) % 2 === 0 ? 1 : 0);
   }
   const r = builtinPattern('checker', { height: 8, width: 12 });
-  assert.equal(patternToText(r), ['###...###...', '###...###...', '...###...###', '...###...###',
-    '###...###...', '###...###...', '...###...###', '...###...###'].join('\n'));
+  assert.equal(patternToText(r),
+    ['###...###...', '###...###...', '...###...###', '...###...###', '###...###...', '###...###...', '...###...###', '...###...###'].join('\n'));
 });
 
 test('rectangular sizes centre the square picture (shapes keep their proportions)', () => {

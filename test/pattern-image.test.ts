@@ -5,15 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import {
-  builtinPattern,
-  patternFromPixels,
-  patternToPixels,
-  patternToText,
-  resizeGrey,
-  toGrey,
-  type RgbaImage,
-} from '../src/core/pattern/index.js';
+import { builtinPattern, patternFromPixels, patternToPixels, patternToText, resizeGrey, toGrey, type RgbaImage } from '../src/core/pattern/index.js';
 import { readImageFile } from '../src/node/image-file.js';
 import { resolvePattern } from '../src/node/pattern-source.js';
 
@@ -45,7 +37,7 @@ function write(name: string, bytes: Uint8Array | string): string {
   return path;
 }
 
-function blackColumns(p: { width: number; height: number; cells: Uint8Array }): number[] {
+function blackColumns(p: { width: number; height: number; cells: Uint8Array; }): number[] {
   const cols: number[] = [];
   for (let j = 0; j < p.width; j++) {
     let all = true;
@@ -127,10 +119,12 @@ test('bad pixels, options and one-colour results throw MpoErrors', () => {
   assert.throws(() => patternFromPixels(leftHalf, { size: 300 }), mpo(/^pattern size 300 for "image" is not an integer in 1\.\.200/));
   assert.throws(() => patternFromPixels(leftHalf, { size: { height: 0, width: 5 } }), mpo(/^pattern size 0x5 for "image" is not allowed/));
   const pale = image(8, 8, (x) => (x < 4 ? 200 : 255));
-  assert.throws(() => patternFromPixels(pale, { name: 'pale.png' }),
-    mpo(/^pattern "pale\.png" is all white at threshold 0\.5: its cells have grey levels 0\.784\.\.1\.000 \(0 = black, 1 = white\); pick a threshold inside that range$/));
+  assert.throws(() => patternFromPixels(pale, { name: 'pale.png' }), mpo(
+    /^pattern "pale\.png" is all white at threshold 0\.5: its cells have grey levels 0\.784\.\.1\.000 \(0 = black, 1 = white\); pick a threshold inside that range$/,
+  ));
   assert.equal(patternFromPixels(pale, { threshold: 0.9 }).cells.reduce((s, v) => s + v, 0), 32);
-  assert.throws(() => patternFromPixels(image(3, 3, () => 0), { name: 'ink' }), mpo(/^pattern "ink" is all black at threshold 0\.5: .*0\.000\.\.0\.000.*, or use a picture with some contrast$/));
+  assert.throws(() => patternFromPixels(image(3, 3, () => 0), { name: 'ink' }),
+    mpo(/^pattern "ink" is all black at threshold 0\.5: .*0\.000\.\.0\.000.*, or use a picture with some contrast$/));
 });
 
 test('readImageFile decodes PNG exactly and JPEG closely, by magic bytes not extension', () => {
@@ -154,7 +148,8 @@ test('readImageFile: missing, non-image, empty, truncated files and directories 
   const missing = join(dir, 'nope.png');
   assert.throws(() => readImageFile(missing), mpo(new RegExp(`^file ".*nope\\.png" does not exist: ${fix}$`)));
   const text = write('notes.png', 'this is not a picture\n');
-  assert.throws(() => readImageFile(text), mpo(new RegExp(`^file ".*notes\\.png" is not a PNG or JPEG image \\(it starts with bytes "74 68 69 73"\\): ${fix}$`)));
+  assert.throws(() => readImageFile(text),
+    mpo(new RegExp(`^file ".*notes\\.png" is not a PNG or JPEG image \\(it starts with bytes "74 68 69 73"\\): ${fix}$`)));
   assert.throws(() => readImageFile(write('empty.png', '')), mpo(/^file ".*empty\.png" is empty, not an image: pass a PNG/));
   const whole = pngBytes(image(20, 20, (x) => x * 10));
   const cut = write('cut.png', whole.subarray(0, whole.length - 30));
@@ -189,9 +184,11 @@ test('resolvePattern: built-in names, images and text grids', () => {
 });
 
 test('resolvePattern: unknown specs list the built-ins, and a typo gets a suggestion', () => {
-  assert.throws(() => resolvePattern('hart'),
-    mpo(/^pattern "hart" is neither a built-in nor an existing file \(did you mean heart\?\): pass one of heart, ring, star, .*moon, a 3D solid \(sphere-shell, ball, cube-frame\), a 1D strip \(1d:##..##\), or the path of a PNG, JPEG or \.txt file$/));
-  assert.throws(() => resolvePattern(join(dir, 'missing.png')), mpo(/^pattern ".*missing\.png" is neither a built-in nor an existing file: pass one of heart, ring/));
+  assert.throws(() => resolvePattern('hart'), mpo(
+    /^pattern "hart" is neither a built-in nor an existing file \(did you mean heart\?\): pass one of heart, ring, star, .*moon, a 3D solid \(sphere-shell, ball, cube-frame\), a 1D strip \(1d:##..##\), or the path of a PNG, JPEG or \.txt file$/,
+  ));
+  assert.throws(() => resolvePattern(join(dir, 'missing.png')),
+    mpo(/^pattern ".*missing\.png" is neither a built-in nor an existing file: pass one of heart, ring/));
   assert.throws(() => resolvePattern(''), mpo(/^the pattern is empty: pass a built-in name \(heart, ring/));
   assert.throws(() => resolvePattern(write('bad.txt', '#.\n#?\n')), mpo(/^pattern "bad\.txt" line 2, column 2: unknown character "\?"/));
   assert.throws(() => resolvePattern(write('data.csv', '1,0\n0,1\n')), mpo(/^file ".*data\.csv" is not a PNG or JPEG image/));

@@ -18,7 +18,7 @@ test('randomMask: each cell is one createRng(seed).next() < fill in row-major or
   assert.deepEqual(randomMask({ fill: 0.5 }).cells, randomMask({ fill: 0.5, seed: 0 }).cells, 'default seed 0');
 });
 
-test('randomMask: the fraction of black cells follows fill over the paper\'s range 0.1..0.9', () => {
+test("randomMask: the fraction of black cells follows fill over the paper's range 0.1..0.9", () => {
   for (const fill of [0.1, 0.3, 0.5, 0.7, 0.9]) {
     let black = 0;
     for (let seed = 0; seed < 20; seed++) black += randomMask({ side: 30, fill, seed }).cells.reduce((s, v) => s + v, 0);

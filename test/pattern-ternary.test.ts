@@ -1,16 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  BLACK,
-  builtinPattern,
-  IGNORED,
-  parsePatternText,
-  randomMask,
-  toTernary,
-  trainedCells,
-  WHITE,
-  type TernaryMask,
-} from '../src/core/pattern/index.js';
+import { BLACK, builtinPattern, IGNORED, parsePatternText, randomMask, toTernary, trainedCells, WHITE, type TernaryMask } from '../src/core/pattern/index.js';
 
 /** Draws a ternary mask as text: # trained black, . trained white, space ignored. */
 function show(m: TernaryMask): string {
@@ -64,7 +54,7 @@ test('ignoreInterior: false keeps every cell with its colour', () => {
   const p = builtinPattern('heart', 20);
   const m = toTernary(p, { ignoreInterior: false });
   assert.deepEqual(m.cells, p.cells);
-  assert.notEqual(m.cells, p.cells, 'a copy, not the pattern\'s own array');
+  assert.notEqual(m.cells, p.cells, "a copy, not the pattern's own array");
   const t = trainedCells(m);
   assert.equal(t.black.length + t.white.length, 400);
   assert.equal(t.black.length, p.cells.reduce((s, v) => s + v, 0));
@@ -86,8 +76,10 @@ test('ternary form agrees with a direct neighbourhood count on random masks', ()
     for (let i = 0; i < 13; i++) {
       for (let j = 0; j < 13; j++) {
         const nb: number[] = [];
-        for (let y = i - 1; y <= i + 1; y++) for (let x = j - 1; x <= j + 1; x++) {
-          if (y >= 0 && y < 13 && x >= 0 && x < 13) nb.push(p.cells[y * 13 + x]);
+        for (let y = i - 1; y <= i + 1; y++) {
+          for (let x = j - 1; x <= j + 1; x++) {
+            if (y >= 0 && y < 13 && x >= 0 && x < 13) nb.push(p.cells[y * 13 + x]);
+          }
         }
         const own = p.cells[i * 13 + j];
         const ignored = own === 1 ? nb.every((v) => v === 1) : nb.every((v) => v === 0);

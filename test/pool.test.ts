@@ -43,7 +43,9 @@ for (const name of ['mlp', 'cnn']) {
       const one = await evaluatePoints(model, frame, coords, data, { batchSize: 10 });
       dispose();
       let calls = 0;
-      const two = await pool.evaluator(state, 'eval', { batchSize: 10, pointsPerPass: 2 })(coords, () => { calls++; });
+      const two = await pool.evaluator(state, 'eval', { batchSize: 10, pointsPerPass: 2 })(coords, () => {
+        calls++;
+      });
       assert.ok(calls >= 2, 'progress is reported');
       one.loss.forEach((v, i) => assert.ok(Math.abs(v - two.loss[i]) < 1e-5));
       assert.deepEqual(Array.from(two.acc), Array.from(one.acc));

@@ -2,9 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { interpolateMagma, interpolateViridis } from 'd3-scale-chromatic';
-import {
-  colorFor, colormapNames, dataDomain, getColormap, LOG_FLOOR, normalize, positionScale,
-} from '../src/core/render/colormap.js';
+import { colorFor, colormapNames, dataDomain, getColormap, LOG_FLOOR, normalize, positionScale } from '../src/core/render/colormap.js';
 
 const hex = (s: string): number[] => [1, 3, 5].map((i) => Number.parseInt(s.slice(i, i + 2), 16));
 

@@ -89,7 +89,8 @@ test('renderMask: black, white and grey cells, aligned with a heat map of the sa
   assert.deepEqual([0, 1, 2, 3].map((i) => px(c.data, i)), [[255, 255, 255], [0, 0, 0], [170, 170, 170], [0, 0, 0]]);
   const h = renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'linear', colorbar: false, title: 'mask' });
   assert.deepEqual([m.width, m.height, cells(m).x, cells(m).y], [h.width, h.height, cells(h).x, cells(h).y]);
-  assert.throws(() => renderMask(Uint8Array.of(0, 1, 2, 1), 2, 2), /mask has a cell value 2: binary cells must be 0 \(white\) or 1 \(black\); pass states: 'ternary'/);
+  assert.throws(() => renderMask(Uint8Array.of(0, 1, 2, 1), 2, 2),
+    /mask has a cell value 2: binary cells must be 0 \(white\) or 1 \(black\); pass states: 'ternary'/);
   assert.throws(() => renderMask(Uint8Array.of(3), 1, 1, { states: 'ternary' }), /ternary cells must be 0 \(white\), 1 \(black\) or 2 \(ignored\)/);
   assert.throws(() => renderMask(Uint8Array.of(0, 1), 3, 2), /mask has 2 values, expected 3x2=6/);
 });
@@ -115,7 +116,8 @@ test('compose lays figures out in rows; the PNG has the figure size (times the s
 
 test('the render module bundles for a browser with no Node built-ins', async () => {
   const root = new URL('..', import.meta.url).pathname;
-  const result = await build({ entryPoints: [`${root}src/core/render/index.ts`], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+  const result = await build({ entryPoints: [`${root}src/core/render/index.ts`], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true,
+    logLevel: 'silent' });
   const nodeNames = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
   assert.deepEqual(imports.filter((p) => nodeNames.has(p)), []);

@@ -58,7 +58,7 @@ function matchSnapshot(name: string, f: Figure): void {
 }
 
 /** A 16x16 ring of low loss (radius 5), values from exact arithmetic only. */
-function ringLandscape(): { loss: Float64Array; mask: Uint8Array } {
+function ringLandscape(): { loss: Float64Array; mask: Uint8Array; } {
   const n = 16;
   const loss = new Float64Array(n * n);
   const mask = new Uint8Array(n * n);
@@ -85,8 +85,12 @@ function panels(title = 'test loss (log)'): Figure {
 function chart(): Figure {
   const pts = (f: (i: number) => number) => Array.from({ length: 60 }, (_, i) => [i * 10, f(i)] as [number, number]);
   return renderLineChart({
-    title: 'cross-entropy of sampled cells', xLabel: 'step', yLabel: 'CE', logY: true,
-    series: [{ name: 'black cells', points: pts((i) => 2.3 * 0.93 ** i + 0.005) }, { name: 'white cells', points: pts((i) => 2.5 - 1.2 * 0.9 ** i), dotted: true }],
+    title: 'cross-entropy of sampled cells',
+    xLabel: 'step',
+    yLabel: 'CE',
+    logY: true,
+    series: [{ name: 'black cells', points: pts((i) => 2.3 * 0.93 ** i + 0.005) }, { name: 'white cells', points: pts((i) => 2.5 - 1.2 * 0.9 ** i),
+      dotted: true }],
   });
 }
 

@@ -9,8 +9,18 @@ import { loadCheckpoint } from '../src/node/checkpoint.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-resume-'));
 const config = resolveConfig({
-  pattern: 'ring', patternSize: 10, steps: 8, trainImages: 300, evalImages: 60, quickEvalImages: 60, batchSize: 16,
-  cellsPerStep: 6, evalEvery: 4, checkpointEvery: 2, logEvery: 1, lr: 0.003,
+  pattern: 'ring',
+  patternSize: 10,
+  steps: 8,
+  trainImages: 300,
+  evalImages: 60,
+  quickEvalImages: 60,
+  batchSize: 16,
+  cellsPerStep: 6,
+  evalEvery: 4,
+  checkpointEvery: 2,
+  logEvery: 1,
+  lr: 0.003,
 });
 const quiet = { quiet: true, log: () => {} };
 
@@ -28,10 +38,11 @@ test('a run stopped after a checkpoint and resumed ends exactly like an uninterr
   const b = loadCheckpoint(join(tmp, 'parts/checkpoint.mpo'));
   assert.equal(b.step, 8);
   for (const k of Object.keys(a.theta)) assert.deepEqual(b.theta[k], a.theta[k], k);
-  const steps = (dir: string) => readFileSync(join(tmp, dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
-    const { seconds: _s, ...rest } = JSON.parse(l);
-    return rest;
-  });
+  const steps = (dir: string) =>
+    readFileSync(join(tmp, dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
+      const { seconds: _s, ...rest } = JSON.parse(l);
+      return rest;
+    });
   assert.deepEqual(steps('parts'), steps('whole'), 'metrics.jsonl has each step once, with the same values');
 });
 

@@ -17,19 +17,28 @@ const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-study-'));
 /** A tiny study: 5x5 masks, 3 steps, 16 evaluation images, 2 fills x 1 seed x 2 models = 4 runs. */
 const TINY: Partial<FitConfig> = {
-  patternSize: 5, steps: 3, batchSize: 8, cellsPerStep: 2, evalImages: 16, trainImages: 64, checkpointEvery: 2, logEvery: 1,
+  patternSize: 5,
+  steps: 3,
+  batchSize: 8,
+  cellsPerStep: 2,
+  evalImages: 16,
+  trainImages: 64,
+  checkpointEvery: 2,
+  logEvery: 1,
 };
 const STUDY = { scale: 'cpu' as const, fills: [0.3, 0.6], seeds: 1, overrides: TINY, log: () => {} };
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
 
 function mpo(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp, encoding: 'utf8', timeout: 60_000,
+    cwd: tmp,
+    encoding: 'utf8',
+    timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function errorLine(r: { code: number | null; stderr: string }): string {
+function errorLine(r: { code: number | null; stderr: string; }): string {
   assert.notEqual(r.code, 0);
   assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('mpo: error:'));
@@ -71,7 +80,8 @@ test('study models: the pair differs only by batch norm; the input is average-po
   const big = tf.image.resizeNearestNeighbor(small, [28, 28]) as tf.Tensor4D;
   const a = wrapped.forward(w, big).arraySync(), b = inner.forward(w, small).arraySync();
   a.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) < 1e-5, `logit ${i},${j}`)));
-  assert.throws(() => withInputPool(inner, { name: 'w', description: 'w', inputShape: [30, 30, 1], factor: 4 }), /input pool 4 does not divide the input 30x30/);
+  assert.throws(() => withInputPool(inner, { name: 'w', description: 'w', inputShape: [30, 30, 1], factor: 4 }),
+    /input pool 4 does not divide the input 30x30/);
 });
 
 test('results CSV: fixed format, sorted rows, round trip, mean and sample std', () => {
@@ -106,12 +116,14 @@ test('a tiny study run whole equals the same study run as two shards and merged;
   assert.equal(w.skipped, 0);
   const results = read(whole, 'results.csv');
   assert.equal(results.split('\n').length, 6, results);
-  assert.match(results, /^model,p,seed,acc_black,acc_white,acc_diff,auc,bowl_auc,boundary_auc,bowl_boundary_auc,log_loss_gap,acc_black_gap\nbn-cnn-small,0\.3,1,\d\.\d{6},/);
+  assert.match(results,
+    /^model,p,seed,acc_black,acc_white,acc_diff,auc,bowl_auc,boundary_auc,bowl_boundary_auc,log_loss_gap,acc_black_gap\nbn-cnn-small,0\.3,1,\d\.\d{6},/);
   // Both models get the same mask, so the same bowl baseline; it is a number (not NaN) in every row.
   const bowls = results.trim().split('\n').slice(1).map((l) => l.split(',')[7]);
   assert.ok(bowls.every((b) => /^\d\.\d{6}$/.test(b)), results);
   assert.equal(bowls[0], bowls[2]);
-  for (const f of ['summary.csv', 'fig4a-acc-diff.png', 'fig4b-acc.png', 'fig3.png', 'report.html', 'study.json', 'runs/plain-cnn6-small-p0.6-s1/summary.json']) {
+  for (const f of ['summary.csv', 'fig4a-acc-diff.png', 'fig4b-acc.png', 'fig3.png', 'report.html', 'study.json',
+    'runs/plain-cnn6-small-p0.6-s1/summary.json']) {
     assert.ok(existsSync(join(whole, f)), f);
   }
   const fig = PNG.sync.read(readFileSync(join(whole, 'fig4a-acc-diff.png')));
@@ -144,7 +156,8 @@ test('a tiny study run whole equals the same study run as two shards and merged;
   const third = await runStudy({ ...STUDY, out: whole, jobs: 2 });
   assert.equal(third.skipped, 4);
 
-  await assert.rejects(runStudy({ ...STUDY, seeds: 2, out: whole }), /study folder ".*whole" holds a study with other seeds \(\[1\] there, \[1,2\] now\): choose another --out/);
+  await assert.rejects(runStudy({ ...STUDY, seeds: 2, out: whole }),
+    /study folder ".*whole" holds a study with other seeds \(\[1\] there, \[1,2\] now\): choose another --out/);
 });
 
 test('mpo study bn rejects bad --shard values with one-line errors', () => {

@@ -17,8 +17,10 @@ const x = tf.tensor4d(Array.from({ length: 6 * 4 }, (_, i) => Math.sin(i * 1.7))
 const labelsArr = Int32Array.from([0, 1, 2, 0, 1, 2]);
 const labels = oneHot(labelsArr, 3);
 const points = [
-  { coords: [1, -1], white: false }, { coords: [0, 2], white: false },
-  { coords: [-1, 0], white: true }, { coords: [2, 1], white: true },
+  { coords: [1, -1], white: false },
+  { coords: [0, 2], white: false },
+  { coords: [-1, 0], white: true },
+  { coords: [2, 1], white: true },
 ];
 
 test('the MLP fast path (shared first layer) equals one forward pass per point', () => {
@@ -105,10 +107,12 @@ test('a NaN in training stops with a one-line error and leaves theta unchanged',
   const state = createPlaneState(model, { seed: 1, scaleInit: 0.3 });
   const nanX = tf.fill([6, 2, 2, 1], NaN) as tf.Tensor4D;
   const before = stateValues(state).theta['origin/fc1.w'].slice();
-  assert.throws(() => trainStep(model, state, { x: nanX, labels: labelsArr, numClasses: 3 },
-    { height: 1, width: 2, black: [0], white: [1] },
-    { batchSize: 6, blackPerStep: 1, whitePerStep: 1, lr: 0.01, gradClip: 100, whiteClip: 2.5 }),
-  /^MpoError: training diverged at step 1 \(loss NaN.*lower --lr/);
+  assert.throws(
+    () =>
+      trainStep(model, state, { x: nanX, labels: labelsArr, numClasses: 3 }, { height: 1, width: 2, black: [0], white: [1] }, { batchSize: 6, blackPerStep: 1,
+        whitePerStep: 1, lr: 0.01, gradClip: 100, whiteClip: 2.5 }),
+    /^MpoError: training diverged at step 1 \(loss NaN.*lower --lr/,
+  );
   assert.deepEqual(stateValues(state).theta['origin/fc1.w'], before);
   assert.equal(state.step, 0);
 });

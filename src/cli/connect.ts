@@ -20,7 +20,11 @@ export function registerConnect(program: Command, interrupt: () => AbortSignal):
     if (!Number.isInteger(points) || points < 2) throw new MpoError(`--points must be a whole number >= 2, got "${String(opts.points)}"`);
     const config = resolveConfig(parseConfig(givenFlags(opts, CONNECT_KEYS), 'the command line'));
     const s = await runConnect(a, b, config, { out: String(opts.out), points, quiet: !!opts.quiet, signal: interrupt() });
-    process.stdout.write(`largest test loss: curve ${s.curve_max_test_loss.toFixed(4)} (${s.curve_ratio.toFixed(2)}x the end points' mean ${s.endpoints_mean_test_loss.toFixed(4)}), `
-      + `straight line ${s.line_max_test_loss.toFixed(4)} (${s.line_ratio.toFixed(2)}x); results in ${String(opts.out)}\n`);
+    process.stdout.write(
+      `largest test loss: curve ${s.curve_max_test_loss.toFixed(4)} (${s.curve_ratio.toFixed(2)}x the end points' mean ${
+        s.endpoints_mean_test_loss.toFixed(4)
+      }), `
+        + `straight line ${s.line_max_test_loss.toFixed(4)} (${s.line_ratio.toFixed(2)}x); results in ${String(opts.out)}\n`,
+    );
   });
 }

@@ -10,8 +10,8 @@ export function registerExport(program: Command): void {
     .argument('<dir>', 'output folder of mpo fit')
     .option('--cell <row,col>', 'the cell of the pattern, row 0 at the top and column 0 at the left, e.g. 3,4')
     .option('--out <dir>', 'folder for model.json and weights.bin (default <dir>/export-r<row>-c<col>)')
-    .option('--softmax', 'the model outputs class probabilities (default: logits, as mpo\'s models)')
-    .action(async (dir: string, o: { cell?: string; out?: string; softmax?: boolean }) => {
+    .option('--softmax', "the model outputs class probabilities (default: logits, as mpo's models)")
+    .action(async (dir: string, o: { cell?: string; out?: string; softmax?: boolean; }) => {
       if (o.cell === undefined) throw new MpoError('mpo export needs --cell ROW,COL: the cell of the pattern to export, e.g. --cell 0,0');
       const r = await runExport({ dir, cell: o.cell, out: o.out, output: o.softmax ? 'softmax' : 'logits' });
       process.stdout.write(`cell ${r.row},${r.col} (plane coordinates ${r.coords.join(', ')}) of ${r.model} written to ${r.out} `

@@ -44,13 +44,21 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
     const nJobs = jobs === undefined ? defaultJobs() : Number(jobs);
     if (!Number.isInteger(nJobs) || nJobs < 1) throw new MpoError(`--jobs is "${String(jobs)}": give a whole number >= 1`);
     const rows = await runGallery({
-      patterns: list(patterns), images: list(images), out: String(out), settings, jobs: nJobs, quiet: !!quiet,
+      patterns: list(patterns),
+      images: list(images),
+      out: String(out),
+      settings,
+      jobs: nJobs,
+      quiet: !!quiet,
       signal: interrupt(),
     });
     const w = Math.max(7, ...rows.map((r) => r.pattern.length));
     const n = (v: number | undefined, width: number) => (typeof v === 'number' ? v.toFixed(4) : 'n/a').padStart(width);
-    process.stdout.write(`${'pattern'.padEnd(w)}  auc_test  bowl_auc  acc_diff_test  log_loss_gap_train_test\n` + rows.map((r) =>
-      `${r.pattern.padEnd(w)}  ${n(r.auc_test, 8)}  ${n(r.bowl_auc, 8)}  ${n(r.acc_diff_test, 13)}  ${n(r.log_loss_gap_train_test, 23)}\n`).join('') +
-      `results in ${String(out)} (open ${String(out)}/report.html)\n`);
+    process.stdout.write(
+      `${'pattern'.padEnd(w)}  auc_test  bowl_auc  acc_diff_test  log_loss_gap_train_test\n` +
+        rows.map((r) => `${r.pattern.padEnd(w)}  ${n(r.auc_test, 8)}  ${n(r.bowl_auc, 8)}  ${n(r.acc_diff_test, 13)}  ${n(r.log_loss_gap_train_test, 23)}\n`)
+          .join('') +
+        `results in ${String(out)} (open ${String(out)}/report.html)\n`,
+    );
   });
 }

@@ -23,7 +23,9 @@ function defaultOut(config: FitConfig): string {
 
 function summaryLine(s: Record<string, unknown>): string {
   const f = (k: string) => (typeof s[k] === 'number' ? (s[k] as number).toFixed(3) : String(s[k]));
-  return `auc_test ${f('auc_test')}  acc_black_test ${f('acc_black_test')}  acc_white_test ${f('acc_white_test')}  acc_diff_test ${f('acc_diff_test')}  (${f('seconds')} s)${s.untrained ? '\nnote: the plane is untrained (--steps 0): these numbers describe its initialisation' : ''}`;
+  return `auc_test ${f('auc_test')}  acc_black_test ${f('acc_black_test')}  acc_white_test ${f('acc_white_test')}  acc_diff_test ${f('acc_diff_test')}  (${
+    f('seconds')
+  } s)${s.untrained ? '\nnote: the plane is untrained (--steps 0): these numbers describe its initialisation' : ''}`;
 }
 
 /**
@@ -50,7 +52,11 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) flags[k] = v;
     if (resume) {
       const extra = Object.keys(flags).filter((k) => k !== 'backend');
-      if (extra.length || file) throw new MpoError(`--resume continues a run with its own config.json: drop ${[...extra.map((k) => `--${flagName(k)}`), ...(file ? ['--config'] : [])].join(', ')}`);
+      if (extra.length || file) {
+        throw new MpoError(
+          `--resume continues a run with its own config.json: drop ${[...extra.map((k) => `--${flagName(k)}`), ...(file ? ['--config'] : [])].join(', ')}`,
+        );
+      }
       const saved = readConfigFile(join(String(resume), 'config.json'));
       const config = resolveConfig(saved, parseConfig(flags, 'the command line'));
       const s = await runFit(config, { out: String(resume), resume: true, quiet: !!quiet, signal: interrupt() });
@@ -80,8 +86,13 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
         ...(o.backend !== undefined ? { backend: o.backend } : {}),
       }, 'the command line');
       const s = await runEval({
-        dir, out: o.out as string | undefined, padding: parsed.evalPadding, resolution: parsed.evalResolution,
-        images: parsed.evalImages, backend: parsed.backend, quiet: !!o.quiet,
+        dir,
+        out: o.out as string | undefined,
+        padding: parsed.evalPadding,
+        resolution: parsed.evalResolution,
+        images: parsed.evalImages,
+        backend: parsed.backend,
+        quiet: !!o.quiet,
       });
       process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\n`);
     });
@@ -90,11 +101,13 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
     .description('list the built-in pictures and write their previews')
     .option('--out <dir>', 'folder for the previews', 'patterns')
     .option('--size <n>', 'cells per side', '24')
-    .action((o: { out: string; size: string }) => runPatternsCommand(o.out, o.size));
+    .action((o: { out: string; size: string; }) => runPatternsCommand(o.out, o.size));
   registerGallery(program, interrupt);
   registerExport(program);
   registerStudy(program, interrupt);
-  registerTrain(program, interrupt); registerView(program); registerConnect(program, interrupt);
+  registerTrain(program, interrupt);
+  registerView(program);
+  registerConnect(program, interrupt);
   return program;
 }
 
@@ -128,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    const err = e as Error & { code?: string; exitCode?: number };
+    const err = e as Error & { code?: string; exitCode?: number; };
     if (err.code?.startsWith('commander.')) return err.exitCode ?? 1;
     if (e instanceof MpoError) {
       process.stderr.write(`\nmpo: error: ${e.message}\n`);
@@ -143,5 +156,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && /cli[\\/]main\.(ts|js)$/.test(process.argv[1])) {
-  main(process.argv).then((code) => { process.exitCode = code; });
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
 }

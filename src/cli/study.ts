@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { defaultJobs } from '../node/jobs/index.js';
-import { buildPlan, DEFAULT_FILLS, DEFAULT_SEEDS, describePlan, parseFills, parseSeeds, parseShard, STUDY_SCALES, type StudyScale } from '../node/study/plan.js';
+import { buildPlan, DEFAULT_FILLS, DEFAULT_SEEDS, describePlan, parseFills, parseSeeds, parseShard, STUDY_SCALES,
+  type StudyScale } from '../node/study/plan.js';
 import { mergeStudy, runStudy, type MergeResult } from '../node/study/study.js';
 
 function parseJobs(text: string): number {
@@ -34,17 +35,22 @@ export function registerStudy(program: Command, interrupt: () => AbortSignal): v
     .option('--dry-run', 'print the plan (scale, models, fills, seeds, the settings of every run) and exit without running anything')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const scale = String(o.scale) as StudyScale;
-      if (!Object.prototype.hasOwnProperty.call(STUDY_SCALES, scale)) throw new MpoError(`--scale is "${scale}": choose one of ${Object.keys(STUDY_SCALES).join(', ')}`);
+      if (!Object.prototype.hasOwnProperty.call(STUDY_SCALES, scale)) {
+        throw new MpoError(`--scale is "${scale}": choose one of ${Object.keys(STUDY_SCALES).join(', ')}`);
+      }
       if (o.dryRun) {
         process.stdout.write(describePlan(buildPlan({
-          scale, seeds: parseSeeds(String(o.seeds)), fills: parseFills(String(o.fills)),
+          scale,
+          seeds: parseSeeds(String(o.seeds)),
+          fills: parseFills(String(o.fills)),
           overrides: typeof o.config === 'string' ? readConfigFile(o.config) : undefined,
         })));
         return;
       }
       const shard = typeof o.shard === 'string' ? parseShard(o.shard) : undefined;
       const result = await runStudy({
-        scale, shard,
+        scale,
+        shard,
         out: typeof o.out === 'string' ? o.out : join('runs', `study-bn-${scale}`),
         jobs: typeof o.jobs === 'string' ? parseJobs(o.jobs) : defaultJobs(),
         seeds: parseSeeds(String(o.seeds)),
@@ -53,8 +59,10 @@ export function registerStudy(program: Command, interrupt: () => AbortSignal): v
         signal: interrupt(),
       });
       if (result.shardFile) {
-        process.stdout.write(`shard ${shard!.index}/${shard!.count}: ${result.runs} runs (${result.skipped} finished earlier); results in ${result.shardFile}\n` +
-          `when every shard is done: mpo study merge ${typeof o.out === 'string' ? o.out : join('runs', `study-bn-${scale}`)} [other shard folders]\n`);
+        process.stdout.write(
+          `shard ${shard!.index}/${shard!.count}: ${result.runs} runs (${result.skipped} finished earlier); results in ${result.shardFile}\n` +
+            `when every shard is done: mpo study merge ${typeof o.out === 'string' ? o.out : join('runs', `study-bn-${scale}`)} [other shard folders]\n`,
+        );
       } else if (result.merged) {
         printMerged(result.merged);
       }

@@ -22,6 +22,10 @@ export function registerTrain(program: Command, interrupt: () => AbortSignal): v
   cmd.action(async (opts: Record<string, unknown>) => {
     const config = resolveConfig(opts.config ? readConfigFile(String(opts.config)) : {}, parseConfig(givenFlags(opts, TRAIN_KEYS), 'the command line'));
     const s = await runTrain(config, { out: String(opts.out), quiet: !!opts.quiet, signal: interrupt() });
-    process.stdout.write(`test_loss ${s.test_loss.toFixed(4)}  test_acc ${s.test_acc.toFixed(4)}  (uniform ${s.uniform_loss.toFixed(3)}, chance ${s.chance_acc})  ${s.seconds} s\nnetwork in ${String(opts.out)}\n`);
+    process.stdout.write(
+      `test_loss ${s.test_loss.toFixed(4)}  test_acc ${s.test_acc.toFixed(4)}  (uniform ${
+        s.uniform_loss.toFixed(3)
+      }, chance ${s.chance_acc})  ${s.seconds} s\nnetwork in ${String(opts.out)}\n`,
+    );
   });
 }

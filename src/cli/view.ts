@@ -22,7 +22,11 @@ export function registerView(program: Command): void {
     .option('--quiet', 'no progress output')
     .action(async (net: string, o: Record<string, string | undefined>) => {
       const s = await runRandomPlane(net, {
-        out: o.out!, points: positiveInt(o.points, 21, '--points'), images: positiveInt(o.images, 1000, '--images'), seed: Number(o.seed ?? 1), quiet: !!o.quiet,
+        out: o.out!,
+        points: positiveInt(o.points, 21, '--points'),
+        images: positiveInt(o.images, 1000, '--images'),
+        seed: Number(o.seed ?? 1),
+        quiet: !!o.quiet,
       });
       process.stdout.write(`centre test loss ${s.centre_test_loss.toFixed(4)}, largest ${s.max_test_loss.toFixed(4)}; results in ${o.out}\n`);
     });
@@ -35,7 +39,12 @@ export function registerView(program: Command): void {
     .option('--images <n>', 'test images, and as many training images', '1000')
     .option('--quiet', 'no progress output')
     .action(async (a: string, b: string, o: Record<string, string | undefined>) => {
-      const s = await runInterpolate(a, b, { out: o.out!, points: positiveInt(o.points, 41, '--points'), images: positiveInt(o.images, 1000, '--images'), quiet: !!o.quiet });
-      process.stdout.write(`test loss A ${s.test_loss_a.toFixed(4)}, B ${s.test_loss_b.toFixed(4)}, largest between ${s.max_test_loss_between.toFixed(4)} at t = ${s.t_of_max}; results in ${o.out}\n`);
+      const s = await runInterpolate(a, b, { out: o.out!, points: positiveInt(o.points, 41, '--points'), images: positiveInt(o.images, 1000, '--images'),
+        quiet: !!o.quiet });
+      process.stdout.write(
+        `test loss A ${s.test_loss_a.toFixed(4)}, B ${s.test_loss_b.toFixed(4)}, largest between ${
+          s.max_test_loss_between.toFixed(4)
+        } at t = ${s.t_of_max}; results in ${o.out}\n`,
+      );
     });
 }

@@ -9,7 +9,7 @@ export * from './settings.js';
  * results, so that a run is reproducible from it (`mpo fit --config out/config.json`). Flags use
  * the kebab-case form of each key (`batchSize` -> `--batch-size`).
  */
-export type FitConfig = { -readonly [K in SettingName]: SettingValue<(typeof SETTINGS)[K]> };
+export type FitConfig = { -readonly [K in SettingName]: SettingValue<(typeof SETTINGS)[K]>; };
 
 /** Any entry of the table, value type erased. */
 type AnySetting = Setting<unknown>;
@@ -158,7 +158,9 @@ export function settingHelp(key: keyof FitConfig, defaults: Partial<FitConfig> =
   const def = Object.hasOwn(defaults, key) ? defaults[key] : spec.default;
   const parts: string[] = [];
   if (spec.choices) parts.push(spec.choices.join(' | '));
-  else if (spec.kind === 'int' || spec.kind === 'number') parts.push(rangeText(spec.kind, spec.range).replace(/^an? /, '').replace(' (exclusive)', ', exclusive'));
+  else if (spec.kind === 'int' || spec.kind === 'number') {
+    parts.push(rangeText(spec.kind, spec.range).replace(/^an? /, '').replace(' (exclusive)', ', exclusive'));
+  }
   parts.push(`default: ${def === spec.default && def === null && spec.defaultText ? spec.defaultText : show(def)}`);
   const byValue = new Map<string, string[]>();
   for (const [model, v] of Object.entries(spec.perModel ?? {})) {

@@ -11,74 +11,61 @@ export { createRng, sampleWithoutReplacement, type Rng, type RngState } from './
 export { checkGradients } from './tf.js';
 
 // settings
+export { CONFIG_KEYS, DEFAULT_FIT_CONFIG, MODEL_DEFAULTS, flagName, modelDefaults, parseConfig, rangeText, resolveConfig, settingHelp,
+  type FitConfig } from './config.js';
 export { SETTINGS, type Setting, type SettingKind, type SettingName, type SettingRange, type SettingValue } from './settings.js';
-export {
-  CONFIG_KEYS, DEFAULT_FIT_CONFIG, MODEL_DEFAULTS, flagName, modelDefaults, parseConfig, rangeText, resolveConfig, settingHelp,
-  type FitConfig,
-} from './config.js';
 
 // the plane (eq. 1-2) and its grid of cells
-export { initParamValues, paramCount, type ParamSet, type ParamSpec, type ParamValues } from './plane/params.js';
-export { computeFrame, frameOf, gramSchmidt, pointAt, type Frame, type ManifoldTheta } from './plane/manifold.js';
 export { cellCoords, cellCoordsOf, gridIndexOfCell, gridPoints, type CellShape, type GridSpec } from './plane/grid.js';
+export { computeFrame, frameOf, gramSchmidt, pointAt, type Frame, type ManifoldTheta } from './plane/manifold.js';
 export { MANIFOLD_DIMS, manifoldDims } from './plane/manifold.js';
+export { initParamValues, paramCount, type ParamSet, type ParamSpec, type ParamValues } from './plane/params.js';
 // beyond the plane (issue 11): d-dimensional patterns, classic views, mode connectivity, decorrelated ensembles
-export { SOLID_NAMES, isSolidPattern, isStripSpec, solidPattern, stripPattern } from './pattern/solids.js';
-export { checkManifoldPattern, withManifoldDefaults } from './pattern/manifold-patterns.js';
-export { cellsAsPlane, manifoldPatternMetrics } from './landscape/manifold-metrics.js';
 export { bezierGradients, bezierPoint, bezierValues, filterNormalizedDirection, frameFromValues, type BezierTask } from './landscape/classic.js';
-export { decorrelatedGradients, ensembleMetrics, errorCorrelationPenalty, type EnsembleMetrics } from './training/decorrelate.js';
+export { cellsAsPlane, manifoldPatternMetrics } from './landscape/manifold-metrics.js';
 export { renderManifoldLandscape, renderTarget } from './landscape/views.js';
+export { checkManifoldPattern, withManifoldDefaults } from './pattern/manifold-patterns.js';
+export { SOLID_NAMES, isSolidPattern, isStripSpec, solidPattern, stripPattern } from './pattern/solids.js';
+export { decorrelatedGradients, ensembleMetrics, errorCorrelationPenalty, type EnsembleMetrics } from './training/decorrelate.js';
 
 // functional models
-export { logitsAtPoints, type Model, type ModelContext, type ModelEntry } from './models/model.js';
-export { createMlp, type MlpOptions } from './models/mlp.js';
 export { createCnn, type CnnOptions } from './models/cnn.js';
+export { createMlp, type MlpOptions } from './models/mlp.js';
+export { logitsAtPoints, type Model, type ModelContext, type ModelEntry } from './models/model.js';
 export { MODELS, createModel } from './models/registry.js';
 
 // target pictures
-export {
-  BLACK, IGNORED, MAX_PATTERN_SIDE, WHITE, validatePattern, type Pattern, type TernaryMask,
-} from './pattern/pattern.js';
 export { BUILTIN_NAMES, BUILTIN_PATTERNS, builtinPattern, isBuiltinPattern, type BuiltinPattern } from './pattern/builtins.js';
-export { parsePatternText, patternToText, type PatternTextOptions } from './pattern/text.js';
+export { patternFromPixels, patternToPixels, type FromPixelsOptions, type RgbaImage } from './pattern/from-pixels.js';
+export { BLACK, IGNORED, MAX_PATTERN_SIDE, WHITE, validatePattern, type Pattern, type TernaryMask } from './pattern/pattern.js';
 export { randomMask, type RandomMaskOptions } from './pattern/random-mask.js';
 export { toTernary, trainedCells, type TernaryOptions, type TrainedCells } from './pattern/ternary.js';
-export { patternFromPixels, patternToPixels, type FromPixelsOptions, type RgbaImage } from './pattern/from-pixels.js';
+export { parsePatternText, patternToText, type PatternTextOptions } from './pattern/text.js';
 
 // training (eq. 3, Adam, one step, the loop)
-export { mpoLossTerms, oneHot, pointCrossEntropy, type MpoLossOptions } from './training/loss.js';
 export { adamUpdate, clipGlobalNorm, createAdamState, type AdamOptions, type AdamState } from './training/adam.js';
-export {
-  createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, type PlaneInitOptions, type PlaneState,
-} from './training/plane-state.js';
-export {
-  applyStep, localGradients, mpoGradients, sampleStep, trainStep,
-  type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells, type TrainData,
-} from './training/step.js';
-export {
-  learningRate, quickEvaluate, trainLoop,
-  type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type QuickEvalOptions, type StepResult,
-} from './training/loop.js';
+export { learningRate, quickEvaluate, trainLoop, type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type QuickEvalOptions,
+  type StepResult } from './training/loop.js';
+export { mpoLossTerms, oneHot, pointCrossEntropy, type MpoLossOptions } from './training/loss.js';
+export { createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, type PlaneInitOptions, type PlaneState } from './training/plane-state.js';
+export { applyStep, localGradients, mpoGradients, sampleStep, trainStep, type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells,
+  type TrainData } from './training/step.js';
 
 // landscapes and how well they draw the pattern
-export {
-  evaluateLandscape, evaluatePoints, type EvalData, type Landscape, type LandscapeOptions, type PointEvaluator, type PointsOptions,
-} from './landscape/evaluate.js';
+export { evaluateLandscape, evaluatePoints, type EvalData, type Landscape, type LandscapeOptions, type PointEvaluator,
+  type PointsOptions } from './landscape/evaluate.js';
 export { correlation, patternMetrics, rocAuc, type PatternMetrics } from './landscape/metrics.js';
 
 // saving planes, exporting cells, reading data
-export { CHECKPOINT_MAGIC, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint } from './io/checkpoint.js';
-export {
-  EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, cellParamValues, checkCell, checkExportable, exportLayersModel,
-  type ExportLayersOptions, type LayersExport, type LayersModelJson,
-} from './io/export-layers.js';
 export { encodeIdx, parseIdxImagesRaw, parseIdxLabelsRaw, type IdxImages, type IdxLabels } from './data/idx.js';
+export { CHECKPOINT_MAGIC, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint } from './io/checkpoint.js';
+export { EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, cellParamValues, checkCell, checkExportable, exportLayersModel, type ExportLayersOptions, type LayersExport,
+  type LayersModelJson } from './io/export-layers.js';
 
 // drawing (SVG)
-export { colorFor, getColormap, type ColorScale, type ColormapName, type ScaleKind } from './render/colormap.js';
-export { compose, toSvg, type Figure } from './render/svg.js';
-export { renderHeatmap, renderMask, type HeatmapOptions, type MaskOptions } from './render/heatmap.js';
 export { renderLineChart, type ChartSeries, type LineChart } from './render/chart.js';
+export { colorFor, getColormap, type ColorScale, type ColormapName, type ScaleKind } from './render/colormap.js';
+export { renderHeatmap, renderMask, type HeatmapOptions, type MaskOptions } from './render/heatmap.js';
+export { compose, toSvg, type Figure } from './render/svg.js';
 
 export * as ops from './ops/index.js';

@@ -22,13 +22,19 @@ export function createRng(seedOrState: number | RngState): Rng {
   let a: number, b: number, c: number, d: number;
   if (typeof seedOrState === 'number') {
     if (!Number.isFinite(seedOrState)) throw new RangeError(`seed must be a finite number, got ${seedOrState}`);
-    a = 0x9e3779b9; b = 0x243f6a88; c = 0xb7e15162; d = (seedOrState >>> 0) ^ Math.floor(seedOrState / 2 ** 32);
+    a = 0x9e3779b9;
+    b = 0x243f6a88;
+    c = 0xb7e15162;
+    d = (seedOrState >>> 0) ^ Math.floor(seedOrState / 2 ** 32);
     for (let i = 0; i < 15; i++) step();
   } else {
     [a, b, c, d] = seedOrState;
   }
   function step(): number {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -78,6 +84,6 @@ export function deriveSeed(seed: number, stream: string): number {
 }
 
 /** The seed of a run's random mask: `maskSeed` when given, else {@link deriveSeed}(seed, 'mask'). */
-export function maskSeedOf(config: { readonly seed: number; readonly maskSeed?: number | null }): number {
+export function maskSeedOf(config: { readonly seed: number; readonly maskSeed?: number | null; }): number {
   return config.maskSeed ?? deriveSeed(config.seed, 'mask');
 }

@@ -90,33 +90,39 @@ export const SETTINGS = Object.freeze({
     doc: 'Built-in picture name, image file (PNG/JPEG) or text grid (.txt). Ignored when `randomMask` is set.',
   }),
   patternSize: int({
-    default: 24, range: { min: 1, max: MAX_PATTERN_SIDE },
+    default: 24,
+    range: { min: 1, max: MAX_PATTERN_SIDE },
     help: 'cells per side (built-ins, random masks; longest side of images)',
     doc: 'Cells per side for built-ins, random masks and images (images keep their aspect ratio). '
       + `Patterns accept 1..${MAX_PATTERN_SIDE} (random masks at least 2).`,
   }),
   randomMask: numOrNull({
-    default: null, range: OPEN_UNIT, defaultText: 'none, --pattern is fitted',
+    default: null,
+    range: OPEN_UNIT,
+    defaultText: 'none, --pattern is fitted',
     help: 'fit a random square mask with this fill probability (section 4.2) instead of a picture',
     doc: 'Fill probability of a random square mask (section 4.2); `null` for a picture.',
   }),
   randomMaskFrame: flag({
     default: false,
     help: "random masks: the original code's framed square (white border, black frame, random interior)",
-    doc: 'Build random masks as the original code\'s study does (`generate_square_mask` then '
+    doc: "Build random masks as the original code's study does (`generate_square_mask` then "
       + '`randomly_fill_square`): row and column 0 and the last ones white, a one-cell black frame just inside '
       + 'them, and only the interior (side - 4) x (side - 4) cells drawn black with probability `randomMask`. '
-      + 'Off: every cell is drawn (the paper\'s text).',
+      + "Off: every cell is drawn (the paper's text).",
   }),
   maskSeed: intOrNull({
-    default: null, range: NON_NEGATIVE, defaultText: 'derived from --seed',
+    default: null,
+    range: NON_NEGATIVE,
+    defaultText: 'derived from --seed',
     help: 'seed of the random mask (default: a hash of --seed, a stream separate from the initialisation)',
     doc: 'Seed of the random mask. Default null: derived from `seed` by a hash (`deriveSeed(seed, "mask")`), '
       + 'so the mask and the initial theta come from separate streams (until issue 10 both used `seed` itself, '
-      + 'which changed the random-mask runs\' masks and numbers when the derivation was introduced).',
+      + "which changed the random-mask runs' masks and numbers when the derivation was introduced).",
   }),
   threshold: num({
-    default: 0.5, range: OPEN_UNIT,
+    default: 0.5,
+    range: OPEN_UNIT,
     help: 'images: grey level (0..1) below which a cell is black',
   }),
   invert: flag({
@@ -142,20 +148,21 @@ export const SETTINGS = Object.freeze({
   regulariser: oneOf(['none', 'decorrelate'], {
     default: 'none',
     help: 'extra term on the black cells: decorrelate = Rosen (1996) penalty on correlated errors (an ensemble)',
-    doc: 'Regulariser added to eq. 3 over each step\'s black cells (the ensemble\'s members): `decorrelate` adds '
+    doc: "Regulariser added to eq. 3 over each step's black cells (the ensemble's members): `decorrelate` adds "
       + '`lambda` times the mean over pairs of members of the Pearson correlation of their error vectors '
-      + '(softmax minus one-hot, flattened over the batch and classes) on the step\'s batch (Rosen 1996; '
-      + 'src/core/training/decorrelate.ts). All the step\'s cells are then computed in one pass in the main thread.',
+      + "(softmax minus one-hot, flattened over the batch and classes) on the step's batch (Rosen 1996; "
+      + "src/core/training/decorrelate.ts). All the step's cells are then computed in one pass in the main thread.",
   }),
   lambda: num({
-    default: 1, range: NON_NEGATIVE,
+    default: 1,
+    range: NON_NEGATIVE,
     help: 'weight of the regulariser (--regulariser decorrelate)',
   }),
   model: text({
     default: 'mlp',
     help: 'model: mlp | cnn | cnn-color | cnn-color-nopool | bn-cnn | plain-cnn6',
     doc: 'Model registry name: `mlp`, `cnn`, `bn-cnn`, `plain-cnn6`, `cnn-color`, `cnn-color-nopool` (the original '
-      + 'code\'s CIFAR-10 model: no max-pool). The convolutional '
+      + "code's CIFAR-10 model: no max-pool). The convolutional "
       + 'models bring their own defaults for some settings (the `perModel` column).',
   }),
   bnScale: oneOf(['paper', 'original'], {
@@ -169,31 +176,43 @@ export const SETTINGS = Object.freeze({
     doc: 'Dataset: `fashion-mnist-subset` (embedded, offline), `fashion-mnist`, `mnist`, `cifar10`.',
   }),
   dataDir: textOrNull({
-    default: null, defaultText: '$MPO_DATA_DIR, the cache, Debian\'s folder, a download',
+    default: null,
+    defaultText: "$MPO_DATA_DIR, the cache, Debian's folder, a download",
     help: 'folder holding the dataset files',
-    doc: 'Folder with the dataset\'s files (else $MPO_DATA_DIR, the cache, Debian\'s folder, a download).',
+    doc: "Folder with the dataset's files (else $MPO_DATA_DIR, the cache, Debian's folder, a download).",
   }),
   trainImages: intOrNull({
-    default: null, range: POSITIVE, defaultText: 'all',
+    default: null,
+    range: POSITIVE,
+    defaultText: 'all',
     help: 'use only the first N training images',
   }),
   steps: int({
-    default: 600, range: NON_NEGATIVE, perModel: conv(300, 200),
+    default: 600,
+    range: NON_NEGATIVE,
+    perModel: conv(300, 200),
     help: 'training steps',
     doc: 'Training steps (Adam updates).',
   }),
   batchSize: int({
-    default: 256, range: POSITIVE, perModel: conv(128, 64),
+    default: 256,
+    range: POSITIVE,
+    perModel: conv(128, 64),
     help: 'images per step',
     doc: 'Images per step, shared by all cells of a step.',
   }),
   cellsPerStep: int({
-    default: 50, range: POSITIVE, perModel: conv(10, 2),
+    default: 50,
+    range: POSITIVE,
+    perModel: conv(10, 2),
     help: 'black and white cells sampled per step (each)',
   }),
   lr: num({
     // The convolutional models pin 1e-3 (the pattern race's setting) should the general default move.
-    default: 1e-3, range: { min: 0, minOpen: true }, give: 'a learning rate > 0 (e.g. 0.001)', perModel: conv(1e-3, 1e-3),
+    default: 1e-3,
+    range: { min: 0, minOpen: true },
+    give: 'a learning rate > 0 (e.g. 0.001)',
+    perModel: conv(1e-3, 1e-3),
     help: 'Adam learning rate',
   }),
   lrSchedule: oneOf(['constant', 'cosine'], {
@@ -202,84 +221,103 @@ export const SETTINGS = Object.freeze({
     doc: 'Learning-rate schedule: `constant`, or `cosine` decay to 10% over the run.',
   }),
   gradClip: num({
-    default: 100, range: NON_NEGATIVE,
+    default: 100,
+    range: NON_NEGATIVE,
     help: 'global gradient-norm clip (0 = off)',
   }),
   whiteClip: num({
-    default: 2.5, range: NON_NEGATIVE,
+    default: 2.5,
+    range: NON_NEGATIVE,
     help: "clip of white cells' cross-entropy",
-    doc: 'Clip of the white cells\' cross-entropy (eq. 3 with appendix B\'s threshold).',
+    doc: "Clip of the white cells' cross-entropy (eq. 3 with appendix B's threshold).",
   }),
   scaleInit: num({
-    default: 0.1, range: { min: 0, minOpen: true }, perModel: { cnn: 0.2 },
+    default: 0.1,
+    range: { min: 0, minOpen: true },
+    perModel: { cnn: 0.2 },
     help: 'initial scale s of the plane',
-    doc: 'Initial scale s of the plane\'s directions (appendix B: 0.1; the paper CNN\'s default is 0.2). '
-      + 's is learnable but hardly moves in training, so its start sets how far apart the cells\' '
+    doc: "Initial scale s of the plane's directions (appendix B: 0.1; the paper CNN's default is 0.2). "
+      + "s is learnable but hardly moves in training, so its start sets how far apart the cells' "
       + 'networks are: 0.2 found the race ring in a median of 52 s over three seeds, 0.1 in 95 s (docs/speed.md).',
   }),
   seed: int({
-    default: 1, range: NON_NEGATIVE,
+    default: 1,
+    range: NON_NEGATIVE,
     help: 'seed of all randomness',
     doc: 'Seed of all randomness: initialisation, batches, cells, augmentation; random masks through `maskSeed` (derived from it by default).',
   }),
   chunkSize: intOrNull({
-    default: null, range: POSITIVE, defaultText: 'per model',
+    default: null,
+    range: POSITIVE,
+    defaultText: 'per model',
     help: 'cells per gradient computation (memory bound)',
     doc: 'Cells per gradient computation (memory bound); null picks per model.',
   }),
   measureTrainedOnly: flag({
     default: false,
-    help: 'measure AUC and accuracies only on the trained cells (the original code\'s study in effect)',
-    doc: 'Compute the summary\'s AUCs, accuracies and train-vs-test figures over the cells the ternary mask trains '
+    help: "measure AUC and accuracies only on the trained cells (the original code's study in effect)",
+    doc: "Compute the summary's AUCs, accuracies and train-vs-test figures over the cells the ternary mask trains "
       + '(with `ignoreInterior`: the boundary and the rim outside it) instead of every cell of the pattern.',
   }),
   augment: flag({
     default: false,
-    help: "CIFAR-style augmentation of training images: pad-4 random crop, horizontal flip, a random erased square",
+    help: 'CIFAR-style augmentation of training images: pad-4 random crop, horizontal flip, a random erased square',
     doc: 'Augment every training batch as the original code does on CIFAR-10: zero-pad by 4 and crop back at a '
       + 'random offset, flip horizontally with probability 0.5, and zero a square of `augmentErase` pixels at a random '
       + 'centre (clipped at the border). The train landscape is evaluated on augmented training images too (one fixed '
-      + 'draw). Draws come from the run\'s generator, so a run is reproducible from its seed.',
+      + "draw). Draws come from the run's generator, so a run is reproducible from its seed.",
   }),
   augmentErase: int({
-    default: 16, range: NON_NEGATIVE,
+    default: 16,
+    range: NON_NEGATIVE,
     help: 'side of the erased square of --augment (0 = no erasure)',
     doc: 'Side in pixels of the square `augment` erases (0: none). 16 as issue 10 asks (the cutout length usually '
-      + 'used on CIFAR-10); the project\'s notes on the original code read an 8x8 square: pass 8 to compare.',
+      + "used on CIFAR-10); the project's notes on the original code read an 8x8 square: pass 8 to compare.",
   }),
   evalImages: int({
-    default: 2000, range: POSITIVE, perModel: conv(1000, 500),
+    default: 2000,
+    range: POSITIVE,
+    perModel: conv(1000, 500),
     help: 'test and train images for the final landscapes',
   }),
   evalPadding: int({
-    default: 2, range: NON_NEGATIVE,
+    default: 2,
+    range: NON_NEGATIVE,
     help: 'extra cells around the pattern in the final landscapes',
   }),
   evalResolution: int({
-    default: 1, range: POSITIVE,
+    default: 1,
+    range: POSITIVE,
     help: 'points per cell spacing in the final landscapes',
   }),
   logEvery: int({
-    default: 10, range: POSITIVE,
+    default: 10,
+    range: POSITIVE,
     help: 'write a metrics line every N steps',
   }),
   evalEvery: int({
-    default: 100, range: NON_NEGATIVE, perModel: conv(50, 50),
+    default: 100,
+    range: NON_NEGATIVE,
+    perModel: conv(50, 50),
     help: 'quick test AUC every N steps (0 = never)',
     doc: 'Measure the test AUC on `quickEvalImages` images every N steps (0 = never).',
   }),
   quickEvalImages: int({
-    default: 500, range: POSITIVE,
+    default: 500,
+    range: POSITIVE,
     help: 'images of the quick evaluation',
   }),
   checkpointEvery: int({
-    default: 50, range: POSITIVE,
+    default: 50,
+    range: POSITIVE,
     help: 'checkpoint every N steps',
   }),
   workers: intOrNull({
-    default: null, range: POSITIVE, defaultText: 'one per core',
+    default: null,
+    range: POSITIVE,
+    defaultText: 'one per core',
     help: 'worker threads sharing the cells (1 = none, everything in the main thread)',
-    doc: 'Worker threads that share each step\'s cells and the landscape\'s points, each with its own '
+    doc: "Worker threads that share each step's cells and the landscape's points, each with its own "
       + 'single-threaded backend (null: one per core; 1: everything in the main thread). Node only.',
   }),
   backend: oneOf(['wasm', 'cpu', 'tensorflow'], {

@@ -57,7 +57,7 @@ export async function initBackend(name: BackendName = 'wasm', opts: BackendOptio
     try {
       await import(moduleName);
     } catch (err) {
-      const code = (err as { code?: unknown } | null)?.code;
+      const code = (err as { code?: unknown; } | null)?.code;
       if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
         throw new MpoError(
           '--backend tensorflow needs @tensorflow/tfjs-node, which is not installed: npm install @tensorflow/tfjs-node, or use --backend wasm',

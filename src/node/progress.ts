@@ -46,7 +46,10 @@ export function createProgress(opts: ProgressOptions): Progress {
   if (!opts.plain && stream.isTTY) {
     const bar = new cliProgress.SingleBar({
       format: `${opts.label.padEnd(10)} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} | {status}`,
-      stream, hideCursor: true, etaBuffer: 50, fps: 5,
+      stream,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 5,
     }, cliProgress.Presets.shades_classic);
     bar.start(opts.total, 0, { status: '' });
     return {
@@ -60,7 +63,11 @@ export function createProgress(opts: ProgressOptions): Progress {
   const line = (done: number, status: string) => {
     const el = (Date.now() - start) / 1000;
     const eta = done > 0 ? (el / done) * (opts.total - done) : NaN;
-    stream.write(`${opts.label} ${done}/${opts.total} (${Math.round((100 * done) / opts.total)}%) elapsed ${formatDuration(el)} eta ${formatDuration(eta)}${status ? ` ${status}` : ''}\n`);
+    stream.write(
+      `${opts.label} ${done}/${opts.total} (${Math.round((100 * done) / opts.total)}%) elapsed ${formatDuration(el)} eta ${formatDuration(eta)}${
+        status ? ` ${status}` : ''
+      }\n`,
+    );
   };
   return {
     update(done, status) {

@@ -20,7 +20,7 @@ export function gridGeometry(canvas: HTMLCanvasElement, rows: number, cols: numb
 }
 
 /** The cell under canvas-relative CSS pixel (x, y), or null outside the grid. */
-export function cellAt(canvas: HTMLCanvasElement, g: GridGeometry, clientX: number, clientY: number): { row: number; col: number } | null {
+export function cellAt(canvas: HTMLCanvasElement, g: GridGeometry, clientX: number, clientY: number): { row: number; col: number; } | null {
   const r = canvas.getBoundingClientRect();
   const x = ((clientX - r.left) * canvas.width) / r.width;
   const y = ((clientY - r.top) * canvas.height) / r.height;
@@ -60,8 +60,7 @@ export function mapScale(kind: 'loss' | 'acc', values: ArrayLike<number>): MapSc
  * Draws a heat map of `values` (rows x cols, row-major) and, when `outline` is given (the
  * target's cells, same grid), the borders between its black and white cells.
  */
-export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, rows: number, cols: number, s: MapScale,
-  outline?: Uint8Array): GridGeometry {
+export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, rows: number, cols: number, s: MapScale, outline?: Uint8Array): GridGeometry {
   const ctx = canvas.getContext('2d')!;
   const g = gridGeometry(canvas, rows, cols);
   const img = new ImageData(cols, rows);
@@ -89,8 +88,14 @@ export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>
         const v = outline[r * cols + c];
         const x = g.ox + c * g.cell;
         const y = g.oy + r * g.cell;
-        if (c + 1 < cols && outline[r * cols + c + 1] !== v) { ctx.moveTo(x + g.cell, y); ctx.lineTo(x + g.cell, y + g.cell); }
-        if (r + 1 < rows && outline[(r + 1) * cols + c] !== v) { ctx.moveTo(x, y + g.cell); ctx.lineTo(x + g.cell, y + g.cell); }
+        if (c + 1 < cols && outline[r * cols + c + 1] !== v) {
+          ctx.moveTo(x + g.cell, y);
+          ctx.lineTo(x + g.cell, y + g.cell);
+        }
+        if (r + 1 < rows && outline[(r + 1) * cols + c] !== v) {
+          ctx.moveTo(x, y + g.cell);
+          ctx.lineTo(x + g.cell, y + g.cell);
+        }
       }
     }
     ctx.stroke();
@@ -148,8 +153,14 @@ export function drawTarget(canvas: HTMLCanvasElement, cells: Uint8Array, rows: n
     ctx.strokeStyle = 'rgba(128,128,128,0.35)';
     ctx.lineWidth = 1;
     ctx.beginPath();
-    for (let r = 0; r <= rows; r++) { ctx.moveTo(g.ox, g.oy + r * g.cell + 0.5); ctx.lineTo(g.ox + cols * g.cell, g.oy + r * g.cell + 0.5); }
-    for (let c = 0; c <= cols; c++) { ctx.moveTo(g.ox + c * g.cell + 0.5, g.oy); ctx.lineTo(g.ox + c * g.cell + 0.5, g.oy + rows * g.cell); }
+    for (let r = 0; r <= rows; r++) {
+      ctx.moveTo(g.ox, g.oy + r * g.cell + 0.5);
+      ctx.lineTo(g.ox + cols * g.cell, g.oy + r * g.cell + 0.5);
+    }
+    for (let c = 0; c <= cols; c++) {
+      ctx.moveTo(g.ox + c * g.cell + 0.5, g.oy);
+      ctx.lineTo(g.ox + c * g.cell + 0.5, g.oy + rows * g.cell);
+    }
     ctx.stroke();
   }
   return g;
@@ -181,7 +192,10 @@ export function drawCurves(canvas: HTMLCanvasElement, x0: number, w: number, tit
   ctx.strokeRect(px0 + 0.5, py0 + 0.5, pw, ph);
   if (!all.length || !xs.length) return;
   let [lo, hi] = yRange ?? [Math.min(...all), Math.max(...all)];
-  if (lo === hi) { lo = yScale === 'log' ? lo / 2 : lo - 0.5; hi = yScale === 'log' ? hi * 2 : hi + 0.5; }
+  if (lo === hi) {
+    lo = yScale === 'log' ? lo / 2 : lo - 0.5;
+    hi = yScale === 'log' ? hi * 2 : hi + 0.5;
+  }
   const f = (v: number) => (yScale === 'log' ? Math.log(v) : v);
   const xMax = Math.max(1, ...xs);
   const X = (v: number) => px0 + (v / xMax) * pw;

@@ -12,17 +12,41 @@ import { decodeHash, encodeHash, MAX_SIDE, MIN_SIDE, sanitizeSettings, type AppS
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
-  play: $<HTMLButtonElement>('play'), step: $<HTMLButtonElement>('step'), reset: $<HTMLButtonElement>('reset'),
-  stepCount: $('step-count'), speed: $('speed'), auc: $('auc'), backendUsed: $('backend-used'), status: $('status'),
-  progress: $<HTMLProgressElement>('progress'), target: $<HTMLCanvasElement>('target'), size: $<HTMLInputElement>('size'),
-  builtin: $<HTMLSelectElement>('builtin'), upload: $<HTMLInputElement>('upload'), randomP: $<HTMLInputElement>('random-p'),
-  random: $<HTMLButtonElement>('random'), clear: $<HTMLButtonElement>('clear'), invert: $<HTMLButtonElement>('invert'),
-  lossMap: $<HTMLCanvasElement>('loss-map'), lossBar: $<HTMLCanvasElement>('loss-bar'), accMap: $<HTMLCanvasElement>('acc-map'),
-  accBar: $<HTMLCanvasElement>('acc-bar'), hover: $('hover'), probe: $('probe'), curves: $<HTMLCanvasElement>('curves'),
-  model: $<HTMLSelectElement>('model'), cells: $<HTMLInputElement>('cells'), batch: $<HTMLInputElement>('batch'),
-  lr: $<HTMLInputElement>('lr'), scale: $<HTMLInputElement>('scale'), seed: $<HTMLInputElement>('seed'),
-  backend: $<HTMLSelectElement>('backend'), save: $<HTMLButtonElement>('save'), load: $<HTMLInputElement>('load'),
-  exportCell: $<HTMLButtonElement>('export'), share: $<HTMLButtonElement>('share'),
+  play: $<HTMLButtonElement>('play'),
+  step: $<HTMLButtonElement>('step'),
+  reset: $<HTMLButtonElement>('reset'),
+  stepCount: $('step-count'),
+  speed: $('speed'),
+  auc: $('auc'),
+  backendUsed: $('backend-used'),
+  status: $('status'),
+  progress: $<HTMLProgressElement>('progress'),
+  target: $<HTMLCanvasElement>('target'),
+  size: $<HTMLInputElement>('size'),
+  builtin: $<HTMLSelectElement>('builtin'),
+  upload: $<HTMLInputElement>('upload'),
+  randomP: $<HTMLInputElement>('random-p'),
+  random: $<HTMLButtonElement>('random'),
+  clear: $<HTMLButtonElement>('clear'),
+  invert: $<HTMLButtonElement>('invert'),
+  lossMap: $<HTMLCanvasElement>('loss-map'),
+  lossBar: $<HTMLCanvasElement>('loss-bar'),
+  accMap: $<HTMLCanvasElement>('acc-map'),
+  accBar: $<HTMLCanvasElement>('acc-bar'),
+  hover: $('hover'),
+  probe: $('probe'),
+  curves: $<HTMLCanvasElement>('curves'),
+  model: $<HTMLSelectElement>('model'),
+  cells: $<HTMLInputElement>('cells'),
+  batch: $<HTMLInputElement>('batch'),
+  lr: $<HTMLInputElement>('lr'),
+  scale: $<HTMLInputElement>('scale'),
+  seed: $<HTMLInputElement>('seed'),
+  backend: $<HTMLSelectElement>('backend'),
+  save: $<HTMLButtonElement>('save'),
+  load: $<HTMLInputElement>('load'),
+  exportCell: $<HTMLButtonElement>('export'),
+  share: $<HTMLButtonElement>('share'),
 };
 
 let app: AppState = decodeHash(location.hash, BUILTIN_NAMES);
@@ -32,20 +56,30 @@ let ready = false;
 let running = false;
 let landscape: LandscapeInfo | null = null;
 let lossGeom: GridGeometry | null = null;
-let selected: { row: number; col: number } | null = null;
+let selected: { row: number; col: number; } | null = null;
 let nextId = 1;
-let switching: { id: number; backend: BackendName } | null = null;
+let switching: { id: number; backend: BackendName; } | null = null;
 const history = { steps: [] as number[], loss: [] as number[], evalSteps: [] as number[], auc: [] as number[] };
 
 /** Diagnostics for tests and curious users: `window.mpoApp` in the console. */
 const diag = {
-  backend: '', step: 0, running: false, landscapes: 0, lastLandscape: null as LandscapeInfo | null, stepsPerSecond: 0,
-  playedAt: 0, aucReachedAt: 0, clickLatencies: [] as number[], errors: [] as string[], losses: [] as number[],
-  probes: 0, exports: 0,
+  backend: '',
+  step: 0,
+  running: false,
+  landscapes: 0,
+  lastLandscape: null as LandscapeInfo | null,
+  stepsPerSecond: 0,
+  playedAt: 0,
+  aucReachedAt: 0,
+  clickLatencies: [] as number[],
+  errors: [] as string[],
+  losses: [] as number[],
+  probes: 0,
+  exports: 0,
   /** The target's cells as a string of 0/1, row-major. */
   targetCells: () => `${pattern.height}x${pattern.width}:${Array.from(pattern.cells).join('')}`,
 };
-(window as unknown as { mpoApp: typeof diag }).mpoApp = diag;
+(window as unknown as { mpoApp: typeof diag; }).mpoApp = diag;
 
 function patternOfSpec(spec: PatternSpec, seed: number): PatternData {
   try {
@@ -115,10 +149,17 @@ function startWorker(backend: BackendName, after?: Uint8Array): void {
 
 function resetPlane(): void {
   diag.losses.length = 0;
-  history.steps.length = history.loss.length = history.evalSteps.length = history.auc.length = 0;
+  history.steps.length =
+    history.loss.length =
+    history.evalSteps.length =
+    history.auc.length =
+      0;
   diag.aucReachedAt = 0;
   const problem = patternProblem(pattern);
-  if (problem) { setStatus(problem, 'hint'); return; }
+  if (problem) {
+    setStatus(problem, 'hint');
+    return;
+  }
   send({ type: 'reset', settings: { ...app.settings }, pattern: clonePattern(pattern) });
 }
 
@@ -140,7 +181,8 @@ function onMessage(m: FromWorker): void {
       els.progress.hidden = true;
       diag.backend = m.backend;
       els.backendUsed.textContent = m.backend;
-      setStatus(m.note ?? `ready: ${m.trainImages.toLocaleString('en-US')} training and ${m.testImages.toLocaleString('en-US')} test images of FashionMNIST`, Boolean(m.note));
+      setStatus(m.note ?? `ready: ${m.trainImages.toLocaleString('en-US')} training and ${m.testImages.toLocaleString('en-US')} test images of FashionMNIST`,
+        Boolean(m.note));
       break;
     case 'step': {
       const i = m.info;
@@ -238,7 +280,10 @@ function drawViews(): void {
   }
   const w = els.curves.width / 2;
   drawCurves(els.curves, 0, w, 'training loss (eq. 3)', [{ x: history.steps, y: history.loss, color: '#d9480f', label: '' }], 'linear');
-  drawCurves(els.curves, w, w, 'test AUC (black vs white cells by loss)', [{ x: history.evalSteps, y: history.auc, color: '#1971c2', label: '' }], 'linear', [0.5, 1]);
+  drawCurves(els.curves, w, w, 'test AUC (black vs white cells by loss)', [{ x: history.evalSteps, y: history.auc, color: '#1971c2', label: '' }], 'linear', [
+    0.5,
+    1,
+  ]);
 }
 
 function redrawTarget(): GridGeometry {
@@ -276,7 +321,9 @@ els.target.addEventListener('pointerdown', (e) => {
   els.target.setPointerCapture(e.pointerId);
   paintAt(e);
 });
-els.target.addEventListener('pointermove', (e) => { if (painting !== null) paintAt(e); });
+els.target.addEventListener('pointermove', (e) => {
+  if (painting !== null) paintAt(e);
+});
 const endPaint = () => {
   if (painting === null) return;
   painting = null;
@@ -295,7 +342,10 @@ function patternChanged(): void {
   els.size.value = String(Math.max(pattern.height, pattern.width));
   writeHash();
   const problem = patternProblem(pattern);
-  if (problem) { setStatus(problem, 'hint'); return; }
+  if (problem) {
+    setStatus(problem, 'hint');
+    return;
+  }
   if (landscape && (landscape.rows !== pattern.height || landscape.cols !== pattern.width)) {
     landscape = null;
     for (const c of [els.lossMap, els.accMap]) c.getContext('2d')!.clearRect(0, 0, c.width, c.height);
@@ -317,13 +367,18 @@ els.invert.addEventListener('click', () => {
 });
 els.size.addEventListener('change', () => {
   const n = Math.round(Number(els.size.value));
-  if (!(n >= MIN_SIDE && n <= MAX_SIDE)) { setStatus(`the grid size must be ${MIN_SIDE}..${MAX_SIDE}`, true); els.size.value = String(pattern.height); return; }
+  if (!(n >= MIN_SIDE && n <= MAX_SIDE)) {
+    setStatus(`the grid size must be ${MIN_SIDE}..${MAX_SIDE}`, true);
+    els.size.value = String(pattern.height);
+    return;
+  }
   if (pattern.origin.kind === 'builtin') setPattern(patternOfSpec({ kind: 'builtin', name: pattern.origin.name, side: n }, app.settings.seed));
   else if (pattern.origin.kind === 'random') setPattern(patternOfSpec({ kind: 'random', p: pattern.origin.p, side: n }, app.settings.seed));
   else {
     let black = 0;
     for (const v of pattern.cells) black += v;
-    const resized = black === 0 ? { height: n, width: n, cells: new Uint8Array(n * n) }
+    const resized = black === 0 ?
+      { height: n, width: n, cells: new Uint8Array(n * n) }
       : patternFromPixels(patternToPixels({ ...pattern }), { size: { height: n, width: n } });
     setPattern({ height: n, width: n, cells: resized.cells, name: 'drawn', origin: { kind: 'cells' } });
   }
@@ -335,7 +390,10 @@ els.builtin.addEventListener('change', () => {
 });
 els.random.addEventListener('click', () => {
   const p = Number(els.randomP.value);
-  if (!(p > 0 && p < 1)) { setStatus('the random mask needs 0 < p < 1', true); return; }
+  if (!(p > 0 && p < 1)) {
+    setStatus('the random mask needs 0 < p < 1', true);
+    return;
+  }
   setPattern(patternOfSpec({ kind: 'random', p, side: Number(els.size.value) || 24 }, app.settings.seed));
 });
 els.upload.addEventListener('change', async () => {
@@ -374,8 +432,13 @@ function showSettings(s: Settings): void {
 
 function readSettings(): Settings {
   return sanitizeSettings({
-    model: els.model.value, cellsPerStep: els.cells.value, batchSize: els.batch.value, lr: els.lr.value,
-    scale: els.scale.value, seed: els.seed.value, backend: els.backend.value,
+    model: els.model.value,
+    cellsPerStep: els.cells.value,
+    batchSize: els.batch.value,
+    lr: els.lr.value,
+    scale: els.scale.value,
+    seed: els.seed.value,
+    backend: els.backend.value,
   });
 }
 
@@ -386,11 +449,16 @@ function settingsChanged(): void {
   showSettings(s);
   if (s.backend !== before.backend) {
     writeHash();
-    if (ready) { switching = { id: nextId++, backend: s.backend }; send({ type: 'save', id: switching.id }); } else startWorker(s.backend);
+    if (ready) {
+      switching = { id: nextId++, backend: s.backend };
+      send({ type: 'save', id: switching.id });
+    } else startWorker(s.backend);
     return;
   }
   const fresh = s.model !== before.model || s.scale !== before.scale || s.seed !== before.seed;
-  if (s.seed !== before.seed && pattern.origin.kind === 'random') pattern = patternOfSpec({ kind: 'random', p: pattern.origin.p, side: pattern.height }, s.seed);
+  if (s.seed !== before.seed && pattern.origin.kind === 'random') {
+    pattern = patternOfSpec({ kind: 'random', p: pattern.origin.p, side: pattern.height }, s.seed);
+  }
   writeHash();
   targetGeom = redrawTarget();
   if (fresh) resetPlane();
@@ -401,8 +469,14 @@ for (const el of [els.model, els.cells, els.batch, els.lr, els.scale, els.seed, 
 // ---------- controls ----------
 
 function togglePlay(): void {
-  if (running) { send({ type: 'pause' }); return; }
-  if (patternProblem(pattern)) { setStatus(patternProblem(pattern)!, 'hint'); return; }
+  if (running) {
+    send({ type: 'pause' });
+    return;
+  }
+  if (patternProblem(pattern)) {
+    setStatus(patternProblem(pattern)!, 'hint');
+    return;
+  }
   diag.playedAt = performance.now();
   diag.aucReachedAt = 0;
   running = true;
@@ -410,13 +484,17 @@ function togglePlay(): void {
   send({ type: 'play' });
 }
 els.play.addEventListener('click', togglePlay);
-els.step.addEventListener('click', () => { if (!patternProblem(pattern)) send({ type: 'step' }); });
+els.step.addEventListener('click', () => {
+  if (!patternProblem(pattern)) send({ type: 'step' });
+});
 els.reset.addEventListener('click', () => resetPlane());
 document.addEventListener('keydown', (e) => {
   const t = e.target as HTMLElement;
   if (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || e.ctrlKey || e.metaKey || e.altKey) return;
-  if (e.key === ' ') { e.preventDefault(); togglePlay(); }
-  else if (e.key === 's') send({ type: 'step' });
+  if (e.key === ' ') {
+    e.preventDefault();
+    togglePlay();
+  } else if (e.key === 's') send({ type: 'step' });
   else if (e.key === 'r') resetPlane();
 });
 
@@ -471,7 +549,7 @@ for (const canvas of [els.lossMap, els.accMap]) {
   });
 }
 
-function showProbe(m: Extract<FromWorker, { type: 'probe' }>): void {
+function showProbe(m: Extract<FromWorker, { type: 'probe'; }>): void {
   els.probe.replaceChildren();
   const head = document.createElement('div');
   head.className = 'item';

@@ -35,29 +35,29 @@ export interface PatternData {
    * How the CLI can rebuild it (for the saved config.json): an untouched built-in at this size,
    * an untouched random mask (seeded with the run's seed), or explicit cells (saved as pattern.txt).
    */
-  origin: { kind: 'builtin'; name: string } | { kind: 'random'; p: number } | { kind: 'cells' };
+  origin: { kind: 'builtin'; name: string; } | { kind: 'random'; p: number; } | { kind: 'cells'; };
 }
 
 /** Page -> worker. */
 export type ToWorker =
-  | { type: 'init'; backend: BackendName }
+  | { type: 'init'; backend: BackendName; }
   /** A new plane for these settings and pattern (stops training). */
-  | { type: 'reset'; settings: Settings; pattern: PatternData }
+  | { type: 'reset'; settings: Settings; pattern: PatternData; }
   /** Hyper-parameters that apply from the next step on, without a new plane. */
-  | { type: 'hyper'; settings: Settings }
+  | { type: 'hyper'; settings: Settings; }
   /** A new target of the same size for the current plane (training continues). */
-  | { type: 'pattern'; pattern: PatternData }
-  | { type: 'play' }
-  | { type: 'pause' }
-  | { type: 'step' }
+  | { type: 'pattern'; pattern: PatternData; }
+  | { type: 'play'; }
+  | { type: 'pause'; }
+  | { type: 'step'; }
   /** Asks for the checkpoint bytes and the run's config.json. */
-  | { type: 'save'; id: number }
+  | { type: 'save'; id: number; }
   /** Replaces the plane by a checkpoint (its model must match the settings'). */
-  | { type: 'load'; id: number; bytes: Uint8Array }
+  | { type: 'load'; id: number; bytes: Uint8Array; }
   /** A few test images with the predictions of the network at cell (row, col). */
-  | { type: 'probe'; id: number; row: number; col: number }
+  | { type: 'probe'; id: number; row: number; col: number; }
   /** The network at cell (row, col) as a TF.js layers model. */
-  | { type: 'export'; id: number; row: number; col: number };
+  | { type: 'export'; id: number; row: number; col: number; };
 
 /** Statistics of one training step, as shown by the page. */
 export interface StepInfo {
@@ -91,18 +91,27 @@ export interface LandscapeInfo {
 
 /** Worker -> page. */
 export type FromWorker =
-  | { type: 'progress'; label: string; loaded: number; total: number }
-  | { type: 'ready'; backend: string; trainImages: number; testImages: number; note?: string }
-  | { type: 'step'; info: StepInfo }
-  | { type: 'landscape'; info: LandscapeInfo }
-  | { type: 'status'; running: boolean; step: number }
-  | { type: 'saved'; id: number; checkpoint: Uint8Array; config: string; patternText: string | null }
-  | { type: 'loaded'; id: number; step: number }
-  | { type: 'probe'; id: number; row: number; col: number; pixels: Uint8Array; size: number; labels: number[]; predicted: number[]; confidence: number[] }
-  | { type: 'exported'; id: number; files: { name: string; bytes: Uint8Array }[] }
-  | { type: 'error'; message: string; id?: number };
+  | { type: 'progress'; label: string; loaded: number; total: number; }
+  | { type: 'ready'; backend: string; trainImages: number; testImages: number; note?: string; }
+  | { type: 'step'; info: StepInfo; }
+  | { type: 'landscape'; info: LandscapeInfo; }
+  | { type: 'status'; running: boolean; step: number; }
+  | { type: 'saved'; id: number; checkpoint: Uint8Array; config: string; patternText: string | null; }
+  | { type: 'loaded'; id: number; step: number; }
+  | { type: 'probe'; id: number; row: number; col: number; pixels: Uint8Array; size: number; labels: number[]; predicted: number[]; confidence: number[]; }
+  | { type: 'exported'; id: number; files: { name: string; bytes: Uint8Array; }[]; }
+  | { type: 'error'; message: string; id?: number; };
 
 /** FashionMNIST's class names, by label. */
 export const CLASS_NAMES: readonly string[] = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ];

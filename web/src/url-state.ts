@@ -21,7 +21,13 @@ export const MAX_SIDE = 50;
  * Chromium (wasm): AUC 0.95 6-8 s after play on a loaded 2-core machine.
  */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  model: 'mlp', cellsPerStep: 25, batchSize: 128, lr: 1e-3, scale: 0.2, seed: 1, backend: 'wasm',
+  model: 'mlp',
+  cellsPerStep: 25,
+  batchSize: 128,
+  lr: 1e-3,
+  scale: 0.2,
+  seed: 1,
+  backend: 'wasm',
 });
 
 /** The default picture: the CLI's default heart at the CLI's default size. */
@@ -29,9 +35,9 @@ export const DEFAULT_PATTERN_SPEC = 'heart.24';
 
 /** How the pattern is described in the URL: a built-in, a random mask, or explicit cells. */
 export type PatternSpec =
-  | { kind: 'builtin'; name: string; side: number }
-  | { kind: 'random'; p: number; side: number }
-  | { kind: 'cells'; pattern: PatternData };
+  | { kind: 'builtin'; name: string; side: number; }
+  | { kind: 'random'; p: number; side: number; }
+  | { kind: 'cells'; pattern: PatternData; };
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -145,8 +151,13 @@ export function decodeHash(hash: string, builtinNames: readonly string[]): AppSt
     if (i > 0) params.set(decodeURIComponent(part.slice(0, i)), decodeURIComponent(part.slice(i + 1)));
   }
   const settings = sanitizeSettings({
-    model: params.get('model'), cellsPerStep: params.get('cells'), batchSize: params.get('batch'), lr: params.get('lr'),
-    scale: params.get('scale'), seed: params.get('seed'), backend: params.get('backend'),
+    model: params.get('model'),
+    cellsPerStep: params.get('cells'),
+    batchSize: params.get('batch'),
+    lr: params.get('lr'),
+    scale: params.get('scale'),
+    seed: params.get('seed'),
+    backend: params.get('backend'),
   });
   const p = params.get('p');
   const pattern = (p !== undefined ? decodePatternSpec(p, builtinNames) : null)

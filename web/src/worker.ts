@@ -28,7 +28,8 @@ import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '.
 import type { StepOptions, TrainCells, TrainData } from '../../src/core/training/step.js';
 import type { BackendName, FromWorker, PatternData, Settings, ToWorker } from './protocol.js';
 
-const scope = self as unknown as { postMessage(m: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null; location: Location };
+const scope = self as unknown as { postMessage(m: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null;
+  location: Location; };
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
 /** Test images of each landscape: a few hundred keep an MLP evaluation well under a second. */
@@ -39,7 +40,7 @@ const MIN_EVAL_INTERVAL_MS = 700;
 const PROBE_IMAGES = 8;
 
 let train: TrainData | null = null;
-let test: { x: tf.Tensor4D; labels: Int32Array; pixels: Uint8Array } | null = null;
+let test: { x: tf.Tensor4D; labels: Int32Array; pixels: Uint8Array; } | null = null;
 let probeIdx: number[] = [];
 let model: Model | null = null;
 let state: PlaneState | null = null;
@@ -73,7 +74,10 @@ async function fetchBytes(name: string, label: string): Promise<Uint8Array> {
   }
   const bytes = new Uint8Array(loaded);
   let off = 0;
-  for (const c of chunks) { bytes.set(c, off); off += c.length; }
+  for (const c of chunks) {
+    bytes.set(c, off);
+    off += c.length;
+  }
   if (!name.endsWith('.gz')) return bytes;
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -101,7 +105,10 @@ async function loadData(): Promise<void> {
   // The probe shows the first test image of each of PROBE_IMAGES classes.
   const seen = new Set<number>();
   for (let i = 0; i < el.n && probeIdx.length < PROBE_IMAGES; i++) {
-    if (!seen.has(el.labels[i])) { seen.add(el.labels[i]); probeIdx.push(i); }
+    if (!seen.has(el.labels[i])) {
+      seen.add(el.labels[i]);
+      probeIdx.push(i);
+    }
   }
 }
 
@@ -111,9 +118,9 @@ async function loadData(): Promise<void> {
  * `addN` of 10 tensors (tfjs-backend-webgpu 4.22 returns zeros for both in some set-ups).
  */
 async function webgpuProblem(): Promise<string | null> {
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown>; }; }).gpu;
   if (!gpu) return 'this browser has no WebGPU';
-  const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { description?: string; architecture?: string } } | null;
+  const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { description?: string; architecture?: string; }; } | null;
   if (!adapter) return 'no WebGPU adapter';
   const desc = `${adapter.info?.description ?? ''} ${adapter.info?.architecture ?? ''}`.toLowerCase();
   if (adapter.isFallbackAdapter || desc.includes('swiftshader')) return 'WebGPU runs in software here (slower than wasm)';
@@ -134,10 +141,17 @@ async function init(backend: BackendName): Promise<void> {
   let want: BackendName = backend;
   if (want === 'webgpu') {
     const problem = await webgpuProblem().catch((e) => firstLine(e));
-    if (problem) { note = `webgpu not used: ${problem}; using wasm`; want = 'wasm'; }
+    if (problem) {
+      note = `webgpu not used: ${problem}; using wasm`;
+      want = 'wasm';
+    }
   }
   let started = false;
-  try { started = await tf.setBackend(want); } catch { started = false; }
+  try {
+    started = await tf.setBackend(want);
+  } catch {
+    started = false;
+  }
   if (!started || tf.getBackend() !== want) {
     note = `${want} did not start in this browser; using wasm`;
     if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('neither the asked backend nor wasm started: use a current browser');
@@ -174,16 +188,22 @@ async function evaluateNow(): Promise<void> {
   let lastYield = performance.now();
   try {
     const land = await evaluateLandscape(model, frame, { x, labels: data.labels }, {
-      height: pattern.height, width: pattern.width, batchSize: n, pointsPerPass: model.forwardPoints ? 64 : 2,
+      height: pattern.height,
+      width: pattern.width,
+      batchSize: n,
+      pointsPerPass: model.forwardPoints ? 64 : 2,
       onProgress: async () => {
-        if (performance.now() - lastYield > 40) { await macrotask(); lastYield = performance.now(); }
+        if (performance.now() - lastYield > 40) {
+          await macrotask();
+          lastYield = performance.now();
+        }
       },
     });
     const m = patternMetrics(land, toPattern(pattern));
     lastEvalMs = performance.now() - t0;
     lastEvalEnd = performance.now();
-    const info = { step: state.step, rows: land.rows, cols: land.cols, loss: land.loss, acc: land.acc, auc: m.auc,
-      accBlack: m.accBlack, accWhite: m.accWhite, images: n, seconds: lastEvalMs / 1000 };
+    const info = { step: state.step, rows: land.rows, cols: land.cols, loss: land.loss, acc: land.acc, auc: m.auc, accBlack: m.accBlack, accWhite: m.accWhite,
+      images: n, seconds: lastEvalMs / 1000 };
     post({ type: 'landscape', info }, [land.loss.buffer, land.acc.buffer]);
   } finally {
     dispose();
@@ -193,8 +213,8 @@ async function evaluateNow(): Promise<void> {
 
 function stepOptions(s: Settings): StepOptions {
   const d = resolveConfig({ model: s.model });
-  return { batchSize: s.batchSize, blackPerStep: s.cellsPerStep, whitePerStep: s.cellsPerStep, lr: s.lr,
-    gradClip: d.gradClip, whiteClip: d.whiteClip, chunkSize: model!.forwardPoints ? undefined : Math.max(1, Math.floor(512 / s.batchSize)) };
+  return { batchSize: s.batchSize, blackPerStep: s.cellsPerStep, whitePerStep: s.cellsPerStep, lr: s.lr, gradClip: d.gradClip, whiteClip: d.whiteClip,
+    chunkSize: model!.forwardPoints ? undefined : Math.max(1, Math.floor(512 / s.batchSize)) };
 }
 
 /** Runs `count` steps (Infinity: until paused) through the core's training loop. */
@@ -214,7 +234,8 @@ function startLoop(count: number): void {
         recent.push(now);
         while (recent.length > 2 && now - recent[0] > 3000) recent.shift();
         const stepsPerSecond = recent.length > 1 ? ((recent.length - 1) * 1000) / (now - recent[0]) : 1 / r.stepSeconds;
-        post({ type: 'step', info: { step: r.step, loss: r.loss, ceBlack: r.ceBlack, ceWhite: r.ceWhite, scale: r.scale, lr: r.lr, seconds: r.seconds, stepsPerSecond } });
+        post({ type: 'step',
+          info: { step: r.step, loss: r.loss, ceBlack: r.ceBlack, ceWhite: r.ceWhite, scale: r.scale, lr: r.lr, seconds: r.seconds, stepsPerSecond } });
         const due = now - lastEvalEnd >= Math.max(MIN_EVAL_INTERVAL_MS, 3 * lastEvalMs);
         if (r.last || due) await evaluateNow();
       }
@@ -252,16 +273,28 @@ function newPlane(s: Settings): void {
 }
 
 /** The run's config.json for `mpo eval` / `mpo fit --resume`: the CLI's settings that reproduce this plane. */
-function runConfig(): { config: string; patternText: string | null } {
+function runConfig(): { config: string; patternText: string | null; } {
   const s = settings!;
   const p = pattern!;
-  const picture = p.origin.kind === 'builtin' ? { pattern: p.origin.name, randomMask: null }
-    : p.origin.kind === 'random' ? { pattern: 'heart', randomMask: p.origin.p }
-      : { pattern: 'pattern.txt', randomMask: null };
+  const picture = p.origin.kind === 'builtin' ?
+    { pattern: p.origin.name, randomMask: null }
+    : p.origin.kind === 'random' ?
+    { pattern: 'heart', randomMask: p.origin.p }
+    : { pattern: 'pattern.txt', randomMask: null };
   const config = resolveConfig({
-    ...picture, patternSize: Math.max(p.height, p.width), ignoreInterior: false, model: s.model, dataset: 'fashion-mnist-subset',
-    steps: state!.step, batchSize: s.batchSize, cellsPerStep: s.cellsPerStep, lr: s.lr, lrSchedule: 'constant',
-    scaleInit: s.scale, seed: s.seed, backend: 'wasm',
+    ...picture,
+    patternSize: Math.max(p.height, p.width),
+    ignoreInterior: false,
+    model: s.model,
+    dataset: 'fashion-mnist-subset',
+    steps: state!.step,
+    batchSize: s.batchSize,
+    cellsPerStep: s.cellsPerStep,
+    lr: s.lr,
+    lrSchedule: 'constant',
+    scaleInit: s.scale,
+    seed: s.seed,
+    backend: 'wasm',
   });
   const provenance = { source: 'mpo browser app', backend: tf.getBackend(), steps: state!.step, seconds: trainSeconds, saved: new Date().toISOString() };
   const patternText = p.origin.kind === 'cells' ? `${patternToText(toPattern(p))}\n` : null;
@@ -312,7 +345,9 @@ async function handle(m: ToWorker): Promise<void> {
       await evaluateNow();
       return;
     case 'hyper':
-      await paused(() => { settings = m.settings; });
+      await paused(() => {
+        settings = m.settings;
+      });
       return;
     case 'pattern':
       await paused(async () => {
@@ -359,8 +394,8 @@ async function handle(m: ToWorker): Promise<void> {
       const [a, b] = cellCoords(m.row, m.col, pattern.height, pattern.width);
       const ex = exportLayersModel(model, weights, { metadata: { cell: [m.row, m.col], plane: [a, b], step: state.step, source: 'mpo browser app' } });
       const json = new TextEncoder().encode(JSON.stringify(ex.modelJson));
-      post({ type: 'exported', id: m.id, files: [{ name: 'model.json', bytes: json }, { name: EXPORT_WEIGHTS_FILE, bytes: ex.weights }] },
-        [json.buffer, ex.weights.buffer]);
+      post({ type: 'exported', id: m.id, files: [{ name: 'model.json', bytes: json }, { name: EXPORT_WEIGHTS_FILE, bytes: ex.weights }] }, [json.buffer,
+        ex.weights.buffer]);
       return;
     }
     case 'pause':

@@ -47,7 +47,7 @@ export interface AugmentDraw {
 export function drawAugment(rng: Rng, n: number, opts: AugmentOptions): AugmentDraw {
   check(Number.isInteger(opts.pad) && opts.pad >= 0 && Number.isInteger(opts.erase) && opts.erase >= 0,
     `augmentation pad ${opts.pad} and erase ${opts.erase} must be whole numbers >= 0: pass e.g. pad 4, erase 16`);
-  const d: { [K in keyof AugmentDraw]: number[] } = { dy: [], dx: [], flip: [], ey: [], ex: [] };
+  const d: { [K in keyof AugmentDraw]: number[]; } = { dy: [], dx: [], flip: [], ey: [], ex: [] };
   for (let i = 0; i < n; i++) {
     d.dy.push(rng.int(2 * opts.pad + 1));
     d.dx.push(rng.int(2 * opts.pad + 1));

@@ -40,7 +40,7 @@ const FIX = 're-download it or delete it so mpo fetches it again';
  * Checks the header and exact length of IDX data of the given kind and returns its
  * dimensions and the data bytes. `file` names the file in error messages.
  */
-function parseIdx(bytes: Uint8Array, file: string, kind: 'images' | 'labels'): { dims: number[]; data: Uint8Array } {
+function parseIdx(bytes: Uint8Array, file: string, kind: 'images' | 'labels'): { dims: number[]; data: Uint8Array; } {
   const expected = kind === 'images' ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC;
   const other = kind === 'images' ? 'labels' : 'images';
   if (!(bytes instanceof Uint8Array)) throw new MpoError(`IDX data of "${file}" must be bytes (a Uint8Array)`);
@@ -50,10 +50,9 @@ function parseIdx(bytes: Uint8Array, file: string, kind: 'images' | 'labels'): {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (magic !== expected) {
-    const hint =
-      magic === (kind === 'images' ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC)
-        ? `pass the ${kind} file, not the ${other} file`
-        : `the file is not an IDX ${kind} file: ${FIX}`;
+    const hint = magic === (kind === 'images' ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC)
+      ? `pass the ${kind} file, not the ${other} file`
+      : `the file is not an IDX ${kind} file: ${FIX}`;
     throw new MpoError(
       `IDX file "${file}" has magic number ${hex(magic)}, expected ${hex(expected)} (${kind}): ${hint}`,
     );

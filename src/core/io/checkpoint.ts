@@ -37,13 +37,17 @@ export interface Checkpoint {
   /** theta: `origin/<param>`, `up/<param>`, `phi_right/<param>`, `scale`. */
   readonly theta: ParamValues;
   /** Adam's step count and moments (same keys as theta). */
-  readonly adam: { step: number; m: ParamValues; v: ParamValues };
+  readonly adam: { step: number; m: ParamValues; v: ParamValues; };
   /** Free-form extra state (e.g. elapsed seconds). */
   readonly extra?: Record<string, unknown>;
 }
 
 type Group = 'theta' | 'm' | 'v';
-interface Entry { group: Group; key: string; length: number }
+interface Entry {
+  group: Group;
+  key: string;
+  length: number;
+}
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -75,7 +79,14 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     }
   }
   const header = new TextEncoder().encode(JSON.stringify({
-    version: 1, model: c.model, dims: c.dims, step: c.step, rng: c.rng, adamStep: c.adam.step, extra: c.extra ?? {}, entries,
+    version: 1,
+    model: c.model,
+    dims: c.dims,
+    step: c.step,
+    rng: c.rng,
+    adamStep: c.adam.step,
+    extra: c.extra ?? {},
+    entries,
   }));
   const total = arrays.reduce((n, a) => n + a.length, 0);
   const out = new Uint8Array(12 + header.length + total * 4);
@@ -93,7 +104,13 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
 }
 
 function isHeader(h: unknown): h is {
-  model: string; dims: number; step: number; rng: RngState; adamStep: number; extra?: Record<string, unknown>; entries: Entry[];
+  model: string;
+  dims: number;
+  step: number;
+  rng: RngState;
+  adamStep: number;
+  extra?: Record<string, unknown>;
+  entries: Entry[];
 } {
   if (typeof h !== 'object' || h === null) return false;
   const o = h as Record<string, unknown>;
@@ -112,8 +129,7 @@ function isHeader(h: unknown): h is {
  */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   check(bytes instanceof Uint8Array, `decodeCheckpoint: bytes must be a Uint8Array (or Buffer), got ${Object.prototype.toString.call(bytes)}`);
-  const corrupt = (why: string) =>
-    new MpoError(`checkpoint "${name}" is corrupt (${why}): delete it and start the run again, or resume from a copy`);
+  const corrupt = (why: string) => new MpoError(`checkpoint "${name}" is corrupt (${why}): delete it and start the run again, or resume from a copy`);
   let magic = '';
   for (let i = 0; i < Math.min(8, bytes.length); i++) magic += String.fromCharCode(bytes[i]!);
   if (bytes.length < 12 || magic !== CHECKPOINT_MAGIC) throw corrupt('not an mpo checkpoint');
@@ -139,8 +155,13 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     off += e.length * 4;
   }
   return {
-    model: h.model, dims: h.dims, step: h.step, rng: h.rng, theta: groups.theta,
-    adam: { step: h.adamStep, m: groups.m, v: groups.v }, extra: h.extra,
+    model: h.model,
+    dims: h.dims,
+    step: h.step,
+    rng: h.rng,
+    theta: groups.theta,
+    adam: { step: h.adamStep, m: groups.m, v: groups.v },
+    extra: h.extra,
   };
 }
 
@@ -155,8 +176,13 @@ export function checkpointOf(model: Model, state: PlaneState, extra: Record<stri
   const v = stateValues(state);
   const copy = (p: ParamValues): ParamValues => Object.fromEntries(Object.entries(p).map(([k, a]) => [k, Float32Array.from(a)]));
   return {
-    model: model.name, dims: state.dims, step: state.step, rng: state.rng.state(),
-    theta: copy(v.theta), adam: { step: state.adam.step, m: copy(v.adamM), v: copy(v.adamV) }, extra: { ...extra },
+    model: model.name,
+    dims: state.dims,
+    step: state.step,
+    rng: state.rng.state(),
+    theta: copy(v.theta),
+    adam: { step: state.adam.step, m: copy(v.adamM), v: copy(v.adamV) },
+    extra: { ...extra },
   };
 }
 
@@ -168,7 +194,6 @@ export function checkpointOf(model: Model, state: PlaneState, extra: Record<stri
 export function stateOfCheckpoint(model: Model, ckpt: Checkpoint): PlaneState {
   check(model && Array.isArray(model.params), 'stateOfCheckpoint: model must be an mpo Model');
   check(ckpt && typeof ckpt.theta === 'object', 'stateOfCheckpoint: ckpt must be a Checkpoint (see decodeCheckpoint)');
-  check(ckpt.model === model.name,
-    `checkpoint is for model ${ckpt.model}, not ${model.name}: load it with the model it was saved with`);
+  check(ckpt.model === model.name, `checkpoint is for model ${ckpt.model}, not ${model.name}: load it with the model it was saved with`);
   return stateFromValues(model.params, ckpt.theta, ckpt.dims, ckpt.rng, ckpt.step, ckpt.adam);
 }

@@ -71,7 +71,7 @@ export interface LayersModelJson {
   /** Keras JSON of a `Sequential` model. */
   readonly modelTopology: Record<string, unknown>;
   /** One group: `paths: ['weights.bin']` and the weights in file order. */
-  readonly weightsManifest: { paths: string[]; weights: ExportWeightSpec[] }[];
+  readonly weightsManifest: { paths: string[]; weights: ExportWeightSpec[]; }[];
   /** `{ mpo: { model, output, ... } }`: where the weights came from. */
   readonly userDefinedMetadata: Record<string, unknown>;
 }
@@ -98,7 +98,7 @@ export interface ExportLayersOptions {
 }
 
 function valuesOf(model: Model, weights: ParamValues | ParamSet): ParamValues {
-  check(typeof weights === 'object' && weights !== null, 'exportLayersModel: weights must be an object of the model\'s parameters');
+  check(typeof weights === 'object' && weights !== null, "exportLayersModel: weights must be an object of the model's parameters");
   const out: ParamValues = {};
   for (const spec of model.params) {
     const w = weights[spec.name];
@@ -151,8 +151,10 @@ function foldAdaptivePool(w1: Float32Array, s: number, t: number, c: number, uni
 export function checkExportable(model: Model): void {
   check(model && typeof model.name === 'string' && Array.isArray(model.params), 'exportLayersModel: model must be an mpo Model (createModel)');
   if (!ARCHS[model.name]) {
-    throw new MpoError(`model ${model.name} cannot be exported as a TF.js Layers model${model.usesBatchStats ? ' (batch norm uses the statistics of each batch)' : ''}: `
-      + `export works for ${EXPORTABLE_MODELS.join(', ')}`);
+    throw new MpoError(
+      `model ${model.name} cannot be exported as a TF.js Layers model${model.usesBatchStats ? ' (batch norm uses the statistics of each batch)' : ''}: `
+        + `export works for ${EXPORTABLE_MODELS.join(', ')}`,
+    );
   }
 }
 
@@ -188,7 +190,9 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
     let [hh, ww] = [h0, w0];
     if (arch.inputPool && arch.inputPool > 1) {
       const f = arch.inputPool;
-      layers.push(layer('AveragePooling2D', { name: 'input_pool', ...first(), pool_size: [f, f], strides: [f, f], padding: 'valid', data_format: 'channels_last' }));
+      layers.push(
+        layer('AveragePooling2D', { name: 'input_pool', ...first(), pool_size: [f, f], strides: [f, f], padding: 'valid', data_format: 'channels_last' }),
+      );
       hh /= f;
       ww /= f;
     }
@@ -197,8 +201,16 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
       const shape = shapeOf(`conv${i}.w`);
       c = shape[3]!;
       layers.push(layer('Conv2D', {
-        name: `conv${i}`, ...first(), filters: c, kernel_size: [shape[0], shape[1]], strides: [1, 1], padding: 'same',
-        data_format: 'channels_last', dilation_rate: [1, 1], activation: 'relu', use_bias: true,
+        name: `conv${i}`,
+        ...first(),
+        filters: c,
+        kernel_size: [shape[0], shape[1]],
+        strides: [1, 1],
+        padding: 'same',
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        activation: 'relu',
+        use_bias: true,
       }));
       addWeights(`conv${i}`, w[`conv${i}.w`]!, shape, w[`conv${i}.b`]!);
       if (arch.maxPool) {
@@ -210,7 +222,11 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
     if (hh % 4 === 0 && ww % 4 === 0) {
       if (hh > 4 || ww > 4) {
         layers.push(layer('AveragePooling2D', {
-          name: 'adaptive_pool', pool_size: [hh / 4, ww / 4], strides: [hh / 4, ww / 4], padding: 'valid', data_format: 'channels_last',
+          name: 'adaptive_pool',
+          pool_size: [hh / 4, ww / 4],
+          strides: [hh / 4, ww / 4],
+          padding: 'valid',
+          data_format: 'channels_last',
         }));
       }
     } else {

@@ -25,7 +25,10 @@ export function filterNormalizedDirection(specs: readonly ParamSpec[], w: ParamV
       const units = s.shape[s.shape.length - 1];
       for (let i = 0; i < d.length; i++) d[i] = rng.normal();
       const dn = new Float64Array(units), wn = new Float64Array(units);
-      for (let i = 0; i < d.length; i++) { dn[i % units] += d[i] * d[i]; wn[i % units] += v[i] * v[i]; }
+      for (let i = 0; i < d.length; i++) {
+        dn[i % units] += d[i] * d[i];
+        wn[i % units] += v[i] * v[i];
+      }
       for (let i = 0; i < d.length; i++) {
         const u = i % units;
         d[i] = dn[u] > 0 ? (d[i] * Math.sqrt(wn[u])) / Math.sqrt(dn[u]) : 0;

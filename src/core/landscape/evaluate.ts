@@ -58,14 +58,14 @@ export interface PointsOptions {
 
 /** Mean loss and accuracy at arbitrary points of the plane on all of `data`. */
 export async function evaluatePoints(model: Model, frame: Frame, coords: readonly (readonly number[])[], data: EvalData,
-  opts: PointsOptions): Promise<{ loss: Float32Array; acc: Float32Array }> {
+  opts: PointsOptions): Promise<{ loss: Float32Array; acc: Float32Array; }> {
   const n = data.labels.length;
   check(n > 0, 'no evaluation images: pass a dataset with at least one image');
   const perPass = Math.max(1, opts.pointsPerPass ?? 16);
   const bs = Math.max(1, Math.min(opts.batchSize, n));
   const lossSum = new Float64Array(coords.length);
   const correct = new Float64Array(coords.length);
-  const batches: { x: tf.Tensor4D; y: tf.Tensor1D; size: number }[] = [];
+  const batches: { x: tf.Tensor4D; y: tf.Tensor1D; size: number; }[] = [];
   for (let s = 0; s < n; s += bs) {
     const size = Math.min(bs, n - s);
     batches.push({
@@ -97,7 +97,10 @@ export async function evaluatePoints(model: Model, frame: Frame, coords: readonl
       }
     }
   } finally {
-    for (const b of batches) { b.x.dispose(); b.y.dispose(); }
+    for (const b of batches) {
+      b.x.dispose();
+      b.y.dispose();
+    }
   }
   return { loss: Float32Array.from(lossSum, (v) => v / n), acc: Float32Array.from(correct, (v) => v / n) };
 }
@@ -106,19 +109,22 @@ export async function evaluatePoints(model: Model, frame: Frame, coords: readonl
  * Something that evaluates points of the plane: {@link evaluatePoints} in this thread, or a
  * pool of workers (Node) that splits the points.
  */
-export type PointEvaluator = (coords: readonly (readonly number[])[], onProgress?: PointsOptions['onProgress']) =>
-  Promise<{ loss: Float32Array; acc: Float32Array }>;
+export type PointEvaluator = (coords: readonly (readonly number[])[],
+  onProgress?: PointsOptions['onProgress']) => Promise<{ loss: Float32Array; acc: Float32Array; }>;
 
 /**
  * Evaluates loss and accuracy at every point of the grid over the pattern (plus padding,
  * at the given resolution; `dims` and `depth` of the spec for lines and volumes) on all of `data`. Tensor counts are the same before and after.
  * `evaluator` replaces the in-thread evaluation (e.g. by a worker pool).
  */
-export async function evaluateLandscape(model: Model, frame: Frame, data: EvalData,
-  opts: LandscapeOptions, evaluator?: PointEvaluator): Promise<Landscape> {
+export async function evaluateLandscape(model: Model, frame: Frame, data: EvalData, opts: LandscapeOptions, evaluator?: PointEvaluator): Promise<Landscape> {
   const grid: LandscapeGrid = {
-    height: opts.height, width: opts.width, padding: opts.padding ?? 0, resolution: opts.resolution ?? 1,
-    ...(opts.dims !== undefined && opts.dims !== 2 ? { dims: opts.dims } : {}), ...((opts.depth ?? 1) > 1 ? { depth: opts.depth } : {}),
+    height: opts.height,
+    width: opts.width,
+    padding: opts.padding ?? 0,
+    resolution: opts.resolution ?? 1,
+    ...(opts.dims !== undefined && opts.dims !== 2 ? { dims: opts.dims } : {}),
+    ...((opts.depth ?? 1) > 1 ? { depth: opts.depth } : {}),
   };
   check(Number.isInteger(grid.resolution) && grid.resolution >= 1, `resolution must be a positive integer, got ${grid.resolution}`);
   check(Number.isInteger(grid.padding) && grid.padding >= 0, `padding must be a non-negative integer, got ${grid.padding}`);

@@ -10,10 +10,12 @@ import { patternMetrics, type PatternMetrics } from './metrics.js';
  * read at its cells without padding. The AUC and accuracies only need the list of cells, so any
  * measure of a 2D landscape applies.
  */
-export function cellsAsPlane(land: Landscape, pattern: Pattern): { land: Landscape; pattern: Pattern } {
+export function cellsAsPlane(land: Landscape, pattern: Pattern): { land: Landscape; pattern: Pattern; } {
   const depth = pattern.depth ?? 1;
   check(land.grid.height === pattern.height && land.grid.width === pattern.width && (land.grid.depth ?? 1) === depth,
-    `landscape grid ${land.grid.depth ?? 1}x${land.grid.height}x${land.grid.width} does not match pattern ${depth}x${pattern.height}x${pattern.width}: evaluate it on the pattern's grid`);
+    `landscape grid ${
+      land.grid.depth ?? 1
+    }x${land.grid.height}x${land.grid.width} does not match pattern ${depth}x${pattern.height}x${pattern.width}: evaluate it on the pattern's grid`);
   const n = depth * pattern.height * pattern.width;
   const loss = new Float32Array(n);
   const acc = new Float32Array(n);
@@ -50,8 +52,12 @@ export function manifoldPatternMetrics(land: Landscape, pattern: Pattern): Patte
  * ({@link cellsAsPlane}, padding dropped), the test and train landscapes, the pattern and the
  * training mask alike. Boundary and bowl measures then treat the stack as one flat picture.
  */
-export function measuredViews<M extends { readonly cells?: { readonly height: number; readonly width: number; readonly cells: Uint8Array } }>(
-  test: Landscape, train: Landscape, pattern: Pattern, measure: M): { test: Landscape; train: Landscape; pattern: Pattern; measure: M } {
+export function measuredViews<M extends { readonly cells?: { readonly height: number; readonly width: number; readonly cells: Uint8Array; }; }>(
+  test: Landscape,
+  train: Landscape,
+  pattern: Pattern,
+  measure: M,
+): { test: Landscape; train: Landscape; pattern: Pattern; measure: M; } {
   if ((pattern.depth ?? 1) === 1) return { test, train, pattern, measure };
   const t = cellsAsPlane(test, pattern);
   const r = cellsAsPlane(train, pattern);

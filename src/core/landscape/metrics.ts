@@ -44,7 +44,12 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | 
     i = j + 1;
   }
   let nPos = 0, sumPos = 0;
-  for (let i = 0; i < n; i++) if (positive[i]) { nPos++; sumPos += ranks[i]; }
+  for (let i = 0; i < n; i++) {
+    if (positive[i]) {
+      nPos++;
+      sumPos += ranks[i];
+    }
+  }
   const nNeg = n - nPos;
   check(nPos > 0 && nNeg > 0, 'rocAuc needs at least one positive and one negative');
   return (sumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
@@ -55,12 +60,18 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
   check(a.length === b.length && a.length > 1, 'correlation needs two series of the same length (>1)');
   const n = a.length;
   let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n; mb /= n;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
   let sab = 0, saa = 0, sbb = 0;
   for (let i = 0; i < n; i++) {
     const da = a[i] - ma, db = b[i] - mb;
-    sab += da * db; saa += da * da; sbb += db * db;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
   }
   return sab / Math.sqrt(saa * sbb);
 }
@@ -200,14 +211,24 @@ export function patternMetrics(land: Landscape, pattern: Pattern, opts: MetricsO
   const depth = pattern.depth ?? 1;
   const gridDepth = land.grid.depth ?? 1;
   check(land.grid.height === pattern.height && land.grid.width === pattern.width && gridDepth === depth,
-    `landscape grid ${gridDepth > 1 ? `${gridDepth}x` : ''}${land.grid.height}x${land.grid.width} does not match pattern ${depth > 1 ? `${depth}x` : ''}${pattern.height}x${pattern.width}`);
+    `landscape grid ${gridDepth > 1 ? `${gridDepth}x` : ''}${land.grid.height}x${land.grid.width} does not match pattern ${
+      depth > 1 ? `${depth}x` : ''
+    }${pattern.height}x${pattern.width}`);
   const cells = measuredCells(pattern, opts.cells);
   const loss = new Float64Array(pattern.cells.length);
   let accB = 0, accW = 0, lossB = 0, lossW = 0, nB = 0, nW = 0;
   for (const k of cells) {
     const g = gridIndexOf(land, pattern, k);
     loss[k] = land.loss[g];
-    if (pattern.cells[k] === BLACK) { accB += land.acc[g]; lossB += land.loss[g]; nB++; } else { accW += land.acc[g]; lossW += land.loss[g]; nW++; }
+    if (pattern.cells[k] === BLACK) {
+      accB += land.acc[g];
+      lossB += land.loss[g];
+      nB++;
+    } else {
+      accW += land.acc[g];
+      lossW += land.loss[g];
+      nW++;
+    }
   }
   check(nB > 0 && nW > 0, `pattern "${pattern.name}" has no ${nB ? 'white' : 'black'} cell among the measured ones: measure all cells`);
   const boundary = new Set(boundaryCells(pattern));
@@ -215,9 +236,16 @@ export function patternMetrics(land: Landscape, pattern: Pattern, opts: MetricsO
   const bowl = bowlBaseline(pattern, opts);
   const accBlack = accB / nB, accWhite = accW / nW;
   return {
-    accBlack, accWhite, accDiff: accBlack - accWhite, lossBlack: lossB / nB, lossWhite: lossW / nW,
-    auc: aucOver(loss, pattern, cells), boundaryAuc: aucOver(loss, pattern, bcells),
-    bowlAuc: bowl.auc, bowlBoundaryAuc: bowl.boundaryAuc, cells: cells.length,
+    accBlack,
+    accWhite,
+    accDiff: accBlack - accWhite,
+    lossBlack: lossB / nB,
+    lossWhite: lossW / nW,
+    auc: aucOver(loss, pattern, cells),
+    boundaryAuc: aucOver(loss, pattern, bcells),
+    bowlAuc: bowl.auc,
+    bowlBoundaryAuc: bowl.boundaryAuc,
+    cells: cells.length,
   };
 }
 
@@ -247,7 +275,11 @@ export function trainTestGap(train: Landscape, test: Landscape, pattern: Pattern
   for (const k of cells) {
     const g = gridIndexOf(test, pattern, k);
     gap += Math.abs(safeLog(train.loss[g]) - safeLog(test.loss[g]));
-    if (pattern.cells[k] === BLACK) { accTr += train.acc[g]; accTe += test.acc[g]; nB++; }
+    if (pattern.cells[k] === BLACK) {
+      accTr += train.acc[g];
+      accTe += test.acc[g];
+      nB++;
+    }
   }
   return {
     logLossGap: gap / cells.length,

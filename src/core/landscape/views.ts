@@ -25,12 +25,13 @@ function sliceGrid(figs: Figure[], title: string): Figure {
 export function renderTarget(p: Pick<Pattern, 'cells' | 'height' | 'width' | 'depth'>, title: string, states: 'binary' | 'ternary' = 'binary'): Figure {
   const depth = p.depth ?? 1;
   if (depth === 1) {
-    return renderMask(p.cells, p.height, p.width, { title, states, ...(p.height === 1 ? { cellSize: Math.max(6, Math.min(32, Math.floor(480 / p.width))) } : {}) });
+    return renderMask(p.cells, p.height, p.width, { title, states,
+      ...(p.height === 1 ? { cellSize: Math.max(6, Math.min(32, Math.floor(480 / p.width))) } : {}) });
   }
   const plane = p.height * p.width;
   const cs = Math.max(4, Math.floor(120 / Math.max(p.height, p.width)));
-  const figs = Array.from({ length: depth }, (_, k) => renderMask(p.cells.subarray(k * plane, (k + 1) * plane), p.height, p.width,
-    { title: `slice ${k}`, states, cellSize: cs, fontSize: 10 }));
+  const figs = Array.from({ length: depth },
+    (_, k) => renderMask(p.cells.subarray(k * plane, (k + 1) * plane), p.height, p.width, { title: `slice ${k}`, states, cellSize: cs, fontSize: 10 }));
   return sliceGrid(figs, title);
 }
 
@@ -50,20 +51,24 @@ export function renderManifoldLandscape(land: Landscape, split: string, lossDoma
     const lossPts = xs.map((x, i) => [x, land.loss[i]] as [number, number]);
     const accPts = xs.map((x, i) => [x, land.acc[i]] as [number, number]);
     const target = pattern
-      ? [{ name: 'target (1 black, 0 white)', points: Array.from(pattern.cells, (v, i) => [i - (pattern.width - 1) / 2, v] as [number, number]), dotted: true, markers: true }]
+      ? [{ name: 'target (1 black, 0 white)', points: Array.from(pattern.cells, (v, i) => [i - (pattern.width - 1) / 2, v] as [number, number]), dotted: true,
+        markers: true }]
       : [];
     return [
-      renderLineChart({ title: `${split} loss along the line (log)`, xLabel: 'coordinate (cells)', series: [{ name: `${split} loss`, points: lossPts }], logY: true, width: 520, height: 240 }),
-      renderLineChart({ title: `${split} accuracy along the line`, xLabel: 'coordinate (cells)', series: [{ name: `${split} accuracy`, points: accPts }, ...target], width: 520, height: 240 }),
+      renderLineChart({ title: `${split} loss along the line (log)`, xLabel: 'coordinate (cells)', series: [{ name: `${split} loss`, points: lossPts }],
+        logY: true, width: 520, height: 240 }),
+      renderLineChart({ title: `${split} accuracy along the line`, xLabel: 'coordinate (cells)',
+        series: [{ name: `${split} accuracy`, points: accPts }, ...target], width: 520, height: 240 }),
     ];
   }
   const slices = land.slices ?? 1;
   const plane = land.rows * land.cols;
   const pad = land.grid.padding * land.grid.resolution;
   const cs = Math.max(3, Math.floor(120 / Math.max(land.rows, land.cols)));
-  const maps = (values: Float32Array, scale: 'log' | 'linear', domain: readonly [number, number]) => Array.from({ length: slices }, (_, k) =>
-    renderHeatmap(values.subarray(k * plane, (k + 1) * plane), land.rows, land.cols,
-      { scale, domain, title: `slice ${+(k / land.grid.resolution - land.grid.padding).toFixed(2)}`, padding: pad, cellSize: cs, colorbar: k === slices - 1, fontSize: 10 }));
+  const maps = (values: Float32Array, scale: 'log' | 'linear', domain: readonly [number, number]) =>
+    Array.from({ length: slices }, (_, k) =>
+      renderHeatmap(values.subarray(k * plane, (k + 1) * plane), land.rows, land.cols, { scale, domain,
+        title: `slice ${+(k / land.grid.resolution - land.grid.padding).toFixed(2)}`, padding: pad, cellSize: cs, colorbar: k === slices - 1, fontSize: 10 }));
   return [
     sliceGrid(maps(land.loss, 'log', lossDomain), `${split} loss (log scale), slices along the third direction`),
     sliceGrid(maps(land.acc, 'linear', [0, 1]), `${split} accuracy, slices along the third direction`),

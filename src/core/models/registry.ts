@@ -31,16 +31,27 @@ export const MODELS: Readonly<Record<string, ModelEntry>> = {
   },
   'bn-cnn': {
     description: 'the BN study CNN (appendix B): convs 8/8/32/32/64/64 with batch norm, no pooling, dense 128',
-    create: (c) => createCnn({
-      inputShape: c.inputShape, numClasses: c.numClasses, channels: [8, 8, 32, 32, 64, 64], pool: false,
-      batchNorm: true, bnScale: c.bnScale, name: 'bn-cnn',
-    }),
+    create: (c) =>
+      createCnn({
+        inputShape: c.inputShape,
+        numClasses: c.numClasses,
+        channels: [8, 8, 32, 32, 64, 64],
+        pool: false,
+        batchNorm: true,
+        bnScale: c.bnScale,
+        name: 'bn-cnn',
+      }),
   },
   'plain-cnn6': {
     description: 'the BN study CNN without batch norm: convs 8/8/32/32/64/64, no pooling, dense 128',
-    create: (c) => createCnn({
-      inputShape: c.inputShape, numClasses: c.numClasses, channels: [8, 8, 32, 32, 64, 64], pool: false, name: 'plain-cnn6',
-    }),
+    create: (c) =>
+      createCnn({
+        inputShape: c.inputShape,
+        numClasses: c.numClasses,
+        channels: [8, 8, 32, 32, 64, 64],
+        pool: false,
+        name: 'plain-cnn6',
+      }),
   },
   ...STUDY_MODELS,
 };

@@ -70,8 +70,14 @@ function smallPair(batchNorm: boolean, name: string, description: string): Model
     create: (ctx) => {
       const [h, w, c] = ctx.inputShape;
       const inner = createCnn({
-        inputShape: [h / STUDY_INPUT_POOL, w / STUDY_INPUT_POOL, c], numClasses: ctx.numClasses, channels: STUDY_CHANNELS,
-        pool: false, batchNorm, bnScale: ctx.bnScale, hidden: STUDY_HIDDEN, name,
+        inputShape: [h / STUDY_INPUT_POOL, w / STUDY_INPUT_POOL, c],
+        numClasses: ctx.numClasses,
+        channels: STUDY_CHANNELS,
+        pool: false,
+        batchNorm,
+        bnScale: ctx.bnScale,
+        hidden: STUDY_HIDDEN,
+        name,
       });
       return withInputPool(inner, { name, description, inputShape: ctx.inputShape, factor: STUDY_INPUT_POOL });
     },
@@ -83,8 +89,7 @@ function smallPair(batchNorm: boolean, name: string, description: string): Model
  * Meant to be spread into the registry's `MODELS`.
  */
 export const STUDY_MODELS: Readonly<Record<string, ModelEntry>> = {
-  'bn-cnn-small': smallPair(true, 'bn-cnn-small',
-    'reduced BN study CNN: input avg-pooled to 7x7, convs 4/4/16/16/32/32 with batch norm, no pooling, dense 64'),
+  'bn-cnn-small': smallPair(true, 'bn-cnn-small', 'reduced BN study CNN: input avg-pooled to 7x7, convs 4/4/16/16/32/32 with batch norm, no pooling, dense 64'),
   'plain-cnn6-small': smallPair(false, 'plain-cnn6-small',
     'reduced BN study CNN without batch norm: input avg-pooled to 7x7, convs 4/4/16/16/32/32, no pooling, dense 64'),
 };

@@ -64,11 +64,17 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias?: tf.Tensor1D, 
   const ho = h + padH.before + padH.after - kh + 1;
   const wo = w + padW.before + padW.after - kw + 1;
   const forwardPad: [[number, number], [number, number], [number, number], [number, number]] = [
-    [0, 0], [padH.before, padH.after], [padW.before, padW.after], [0, 0],
+    [0, 0],
+    [padH.before, padH.after],
+    [padW.before, padW.after],
+    [0, 0],
   ];
   // Full correlation of dy with the flipped filter, cropped to x's size.
   const inputGradPad: [[number, number], [number, number], [number, number], [number, number]] = [
-    [0, 0], [kh - 1 - padH.before, h - ho + padH.before], [kw - 1 - padW.before, w - wo + padW.before], [0, 0],
+    [0, 0],
+    [kh - 1 - padH.before, h - ho + padH.before],
+    [kw - 1 - padW.before, w - wo + padW.before],
+    [0, 0],
   ];
 
   const gradients = (xs: tf.Tensor4D, f: tf.Tensor4D, dy: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] =>

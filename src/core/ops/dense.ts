@@ -27,7 +27,8 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D, opts: Den
   const inputGrad = opts.inputGrad ?? true;
   check(x.rank === 2, () => `dense: x must be a 2D tensor [B, in], got shape [${x.shape}]: flatten the input first`);
   check(w.rank === 2, () => `dense: w must be a 2D tensor [in, out], got shape [${w.shape}]`);
-  check(x.shape[1] === w.shape[0], () => `dense: x [${x.shape}] has ${x.shape[1]} features but w [${w.shape}] expects ${w.shape[0]}: fix the layer's input size`);
+  check(x.shape[1] === w.shape[0],
+    () => `dense: x [${x.shape}] has ${x.shape[1]} features but w [${w.shape}] expects ${w.shape[0]}: fix the layer's input size`);
   checkBias('dense', b, [w.shape[1]]);
   const grads = (xs: tf.Tensor2D, ws: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] =>
     tf.tidy(() => [inputGrad ? tf.matMul(dy, tf.transpose(ws)) : tf.zerosLike(xs), tf.matMul(tf.transpose(xs), dy)]);

@@ -56,9 +56,18 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
                 const p3 = p2 + c;
                 let at = -1;
                 let best = -Infinity;
-                if (xv[p0] > best) { best = xv[p0]; at = p0; }
-                if (xv[p1] > best) { best = xv[p1]; at = p1; }
-                if (xv[p2] > best) { best = xv[p2]; at = p2; }
+                if (xv[p0] > best) {
+                  best = xv[p0];
+                  at = p0;
+                }
+                if (xv[p1] > best) {
+                  best = xv[p1];
+                  at = p1;
+                }
+                if (xv[p2] > best) {
+                  best = xv[p2];
+                  at = p2;
+                }
                 if (xv[p3] > best) at = p3;
                 if (at >= 0) dx[at] = dyv[o];
               }
@@ -71,4 +80,3 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   });
   return op(x) as tf.Tensor4D;
 }
-

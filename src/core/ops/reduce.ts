@@ -23,7 +23,7 @@ export function channelSum(t: tf.Tensor): tf.Tensor1D {
  * the last, as `tf.moments(t, allButLastAxes)`: each [C]. The variance is the mean of squared
  * differences from the mean (two passes), which keeps its float32 precision when |mean| >> std.
  */
-export function channelMoments(t: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+export function channelMoments(t: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D; } {
   const c = t.shape[t.rank - 1]!;
   const m = t.size / c;
   return tf.tidy(() => {

@@ -27,7 +27,7 @@ export interface BuiltinPattern {
 }
 
 /** Size of a built-in picture: `n` for an `n x n` grid, or explicit rows and columns. */
-export type PatternSize = number | { readonly height: number; readonly width: number };
+export type PatternSize = number | { readonly height: number; readonly width: number; };
 
 /** Default side of a built-in picture (cells). */
 export const DEFAULT_BUILTIN_SIDE = 20;
@@ -89,7 +89,8 @@ const DIGIT_2: readonly Point[] = [
     const angle = Math.PI * (1.1 - (k / 8) * 1.3); // from lower left, over the top, to the right
     return [0.24 * Math.cos(angle), -0.16 - 0.22 * Math.sin(angle)];
   }),
-  [-0.26, 0.36], [0.28, 0.36],
+  [-0.26, 0.36],
+  [0.28, 0.36],
 ];
 
 /** A shape: its description, its predicate, whether it stretches over rectangular grids, samples per axis. */
@@ -177,8 +178,7 @@ function rasterise(name: string, height: number, width: number): Pattern {
   const side = Math.min(height, width);
   const [sideV, sideU] = shape.stretch ? [height, width] : [side, side];
   // Sample b of column j sits at u = (2n j + 2b + 1 - n width) / (2n sideU): exact integers.
-  const coord = (cell: number, sample: number, cells: number, sideCells: number) =>
-    (2 * n * cell + 2 * sample + 1 - n * cells) / (2 * n * sideCells);
+  const coord = (cell: number, sample: number, cells: number, sideCells: number) => (2 * n * cell + 2 * sample + 1 - n * cells) / (2 * n * sideCells);
   const cells = new Uint8Array(height * width);
   for (let i = 0; i < height; i++) {
     for (let j = 0; j < width; j++) {
@@ -195,8 +195,7 @@ function rasterise(name: string, height: number, width: number): Pattern {
   }
   let black = 0;
   for (const v of cells) black += v;
-  check(black > 0 && black < cells.length,
-    `built-in pattern "${name}" is all ${black ? 'black' : 'white'} at ${height}x${width}: use a size of at least 10`);
+  check(black > 0 && black < cells.length, `built-in pattern "${name}" is all ${black ? 'black' : 'white'} at ${height}x${width}: use a size of at least 10`);
   return { height, width, cells, name };
 }
 

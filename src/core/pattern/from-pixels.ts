@@ -18,7 +18,7 @@ export interface FromPixelsOptions {
    * image's aspect ratio (rounded, at least 1); `{height, width}` is exact. Default: the
    * image's own size, scaled down to a longest side of {@link DEFAULT_IMAGE_SIDE} if larger.
    */
-  size?: number | { readonly height: number; readonly width: number };
+  size?: number | { readonly height: number; readonly width: number; };
   /** Grey level in [0, 1] (0 = black, 1 = white): cells darker than it become black (default 0.5). */
   threshold?: number;
   /** Swap black and white after thresholding, for light-on-dark pictures (default false). */
@@ -98,7 +98,7 @@ export function resizeGrey(grey: Float64Array, height: number, width: number, to
 }
 
 /** The target size of {@link patternFromPixels} for an image (see {@link FromPixelsOptions.size}). */
-export function targetSize(height: number, width: number, size?: FromPixelsOptions['size']): { height: number; width: number } {
+export function targetSize(height: number, width: number, size?: FromPixelsOptions['size']): { height: number; width: number; } {
   if (typeof size === 'object') return { height: size.height, width: size.width };
   const longest = Math.max(height, width);
   const side = size ?? Math.min(longest, DEFAULT_IMAGE_SIDE);
@@ -142,7 +142,10 @@ export function patternFromPixels(image: RgbaImage, options: FromPixelsOptions =
   if (black === 0 || black === cells.length) {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const g of grey) { lo = Math.min(lo, g); hi = Math.max(hi, g); }
+    for (const g of grey) {
+      lo = Math.min(lo, g);
+      hi = Math.max(hi, g);
+    }
     throw new MpoError(`pattern "${name}" is all ${black ? 'black' : 'white'} at threshold ${threshold}` +
       `${invert ? ' (inverted)' : ''}: its cells have grey levels ${lo.toFixed(3)}..${hi.toFixed(3)} (0 = black, 1 = white); ` +
       'pick a threshold inside that range' + (lo === hi ? ', or use a picture with some contrast' : ''));

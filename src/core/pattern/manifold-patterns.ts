@@ -6,7 +6,7 @@ import type { Pattern } from './pattern.js';
 const DIMS: Readonly<Record<string, number>> = { line: 1, plane: 2, volume: 3 };
 
 /** The pattern a manifold fits when `--pattern` is left at its default (the plane's heart). */
-export const MANIFOLD_DEFAULT_PATTERN: Readonly<Record<string, { pattern: string; patternSize?: number }>> = Object.freeze({
+export const MANIFOLD_DEFAULT_PATTERN: Readonly<Record<string, { pattern: string; patternSize?: number; }>> = Object.freeze({
   line: { pattern: '1d:##..##..##' },
   volume: { pattern: 'cube-frame', patternSize: 6 },
 });
@@ -42,7 +42,9 @@ export function checkManifoldPattern(manifold: string, pattern: Pattern, randomM
   const depth = pattern.depth ?? 1;
   if (dims === 1) {
     check(depth === 1 && pattern.height === 1,
-      `pattern "${pattern.name}" is ${depth > 1 ? `${depth}x` : ''}${pattern.height}x${pattern.width}: --manifold line needs a 1D strip such as --pattern 1d:##..##..##`);
+      `pattern "${pattern.name}" is ${
+        depth > 1 ? `${depth}x` : ''
+      }${pattern.height}x${pattern.width}: --manifold line needs a 1D strip such as --pattern 1d:##..##..##`);
   } else if (dims === 2) {
     check(depth === 1, `pattern "${pattern.name}" is 3D (${depth} slices): fit it with --manifold volume`);
   }

@@ -52,8 +52,7 @@ export function validatePattern(p: Pattern): Pattern {
   check(Number.isInteger(depth) && depth >= 1 && depth <= MAX_PATTERN_SIDE,
     `pattern "${p.name}" has ${depth} slices: a 3D pattern needs 1..${MAX_PATTERN_SIDE}`);
   const n = depth * p.height * p.width;
-  check(p.cells.length === n,
-    `pattern "${p.name}" has ${p.cells.length} cells, expected ${depth > 1 ? `${depth}x` : ''}${p.height}x${p.width}=${n}`);
+  check(p.cells.length === n, `pattern "${p.name}" has ${p.cells.length} cells, expected ${depth > 1 ? `${depth}x` : ''}${p.height}x${p.width}=${n}`);
   let black = 0;
   for (const v of p.cells) {
     check(v === 0 || v === 1, `pattern "${p.name}" has a cell value ${v}: cells must be 0 (white) or 1 (black)`);

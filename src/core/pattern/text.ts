@@ -54,18 +54,19 @@ export function parsePatternText(text: string, name = 'text'): Pattern {
       }
     });
     if (width < 0) width = row.length;
-    check(row.length === width,
-      `pattern "${name}" line ${ln + 1} has ${row.length} cells, expected ${width} as on line ${first + 1}: ` +
+    check(row.length === width, `pattern "${name}" line ${ln + 1} has ${row.length} cells, expected ${width} as on line ${first + 1}: ` +
       'make every row the same width (spaces count as white cells; use . for white)');
     const cur = slices[slices.length - 1];
     cur.push(row);
     check(slices.length === 1 || cur.length <= slices[0].length,
       `pattern "${name}" slice ${slices.length} (from line ${sliceStart + 1}) has more rows than slice 1 (${slices[0].length}): ` +
-      'give every slice of a 3D grid the same number of rows');
+        'give every slice of a 3D grid the same number of rows');
   }
   const height = slices[0].length;
-  slices.forEach((sl, k) => check(sl.length === height,
-    `pattern "${name}" slice ${k + 1} has ${sl.length} rows, slice 1 has ${height}: give every slice of a 3D grid the same number of rows`));
+  slices.forEach((sl, k) =>
+    check(sl.length === height,
+      `pattern "${name}" slice ${k + 1} has ${sl.length} rows, slice 1 has ${height}: give every slice of a 3D grid the same number of rows`)
+  );
   const cells = new Uint8Array(slices.length * height * width);
   slices.forEach((sl, k) => sl.forEach((row, i) => cells.set(row, (k * height + i) * width)));
   return validatePattern({ height, width, cells, name, ...(slices.length > 1 ? { depth: slices.length } : {}) });

@@ -73,7 +73,7 @@ function side(n: number, present: boolean, pad: number, res: number): number {
  * then row-major. Padding and resolution apply to every axis the manifold has (a line: columns
  * only; a plane: rows and columns; a volume: all three).
  */
-export function gridPoints(spec: GridSpec): { slices: number; rows: number; cols: number; coords: number[][] } {
+export function gridPoints(spec: GridSpec): { slices: number; rows: number; cols: number; coords: number[][]; } {
   const pad = spec.padding ?? 0;
   const res = spec.resolution ?? 1;
   const dims = spec.dims ?? 2;

@@ -64,8 +64,7 @@ export function frameOf(theta: ManifoldTheta): Frame {
 
 /** The weights at manifold coordinates `coords` (one number per direction). */
 export function pointAt(frame: Frame, coords: readonly number[]): ParamSet {
-  check(coords.length === frame.directions.length,
-    `coordinates have ${coords.length} entries but the manifold has ${frame.directions.length} directions`);
+  check(coords.length === frame.directions.length, `coordinates have ${coords.length} entries but the manifold has ${frame.directions.length} directions`);
   const out: ParamSet = {};
   for (const k of Object.keys(frame.origin)) {
     let offset: tf.Tensor | null = null;
@@ -83,10 +82,12 @@ export function pointAt(frame: Frame, coords: readonly number[]): ParamSet {
  * Computes the frame of `theta` outside any `tf.tidy` (for async work such as landscape
  * evaluation): `dispose()` frees the tensors it computed and leaves theta's own alone.
  */
-export function computeFrame(theta: ManifoldTheta): { frame: Frame; dispose(): void } {
+export function computeFrame(theta: ManifoldTheta): { frame: Frame; dispose(): void; } {
   const computed = tf.tidy(() => gramSchmidt(theta.free).slice(1));
   return {
     frame: { origin: theta.origin, directions: theta.free.length ? [theta.free[0], ...computed] : [], scale: theta.scale },
-    dispose: () => { for (const d of computed) for (const t of Object.values(d)) t.dispose(); },
+    dispose: () => {
+      for (const d of computed) for (const t of Object.values(d)) t.dispose();
+    },
   };
 }

@@ -40,12 +40,20 @@ export function initParamValues(specs: readonly ParamSpec[], rng: Rng): ParamVal
     const v = new Float32Array(size);
     let a = 0;
     switch (s.init) {
-      case 'xavier': a = Math.sqrt(6 / (s.fanIn + s.fanOut)); break;
-      case 'bias': a = 1 / Math.sqrt(s.fanIn); break;
-      case 'bn-scale-paper': a = 0.5; break;
-      case 'zeros': a = 0; break;
+      case 'xavier':
+        a = Math.sqrt(6 / (s.fanIn + s.fanOut));
+        break;
+      case 'bias':
+        a = 1 / Math.sqrt(s.fanIn);
+        break;
+      case 'bn-scale-paper':
+        a = 0.5;
+        break;
+      case 'zeros':
+        a = 0;
+        break;
     }
-    if (a > 0) for (let i = 0; i < size; i++) v[i] = (2 * rng.next() - 1) * a;
+    if (a > 0) { for (let i = 0; i < size; i++) v[i] = (2 * rng.next() - 1) * a; }
     out[s.name] = v;
   }
   return out;

@@ -98,7 +98,10 @@ export function renderLineChart(c: LineChart): Figure {
     let d = '', run = 0;
     const dots: string[] = [];
     s.points.forEach((p, k) => {
-      if (!ok(p)) { run = 0; return; }
+      if (!ok(p)) {
+        run = 0;
+        return;
+      }
       const px = num(x(p[0])), py = num(y(p[1])), e = s.errors?.[k] ?? 0;
       d += `${run++ === 0 ? 'M' : 'L'}${px} ${py}`;
       const lone = run === 1 && !(k + 1 < s.points.length && ok(s.points[k + 1]));
@@ -108,7 +111,11 @@ export function renderLineChart(c: LineChart): Figure {
         dots.push(`<path d="M${px} ${y0}V${y1}M${x0} ${y0}H${x1}M${x0} ${y1}H${x1}" stroke="${colors[i]}" stroke-width="1.3"/>`);
       }
     });
-    out.push(`<g aria-label="${escapeXml(s.name)}"><path d="${d}" fill="none" stroke="${colors[i]}" stroke-width="2" stroke-linejoin="round"${dash}/>${dots.join('')}</g>`);
+    out.push(
+      `<g aria-label="${escapeXml(s.name)}"><path d="${d}" fill="none" stroke="${colors[i]}" stroke-width="2" stroke-linejoin="round"${dash}/>${
+        dots.join('')
+      }</g>`,
+    );
   });
   return { width: W, height: H, body: out.join('\n') };
 }

@@ -35,7 +35,10 @@ const REGISTRY: Readonly<Record<ColormapName, Colormap>> = {
   viridis: { name: 'viridis', at: rgb(interpolateViridis), nanColor: [255, 0, 255], accentColor: [255, 40, 40] },
   magma: { name: 'magma', at: rgb(interpolateMagma), nanColor: [0, 200, 80], accentColor: [0, 220, 255] },
   inferno: { name: 'inferno', at: rgb(interpolateInferno), nanColor: [0, 200, 80], accentColor: [0, 220, 255] },
-  gray: { name: 'gray', at: (t) => { const g = Math.round(255 * t); return [g, g, g]; }, nanColor: [255, 0, 0], accentColor: [0, 150, 255] },
+  gray: { name: 'gray', at: (t) => {
+    const g = Math.round(255 * t);
+    return [g, g, g];
+  }, nanColor: [255, 0, 0], accentColor: [0, 150, 255] },
 };
 
 /** Names accepted by {@link getColormap}. */
@@ -69,8 +72,7 @@ export function checkDomain(domain: readonly [number, number], scale: ScaleKind)
   const [lo, hi] = domain;
   check(Array.isArray(domain) && domain.length === 2 && Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi,
     `colour domain [${domain}] is invalid: pass [lo, hi] with finite numbers and lo <= hi`);
-  check(scale !== 'log' || lo > 0,
-    `log-scale colour domain [${lo}, ${hi}] does not start above 0: use a positive lower bound (e.g. 0.001) or scale 'linear'`);
+  check(scale !== 'log' || lo > 0, `log-scale colour domain [${lo}, ${hi}] does not start above 0: use a positive lower bound (e.g. 0.001) or scale 'linear'`);
   return domain;
 }
 
@@ -105,7 +107,7 @@ export function normalize(value: number, s: Pick<ColorScale, 'scale' | 'domain'>
   }
   return last.f(s.scale === 'log' ? Math.max(value, LOG_FLOOR) : value);
 }
-let last: { kind: ScaleKind; lo: number; hi: number; f: (v: number) => number } | undefined;
+let last: { kind: ScaleKind; lo: number; hi: number; f: (v: number) => number; } | undefined;
 
 /** The colour of `value` (NaN: the map's NaN colour). Throws an MpoError for a bad domain or colour map. */
 export function colorFor(value: number, s: ColorScale): Rgb {

@@ -1,9 +1,7 @@
 import { scaleLinear } from 'd3-scale';
 import { check } from '../errors.js';
 import { BLACK, IGNORED, WHITE } from '../pattern/pattern.js';
-import {
-  dataDomain, defaultColormap, getColormap, LOG_FLOOR, positionScale, type Colormap, type ColormapName, type Rgb, type ScaleKind,
-} from './colormap.js';
+import { dataDomain, defaultColormap, getColormap, LOG_FLOOR, positionScale, type Colormap, type ColormapName, type Rgb, type ScaleKind } from './colormap.js';
 import { hex, INK, num, pixelImage, text, textWidth, type Figure } from './svg.js';
 
 /** Options shared by heat maps and masks: size, title, axes. */
@@ -69,7 +67,7 @@ const label = (t: number): string => String(t).replace('-', '\u2212');
 
 /** A framed grid of cell colours with title, axes and an optional right-hand part (a colour bar). */
 function gridPanel(rows: number, cols: number, rgba: Uint8Array, o: GridOptions, overlay = '',
-  right?: (x: number, y: number, h: number) => { body: string; width: number; below: number }): Figure {
+  right?: (x: number, y: number, h: number) => { body: string; width: number; below: number; }): Figure {
   const fs = o.fontSize ?? 12, cs = o.cellSize ?? defaultCellSize(rows, cols), pad = o.padding ?? 0, axes = o.axes ?? true;
   const W = cols * cs, H = rows * cs;
   const yt = axes ? indexTicks(rows, pad) : [], xt = axes ? indexTicks(cols, pad) : [];
@@ -126,7 +124,8 @@ function colorbar(scale: ReturnType<typeof positionScale>, cmap: Colormap, fs: n
   const strip = new Uint8Array(256 * 4);
   for (let p = 0; p < 256; p++) strip.set([...cmap.at(1 - p / 255), 255], p * 4);
   const bx = x + 14, bw = 14;
-  const parts = [pixelImage(strip, 1, 256, bx, y, bw, h), `<rect x="${bx - 0.5}" y="${y - 0.5}" width="${bw + 1}" height="${h + 1}" fill="none" stroke="${INK}"/>`];
+  const parts = [pixelImage(strip, 1, 256, bx, y, bw, h),
+    `<rect x="${bx - 0.5}" y="${y - 0.5}" width="${bw + 1}" height="${h + 1}" fill="none" stroke="${INK}"/>`];
   const [lo, hi] = scale.domain();
   let ticks = lo === hi ? [lo] : scale.ticks(5);
   const format = scale.tickFormat(5, '~g');
@@ -157,7 +156,7 @@ function colorbar(scale: ReturnType<typeof positionScale>, cmap: Colormap, fs: n
  * title, a colour bar and an optional target outline. NaN cells get the map's NaN colour.
  * Throws an MpoError for inconsistent sizes or options.
  */
-export function renderHeatmap(values: ArrayLike<number>, rows: number, cols: number, o: HeatmapOptions): Figure & { domain: readonly [number, number] } {
+export function renderHeatmap(values: ArrayLike<number>, rows: number, cols: number, o: HeatmapOptions): Figure & { domain: readonly [number, number]; } {
   checkGrid(values.length, rows, cols, 'heatmap', o);
   check(o.scale === 'log' || o.scale === 'linear', `heatmap scale "${o.scale}" is unknown: use 'log' or 'linear'`);
   const domain = o.domain ?? dataDomain(values, o.scale);
@@ -187,9 +186,10 @@ export function renderMask(cells: Uint8Array, rows: number, cols: number, o: Mas
   check(states === 'binary' || states === 'ternary', `mask states "${states}" is unknown: use 'binary' or 'ternary'`);
   const rgba = new Uint8Array(rows * cols * 4);
   cells.forEach((v, i) => {
-    check(v <= (states === 'binary' ? 1 : 2), () => states === 'binary'
-      ? `mask has a cell value ${v}: binary cells must be 0 (white) or 1 (black); pass states: 'ternary' for a training mask`
-      : `mask has a cell value ${v}: ternary cells must be 0 (white), 1 (black) or 2 (ignored)`);
+    check(v <= (states === 'binary' ? 1 : 2), () =>
+      states === 'binary'
+        ? `mask has a cell value ${v}: binary cells must be 0 (white) or 1 (black); pass states: 'ternary' for a training mask`
+        : `mask has a cell value ${v}: ternary cells must be 0 (white), 1 (black) or 2 (ignored)`);
     rgba.set([...MASK_COLORS[v], 255], i * 4);
   });
   return gridPanel(rows, cols, rgba, o);

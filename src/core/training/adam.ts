@@ -34,8 +34,7 @@ export function createAdamState(vars: Record<string, tf.Variable>): AdamState {
  * One Adam update of `vars` in place with gradients `grads` (same keys), with bias correction,
  * exactly as torch.optim.Adam. Old moment tensors are disposed.
  */
-export function adamUpdate(vars: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState,
-  opts: AdamOptions): void {
+export function adamUpdate(vars: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState, opts: AdamOptions): void {
   const b1 = opts.beta1 ?? 0.9;
   const b2 = opts.beta2 ?? 0.999;
   const eps = opts.eps ?? 1e-8;

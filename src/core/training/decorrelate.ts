@@ -35,7 +35,7 @@ export function errorCorrelationPenalty(logits: tf.Tensor3D, labels: tf.Tensor2D
  * so they cannot be split into chunks or over workers). A `trainLoop` gradient source.
  */
 export function decorrelatedGradients(model: Model, state: PlaneState, data: TrainData, sample: StepSample,
-  opts: { readonly whiteClip: number; readonly lambda: number }): StepGradients {
+  opts: { readonly whiteClip: number; readonly lambda: number; }): StepGradients {
   const keys = Object.keys(state.vars);
   const varList = Object.values(state.vars);
   return tf.tidy(() => {
@@ -55,7 +55,9 @@ export function decorrelatedGradients(model: Model, state: PlaneState, data: Tra
       return tf.add(base, tf.mul(errorCorrelationPenalty(black, labels), opts.lambda)) as tf.Scalar;
     }, varList);
     const named: Record<string, tf.Tensor> = {};
-    keys.forEach((k, i) => { named[k] = tf.keep(grads[varList[i].name] ?? tf.zerosLike(varList[i])); });
+    keys.forEach((k, i) => {
+      named[k] = tf.keep(grads[varList[i].name] ?? tf.zerosLike(varList[i]));
+    });
     const ceValues = (ce as unknown as tf.Tensor).dataSync() as Float32Array;
     return { grads: named, loss: value.dataSync()[0], ce: Float32Array.from(ceValues) };
   });
@@ -91,11 +93,13 @@ export function ensembleMetrics(logits: tf.Tensor3D, labels: Int32Array): Ensemb
     const corr = k >= 2 ? errorCorrelationPenalty(logits, onehot).dataSync()[0] : NaN;
     const p = pred.arraySync() as number[][];
     let dis = 0, pairs = 0;
-    for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) {
-      let d = 0;
-      for (let m = 0; m < n; m++) if (p[i][m] !== p[j][m]) d++;
-      dis += d / n;
-      pairs++;
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) {
+        let d = 0;
+        for (let m = 0; m < n; m++) if (p[i][m] !== p[j][m]) d++;
+        dis += d / n;
+        pairs++;
+      }
     }
     return { pointAcc, ensembleAcc, ensembleLoss, meanErrorCorrelation: corr, meanDisagreement: pairs ? dis / pairs : NaN };
   });

@@ -6,7 +6,8 @@ import { manifoldPatternMetrics } from '../landscape/manifold-metrics.js';
 import type { Model } from '../models/model.js';
 import type { Pattern } from '../pattern/pattern.js';
 import { thetaOf, type PlaneState } from './plane-state.js';
-import { applyStep, localGradients, sampleStep, type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells, type TrainData } from './step.js';
+import { applyStep, localGradients, sampleStep, type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells,
+  type TrainData } from './step.js';
 
 /** Learning-rate schedules: `constant`, or `cosine` decay from lr to 10% of lr over the run. */
 export type LrSchedule = 'constant' | 'cosine';
@@ -18,8 +19,9 @@ export function learningRate(lr: number, schedule: LrSchedule, step: number, ste
 }
 
 /** Computes a step's gradients: in this thread by default, or by a pool of workers. */
-export type GradientSource = (state: PlaneState, sample: StepSample, opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>) =>
-  StepGradients | Promise<StepGradients>;
+export type GradientSource = (state: PlaneState, sample: StepSample, opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>) => StepGradients | Promise<
+  StepGradients
+>;
 
 /** The periodic quick evaluation of a training loop. */
 export interface QuickEval {
@@ -111,12 +113,11 @@ export interface QuickEvalOptions {
 }
 
 /** The metrics of the plane's landscape over the pattern's cells (no padding) on `data`: the loop's quick evaluation. */
-export async function quickEvaluate(model: Model, state: PlaneState, pattern: Pattern, data: EvalData,
-  opts: QuickEvalOptions): Promise<PatternMetrics> {
+export async function quickEvaluate(model: Model, state: PlaneState, pattern: Pattern, data: EvalData, opts: QuickEvalOptions): Promise<PatternMetrics> {
   const { frame, dispose } = computeFrame(thetaOf(model, state));
   try {
-    const land = await evaluateLandscape(model, frame, data,
-      { height: pattern.height, width: pattern.width, depth: pattern.depth, dims: state.dims, batchSize: opts.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }, opts.evaluator);
+    const land = await evaluateLandscape(model, frame, data, { height: pattern.height, width: pattern.width, depth: pattern.depth, dims: state.dims,
+      batchSize: opts.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }, opts.evaluator);
     return manifoldPatternMetrics(land, pattern);
   } finally {
     dispose();

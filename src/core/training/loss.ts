@@ -25,8 +25,7 @@ export interface MpoLossOptions {
  * @param nBlack number of black cells in the whole step (not only this chunk)
  * @param nWhite number of white cells in the whole step
  */
-export function mpoLossTerms(ce: tf.Tensor1D, isWhite: readonly boolean[], nBlack: number, nWhite: number,
-  opts: MpoLossOptions): tf.Scalar {
+export function mpoLossTerms(ce: tf.Tensor1D, isWhite: readonly boolean[], nBlack: number, nWhite: number, opts: MpoLossOptions): tf.Scalar {
   const clipped = tf.clipByValue(ce, 0, opts.whiteClip);
   const wb = tf.tensor1d(isWhite.map((w) => (w ? 0 : 1 / Math.max(nBlack, 1))));
   const ww = tf.tensor1d(isWhite.map((w) => (w ? 1 / Math.max(nWhite, 1) : 0)));

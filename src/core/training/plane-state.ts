@@ -59,8 +59,8 @@ function shapeOf(specs: readonly ParamSpec[], key: string): number[] {
 }
 
 /** Rebuilds a state from plain values (a checkpoint). Adam moments default to zero. */
-export function stateFromValues(specs: readonly ParamSpec[], values: ParamValues, dims: number, rngState: RngState,
-  step: number, adam?: { step: number; m: ParamValues; v: ParamValues }): PlaneState {
+export function stateFromValues(specs: readonly ParamSpec[], values: ParamValues, dims: number, rngState: RngState, step: number,
+  adam?: { step: number; m: ParamValues; v: ParamValues; }): PlaneState {
   const vars: Record<string, tf.Variable> = {};
   for (const [key, arr] of Object.entries(values)) {
     const shape = shapeOf(specs, key);
@@ -85,7 +85,7 @@ export function stateFromValues(specs: readonly ParamSpec[], values: ParamValues
 }
 
 /** The plain values of a state, for a checkpoint. */
-export function stateValues(state: PlaneState): { theta: ParamValues; adamM: ParamValues; adamV: ParamValues } {
+export function stateValues(state: PlaneState): { theta: ParamValues; adamM: ParamValues; adamV: ParamValues; } {
   const theta: ParamValues = {};
   const adamM: ParamValues = {};
   const adamV: ParamValues = {};

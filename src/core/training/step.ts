@@ -73,8 +73,8 @@ export interface StepStats {
  * (or a pool of workers) can split it. Returns the summed gradients and the per-point CE.
  */
 export function mpoGradients(model: Model, state: PlaneState, x: tf.Tensor4D, labels: tf.Tensor2D,
-  points: readonly { coords: readonly number[]; white: boolean }[], nBlack: number, nWhite: number,
-  opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>): { grads: Record<string, tf.Tensor>; loss: number; ce: Float32Array } {
+  points: readonly { coords: readonly number[]; white: boolean; }[], nBlack: number, nWhite: number,
+  opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>): { grads: Record<string, tf.Tensor>; loss: number; ce: Float32Array; } {
   const chunk = Math.max(1, opts.chunkSize ?? points.length);
   const varList = Object.values(state.vars);
   const keys = Object.keys(state.vars);
@@ -97,7 +97,9 @@ export function mpoGradients(model: Model, state: PlaneState, x: tf.Tensor4D, la
     (ceChunk as unknown as tf.Tensor).dispose();
     const named: Record<string, tf.Tensor> = {};
     // A variable the loss does not use (the scale s of a 0-dimensional manifold) gets a zero gradient.
-    keys.forEach((k, i) => { named[k] = g[varList[i].name] ?? tf.zerosLike(varList[i]); });
+    keys.forEach((k, i) => {
+      named[k] = g[varList[i].name] ?? tf.zerosLike(varList[i]);
+    });
     if (!grads) grads = named;
     else {
       for (const k of keys) {
@@ -116,11 +118,11 @@ export interface StepSample {
   /** Indices of the step's training images. */
   readonly batchIdx: number[];
   /** The step's cells as points of the plane, black first. */
-  readonly points: { coords: number[]; white: boolean }[];
+  readonly points: { coords: number[]; white: boolean; }[];
   readonly nBlack: number;
   readonly nWhite: number;
   /** The step's image augmentation, when the step options ask for it: applied wherever the gradients are computed. */
-  readonly augment?: { readonly draw: AugmentDraw; readonly options: AugmentOptions };
+  readonly augment?: { readonly draw: AugmentDraw; readonly options: AugmentOptions; };
 }
 
 /** Draws a step's batch and cells with the state's generator (the same draws on every engine). */
@@ -176,7 +178,10 @@ export function applyStep(state: PlaneState, sample: StepSample, g: StepGradient
     adamUpdate(state.vars, grads, state.adam, { lr: opts.lr });
     state.step += 1;
     let sb = 0, sw = 0;
-    sample.points.forEach((p, i) => { if (p.white) sw += ce[i]; else sb += ce[i]; });
+    sample.points.forEach((p, i) => {
+      if (p.white) sw += ce[i];
+      else sb += ce[i];
+    });
     return {
       step: state.step,
       loss,
@@ -195,8 +200,7 @@ export function applyStep(state: PlaneState, sample: StepSample, g: StepGradient
  * with the state's generator, computes the gradient of eq. 3, clips it and applies Adam.
  * Throws an MpoError (and leaves theta unchanged) when the loss or gradient is not finite.
  */
-export function trainStep(model: Model, state: PlaneState, data: TrainData, cells: TrainCells,
-  opts: StepOptions): StepStats {
+export function trainStep(model: Model, state: PlaneState, data: TrainData, cells: TrainCells, opts: StepOptions): StepStats {
   const sample = sampleStep(state, data.labels.length, cells, opts);
   return applyStep(state, sample, localGradients(model, state, data, sample, opts), opts);
 }

@@ -93,8 +93,7 @@ export const FASHION_MNIST: IdxDatasetSpec = {
     't10k-labels-idx1-ubyte': '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
   },
   systemDirs: ['/usr/share/datasets/fashion-mnist'],
-  advice:
-    "put the IDX files in --data-dir DIR or $MPO_DATA_DIR, or install Debian's dataset-fashion-mnist, " +
+  advice: "put the IDX files in --data-dir DIR or $MPO_DATA_DIR, or install Debian's dataset-fashion-mnist, " +
     'or use --dataset fashion-mnist-subset (embedded)',
   classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
 };
@@ -113,8 +112,7 @@ export const MNIST: IdxDatasetSpec = {
     't10k-labels-idx1-ubyte.gz': 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
   },
   systemDirs: [],
-  advice:
-    'put the IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, ' +
+  advice: 'put the IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, ' +
     't10k-labels-idx1-ubyte, plain or .gz) in --data-dir DIR or $MPO_DATA_DIR',
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 };
@@ -130,8 +128,7 @@ export const CIFAR10: CifarDatasetSpec = {
   },
   archiveUrl: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
   archiveMd5: 'c32a1d4ab5d03f1284b67883e8d87530',
-  advice:
-    'put data_batch_1..5.bin and test_batch.bin (from cifar-10-binary.tar.gz on the CIFAR-10 home page) ' +
+  advice: 'put data_batch_1..5.bin and test_batch.bin (from cifar-10-binary.tar.gz on the CIFAR-10 home page) ' +
     'in --data-dir DIR or $MPO_DATA_DIR',
   classNames: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
 };

@@ -58,7 +58,7 @@ export async function readCifarRecords(file: string): Promise<CifarRecords> {
  * Converts the first `limit` records (default all) of the given parts, in order, to NHWC
  * float32 images normalised per channel as `(x / 255 - mean[c]) / std[c]`, and int32 labels.
  */
-export function decodeCifar(parts: CifarRecords[], limit = Infinity): { n: number; images: Float32Array; labels: Int32Array } {
+export function decodeCifar(parts: CifarRecords[], limit = Infinity): { n: number; images: Float32Array; labels: Int32Array; } {
   const total = parts.reduce((a, p) => a + p.n, 0);
   const n = Math.min(total, limit);
   const plane = CIFAR_SIDE * CIFAR_SIDE;

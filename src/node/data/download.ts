@@ -32,7 +32,7 @@ export interface ExpectedDigest {
 
 const why = (e: unknown) => {
   if (!(e instanceof Error)) return String(e);
-  const cause = (e as { cause?: unknown }).cause;
+  const cause = (e as { cause?: unknown; }).cause;
   return cause instanceof Error ? `${e.message}: ${cause.message}` : e.message;
 };
 

@@ -7,7 +7,7 @@ import type { Dataset, LoadOptions } from './types.js';
 import { downloadCifar10 } from './download.js';
 import { type Located, cacheRoot, describePlaces, locateFiles, searchPlaces } from './locate.js';
 
-type Opts = LoadOptions & { log: (line: string) => void };
+type Opts = LoadOptions & { log: (line: string) => void; };
 
 /** Finds the files of a CIFAR-10 split, downloading the archive into the cache if allowed and missing. */
 async function locateCifar(split: Split, opts: Opts): Promise<Located> {

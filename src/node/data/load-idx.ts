@@ -10,7 +10,7 @@ import { parseIdxImages, parseIdxLabels } from './idx.js';
 import { cacheRoot, describePlaces, findFile, locateFiles, searchPlaces } from './locate.js';
 import { subsetDir } from './subset.js';
 
-type Opts = LoadOptions & { log: (line: string) => void };
+type Opts = LoadOptions & { log: (line: string) => void; };
 
 /** Scale of grey levels: `GREY[v] = v / 255`. */
 const GREY = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -24,7 +24,7 @@ export async function readIdxPair(
   labelsPath: string,
   numClasses: number,
   limit = Infinity,
-): Promise<{ n: number; height: number; width: number; images: Float32Array; labels: Int32Array; rawLabels: Uint8Array }> {
+): Promise<{ n: number; height: number; width: number; images: Float32Array; labels: Int32Array; rawLabels: Uint8Array; }> {
   const rawLabels = gunzipIfNeeded(await readBytes(labelsPath), labelsPath);
   const labels = parseIdxLabels(rawLabels, labelsPath, numClasses);
   const images = parseIdxImages(await readBytes(imagesPath), imagesPath);
@@ -74,7 +74,7 @@ export async function loadSubsetDataset(split: Split, opts: Opts): Promise<Datas
 }
 
 /** Finds the IDX files of a split, downloading them into the cache if allowed and missing. */
-async function locateIdx(spec: IdxDatasetSpec, split: Split, opts: Opts): Promise<{ dir: string; images: string; labels: string }> {
+async function locateIdx(spec: IdxDatasetSpec, split: Split, opts: Opts): Promise<{ dir: string; images: string; labels: string; }> {
   const names = [spec.files[split].images, spec.files[split].labels];
   const places = searchPlaces(spec.subdir, spec.systemDirs, opts);
   let found = locateFiles(names, places, 'all');

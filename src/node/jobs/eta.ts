@@ -1,11 +1,11 @@
 /** What {@link estimateRemaining} needs to know about a batch of runs. */
 export interface EtaInput {
   /** Wall-clock seconds of the runs that finished in this invocation (fresh runs only), with their kind (e.g. the model). */
-  readonly finished: readonly { readonly kind: string; readonly seconds: number }[];
+  readonly finished: readonly { readonly kind: string; readonly seconds: number; }[];
   /** Kinds of the runs not started yet. */
   readonly waiting: readonly string[];
   /** The runs going on now: kind and seconds since each started. */
-  readonly running: readonly { readonly kind: string; readonly elapsed: number }[];
+  readonly running: readonly { readonly kind: string; readonly elapsed: number; }[];
   /** Runs at a time (>= 1). */
   readonly jobs: number;
 }
@@ -21,7 +21,7 @@ export function estimateRemaining(input: EtaInput): number {
   const left = input.waiting.length + input.running.length;
   if (left === 0) return 0;
   if (input.finished.length === 0) return NaN;
-  const sums = new Map<string, { total: number; n: number }>();
+  const sums = new Map<string, { total: number; n: number; }>();
   let total = 0;
   for (const f of input.finished) {
     const s = sums.get(f.kind) ?? { total: 0, n: 0 };

@@ -25,7 +25,7 @@ export function defaultJobs(): number {
 }
 
 /** The `mpo` CLI entry next to this module (`main.ts` under tsx, `main.js` when built) and the node flags it needs. */
-export function cliCommand(): { execArgs: string[]; entry: string } {
+export function cliCommand(): { execArgs: string[]; entry: string; } {
   const here = fileURLToPath(import.meta.url);
   const ext = extname(here);
   const entry = join(dirname(here), '..', '..', 'cli', `main${ext}`);
@@ -122,7 +122,9 @@ async function fitInProcess(job: FitJob, signal: AbortSignal, log: (line: string
 
 /** Child fits running now, ended with SIGTERM if this process exits first (a second Ctrl-C exits at once). */
 const children = new Set<ChildProcess>();
-const killChildren = () => { for (const c of children) c.kill('SIGTERM'); };
+const killChildren = () => {
+  for (const c of children) c.kill('SIGTERM');
+};
 
 function track(child: ChildProcess, running: boolean): void {
   if (running) {
@@ -152,9 +154,12 @@ function fitChild(job: FitJob, configFile: string, logFile: string, signal: Abor
     // Its own process group: a Ctrl-C on the terminal reaches only this process, which
     // forwards one SIGINT (a second one would stop the child at once, without a checkpoint).
     const child = spawn(opts.execPath ?? process.execPath, [...cli, ...fitChildArgs(job, configFile)], {
-      stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
     });
-    const interrupt = () => { child.kill('SIGINT'); };
+    const interrupt = () => {
+      child.kill('SIGINT');
+    };
     signal.addEventListener('abort', interrupt, { once: true });
     track(child, true);
     let settled = false;

@@ -16,7 +16,13 @@ export type RunFolderState = 'finished' | 'resume' | 'fresh';
  * `writePatternOutputs`): a folder holding only these can start afresh.
  */
 export const EARLY_RUN_FILES: ReadonlySet<string> = new Set<string>([
-  RUN_FILES.config, RUN_FILES.metrics, 'pattern.png', 'pattern.svg', 'mask.png', 'mask.svg', 'pattern.txt',
+  RUN_FILES.config,
+  RUN_FILES.metrics,
+  'pattern.png',
+  'pattern.svg',
+  'mask.png',
+  'mask.svg',
+  'pattern.txt',
 ]);
 
 /** Temporary files of atomic writes (`<name>.tmp-<pid>-<random>`), left by a killed run. */
@@ -34,9 +40,11 @@ export function runFolderState(dir: string, label = 'run folder'): RunFolderStat
   if (checkpoint && existsSync(join(dir, RUN_FILES.config))) return 'resume';
   if (!existsSync(dir)) return 'fresh';
   check(statSync(dir).isDirectory(), `${label} "${dir}" is a file, not a folder: move it away or choose another --out`);
-  check(!checkpoint, `${label} "${dir}" has ${RUN_FILES.checkpoint} but no ${RUN_FILES.config}, so it cannot be resumed: delete the folder to start that run again`);
+  check(!checkpoint,
+    `${label} "${dir}" has ${RUN_FILES.checkpoint} but no ${RUN_FILES.config}, so it cannot be resumed: delete the folder to start that run again`);
   const foreign = readdirSync(dir).filter((f) => !EARLY_RUN_FILES.has(f) && !TEMP_FILE.test(f));
-  check(foreign.length === 0, () => `${label} "${dir}" holds ${foreign.slice(0, 3).join(', ')} but no ${RUN_FILES.checkpoint} or ${RUN_FILES.summary}: ` +
+  check(foreign.length === 0, () =>
+    `${label} "${dir}" holds ${foreign.slice(0, 3).join(', ')} but no ${RUN_FILES.checkpoint} or ${RUN_FILES.summary}: ` +
     'it is not an mpo run; move it away or choose another --out');
   return 'fresh';
 }

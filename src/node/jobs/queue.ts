@@ -66,17 +66,18 @@ export async function runJobs<J extends Job>(
   const t0 = performance.now();
   const finished: string[] = [];
   const failures: JobFailure[] = [];
-  const durations: { kind: string; seconds: number }[] = [];
+  const durations: { kind: string; seconds: number; }[] = [];
   const running = new Map<J, number>();
   let next = 0;
-  let fatal: { error: unknown } | null = null;
+  let fatal: { error: unknown; } | null = null;
   const kind = (j: J) => j.kind ?? '';
-  const eta = () => estimateRemaining({
-    finished: durations,
-    waiting: jobs.slice(next).map(kind),
-    running: [...running].map(([j, start]) => ({ kind: kind(j), elapsed: (performance.now() - start) / 1000 })),
-    jobs: opts.jobs,
-  });
+  const eta = () =>
+    estimateRemaining({
+      finished: durations,
+      waiting: jobs.slice(next).map(kind),
+      running: [...running].map(([j, start]) => ({ kind: kind(j), elapsed: (performance.now() - start) / 1000 })),
+      jobs: opts.jobs,
+    });
   const count = () => `[${finished.length + failures.length}/${jobs.length}]`;
   const worker = async () => {
     while (next < jobs.length && !signal.aborted && !fatal) {
@@ -103,7 +104,7 @@ export async function runJobs<J extends Job>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.jobs, Math.max(1, jobs.length)) }, worker));
-  if (fatal) throw (fatal as { error: unknown }).error;
+  if (fatal) throw (fatal as { error: unknown; }).error;
   if (signal.aborted && finished.length + failures.length < jobs.length) throw new MpoError(opts.interrupted, 130);
   return { finished, failures, seconds: (performance.now() - t0) / 1000 };
 }

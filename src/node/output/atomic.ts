@@ -59,7 +59,9 @@ export function openFileAtomic(path: string): AtomicFile {
   let pending = true;
   const discard = () => {
     if (fd !== undefined) {
-      try { closeSync(fd); } catch { /* already failing or discarding: keep the first error */ }
+      try {
+        closeSync(fd);
+      } catch { /* already failing or discarding: keep the first error */ }
       fd = undefined;
     }
     if (pending) rmSync(tmp, { force: true });

@@ -23,7 +23,11 @@ export interface NpyData {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
-interface DtypeInfo { dtype: NpyDtype; descr: string; size: number }
+interface DtypeInfo {
+  dtype: NpyDtype;
+  descr: string;
+  size: number;
+}
 const INFOS: readonly DtypeInfo[] = [
   { dtype: 'float32', descr: '<f4', size: 4 },
   { dtype: 'float64', descr: '<f8', size: 8 },
@@ -35,14 +39,12 @@ function infoOf(data: NpyArray): DtypeInfo {
   if (data instanceof Float32Array) return INFOS[0];
   if (data instanceof Float64Array) return INFOS[1];
   if (data instanceof Int32Array) return INFOS[2];
-  check(data instanceof Uint8Array,
-    'NPY data must be a Float32Array, Float64Array, Int32Array or Uint8Array: convert it first');
+  check(data instanceof Uint8Array, 'NPY data must be a Float32Array, Float64Array, Int32Array or Uint8Array: convert it first');
   return INFOS[3];
 }
 
 function checkShape(shape: readonly number[], length: number): void {
-  check(Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0),
-    `NPY shape [${shape}] is invalid: pass a list of non-negative integers`);
+  check(Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0), `NPY shape [${shape}] is invalid: pass a list of non-negative integers`);
   const n = shape.reduce((p, d) => p * d, 1);
   check(n === length, `NPY shape [${shape}] holds ${n} values but the data has ${length}: pass a matching shape`);
 }
@@ -89,8 +91,7 @@ export function encodeNpy(data: NpyArray, shape: readonly number[]): Buffer {
  * "NPY data") and what to do for anything else.
  */
 export function decodeNpy(buf: Uint8Array, source = 'NPY data'): NpyData {
-  check(buf.length >= 10 && MAGIC.every((b, i) => buf[i] === b),
-    `${source} is not an NPY file (no \\x93NUMPY magic): pass a file written by numpy.save`);
+  check(buf.length >= 10 && MAGIC.every((b, i) => buf[i] === b), `${source} is not an NPY file (no \\x93NUMPY magic): pass a file written by numpy.save`);
   const major = buf[6];
   check(major >= 1 && major <= 3, `${source} has NPY format version ${major}.${buf[7]}: only 1.x-3.x are supported`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -104,22 +105,26 @@ export function decodeNpy(buf: Uint8Array, source = 'NPY data'): NpyData {
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   check(descr !== undefined && fortran !== undefined && shapeText !== undefined,
     `${source} has an NPY header without descr, fortran_order and shape: the file is damaged`);
-  check(fortran === 'False',
-    `${source} is stored in Fortran order: save it with numpy.save(np.ascontiguousarray(a))`);
+  check(fortran === 'False', `${source} is stored in Fortran order: save it with numpy.save(np.ascontiguousarray(a))`);
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => Number(s.replace(/L$/, '')));
   check(shape.every((d) => Number.isInteger(d) && d >= 0), `${source} has an invalid NPY shape (${shapeText}): the file is damaged`);
   const n = shape.reduce((p, d) => p * d, 1);
   const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   const kind = m ? `${m[2]}${m[3]}` : '';
   const little = !m || m[1] !== '>';
-  const dtype: NpyDtype | undefined =
-    kind === 'f4' ? 'float32' : kind === 'f8' ? 'float64' : kind === 'i4' ? 'int32' : kind === 'u1' || kind === 'b1' ? 'uint8' : undefined;
-  check(dtype !== undefined,
-    `${source} has dtype '${descr}': only float32, float64, int32, uint8 and bool are supported; convert with a.astype(np.float32)`);
+  const dtype: NpyDtype | undefined = kind === 'f4'
+    ? 'float32'
+    : kind === 'f8'
+    ? 'float64'
+    : kind === 'i4'
+    ? 'int32'
+    : kind === 'u1' || kind === 'b1'
+    ? 'uint8'
+    : undefined;
+  check(dtype !== undefined, `${source} has dtype '${descr}': only float32, float64, int32, uint8 and bool are supported; convert with a.astype(np.float32)`);
   const size = dtype === 'float64' ? 8 : dtype === 'uint8' ? 1 : 4;
   const offset = start + headerLen;
-  check(buf.length >= offset + n * size,
-    `${source} is truncated: shape (${shape.join(', ')}) needs ${n * size} data bytes, found ${buf.length - offset}`);
+  check(buf.length >= offset + n * size, `${source} is truncated: shape (${shape.join(', ')}) needs ${n * size} data bytes, found ${buf.length - offset}`);
   const body = new DataView(buf.buffer, buf.byteOffset + offset, n * size);
   let data: NpyArray;
   if (dtype === 'float32') {

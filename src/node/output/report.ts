@@ -53,7 +53,7 @@ export interface ReportInput {
   /** Pictures in order, each with its caption. */
   figures: ReportFigure[];
   /** Training curves, one SVG chart each (see LineChart): title, x label, named series, log y. */
-  curves?: { title: string; xLabel: string; series: ChartSeries[]; logY?: boolean }[];
+  curves?: { title: string; xLabel: string; series: ChartSeries[]; logY?: boolean; }[];
   /** The resolved configuration, shown as JSON. */
   config: unknown;
   /** Free-text remarks, one paragraph each. */
@@ -83,7 +83,7 @@ function plain(v: unknown, ancestors: object[]): unknown {
   if (typeof v !== 'object' || v === null) return v;
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
   if (ancestors.includes(v)) return '[circular]';
-  const withToJson = v as { toJSON?: () => unknown };
+  const withToJson = v as { toJSON?: () => unknown; };
   if (typeof withToJson.toJSON === 'function') return withToJson.toJSON();
   ancestors.push(v);
   let out: unknown;
@@ -104,10 +104,14 @@ function checkInput(input: ReportInput): void {
   check(typeof input.title === 'string' && input.title.trim().length > 0, 'report title is empty: pass a title');
   check(Array.isArray(input.summary), 'report summary is not a list: pass [] or {label, value} items');
   check(Array.isArray(input.figures), 'report figures is not a list: pass [] or {caption, figure} items');
-  input.summary.forEach((s, i) => check(typeof s.label === 'string' && (typeof s.value === 'string' || typeof s.value === 'number'),
-    `report summary item ${i} needs a string label and a string or number value`));
-  input.figures.forEach((f, i) => check(typeof f.figure?.body === 'string' && f.figure.width > 0 && f.figure.height > 0,
-    `report figure ${i} ("${f.caption}") is not a figure: pass the output of renderHeatmap, renderMask, renderLineChart or compose`));
+  input.summary.forEach((s, i) =>
+    check(typeof s.label === 'string' && (typeof s.value === 'string' || typeof s.value === 'number'),
+      `report summary item ${i} needs a string label and a string or number value`)
+  );
+  input.figures.forEach((f, i) =>
+    check(typeof f.figure?.body === 'string' && f.figure.width > 0 && f.figure.height > 0,
+      `report figure ${i} ("${f.caption}") is not a figure: pass the output of renderHeatmap, renderMask, renderLineChart or compose`)
+  );
 }
 
 /**
@@ -119,8 +123,7 @@ function checkInput(input: ReportInput): void {
 export function renderReport(input: ReportInput): string {
   checkInput(input);
   const h: string[] = [];
-  h.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  h.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(input.title)}</title>`, `<style>\n${CSS}\n</style>`, '</head>', '<body>');
   h.push('<header>', `<h1>${escapeHtml(input.title)}</h1>`);
   if (input.subtitle) h.push(`<p class="subtitle">${escapeHtml(input.subtitle)}</p>`);

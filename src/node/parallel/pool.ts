@@ -34,9 +34,9 @@ export interface WorkerPool {
   /** Copies an evaluation set into every worker under `name`. */
   addData(name: string, data: PlainData): Promise<void>;
   /** The gradients of a step's sample, summed over workers (tensors, keys of state.vars). */
-  gradients(state: PlaneState, sample: StepSample, opts: { whiteClip: number; chunkSize?: number }): Promise<StepGradients>;
+  gradients(state: PlaneState, sample: StepSample, opts: { whiteClip: number; chunkSize?: number; }): Promise<StepGradients>;
   /** A point evaluator over the data set `name` for the state's current theta. */
-  evaluator(state: PlaneState, name: string, opts: { batchSize: number; pointsPerPass: number }): PointEvaluator;
+  evaluator(state: PlaneState, name: string, opts: { batchSize: number; pointsPerPass: number; }): PointEvaluator;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -60,12 +60,13 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
   const tsxApi = fromSource ? import.meta.resolve('tsx/esm/api') : '';
-  const spawn = () => fromSource
-    ? new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`,
-      { eval: true, workerData: init })
-    : new Worker(url, { workerData: init });
+  const spawn = () =>
+    fromSource
+      ? new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true,
+        workerData: init })
+      : new Worker(url, { workerData: init });
   let nextId = 1;
-  const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; }>();
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
   for (let i = 0; i < opts.workers; i++) {
@@ -76,7 +77,7 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
         if (m.id !== 0) return;
         w.off('message', onFirst);
         if (m.kind === 'ready') resolve();
-        else reject(new MpoError(`a worker failed to start: ${(m as { message: string }).message}`));
+        else reject(new MpoError(`a worker failed to start: ${(m as { message: string; }).message}`));
       };
       w.on('message', onFirst);
       w.once('error', (e) => reject(new MpoError(`a worker failed to start (${e.message}): run with --workers 1`)));
@@ -118,10 +119,19 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
     async gradients(state, sample, o) {
       const theta = stateValues(state).theta;
       const parts = splitEven(sample.points.length, workers.length).filter(([a, b]) => b > a);
-      const replies = await Promise.all(parts.map(([a, b], i) => call(workers[i], {
-        kind: 'gradients', theta, batchIdx: sample.batchIdx, points: sample.points.slice(a, b),
-        nBlack: sample.nBlack, nWhite: sample.nWhite, whiteClip: o.whiteClip, chunkSize: o.chunkSize, augment: sample.augment,
-      } as Omit<WorkerRequest, 'id'>)));
+      const replies = await Promise.all(parts.map(([a, b], i) =>
+        call(workers[i], {
+          kind: 'gradients',
+          theta,
+          batchIdx: sample.batchIdx,
+          points: sample.points.slice(a, b),
+          nBlack: sample.nBlack,
+          nWhite: sample.nWhite,
+          whiteClip: o.whiteClip,
+          chunkSize: o.chunkSize,
+          augment: sample.augment,
+        } as Omit<WorkerRequest, 'id'>)
+      ));
       const ce = new Float32Array(sample.points.length);
       let loss = 0;
       const sums: ParamValues = {};
@@ -153,8 +163,12 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
             const start = next;
             next = Math.min(coords.length, next + slice);
             const r = await call(w, {
-              kind: 'evaluate', theta, data: name, coords: coords.slice(start, next).map((c) => [...c]),
-              batchSize: o.batchSize, pointsPerPass: o.pointsPerPass,
+              kind: 'evaluate',
+              theta,
+              data: name,
+              coords: coords.slice(start, next).map((c) => [...c]),
+              batchSize: o.batchSize,
+              pointsPerPass: o.pointsPerPass,
             } as Omit<WorkerRequest, 'id'>);
             if (r.kind !== 'evaluate') throw new Error(`unexpected worker reply ${r.kind}`);
             loss.set(r.loss, start);

@@ -21,23 +21,34 @@ export interface WorkerInit {
 
 /** Requests from the pool to a worker. */
 export type WorkerRequest =
-  | { readonly id: number; readonly kind: 'data'; readonly name: string; readonly data: PlainData }
+  | { readonly id: number; readonly kind: 'data'; readonly name: string; readonly data: PlainData; }
   | {
-    readonly id: number; readonly kind: 'gradients'; readonly theta: ParamValues; readonly batchIdx: number[];
-    readonly points: { coords: number[]; white: boolean }[]; readonly nBlack: number; readonly nWhite: number;
-    readonly whiteClip: number; readonly chunkSize?: number;
+    readonly id: number;
+    readonly kind: 'gradients';
+    readonly theta: ParamValues;
+    readonly batchIdx: number[];
+    readonly points: { coords: number[]; white: boolean; }[];
+    readonly nBlack: number;
+    readonly nWhite: number;
+    readonly whiteClip: number;
+    readonly chunkSize?: number;
     /** The step's image augmentation (`StepSample.augment`), applied to the gathered batch. */
-    readonly augment?: { readonly draw: AugmentDraw; readonly options: AugmentOptions };
+    readonly augment?: { readonly draw: AugmentDraw; readonly options: AugmentOptions; };
   }
   | {
-    readonly id: number; readonly kind: 'evaluate'; readonly theta: ParamValues; readonly data: string;
-    readonly coords: number[][]; readonly batchSize: number; readonly pointsPerPass: number;
+    readonly id: number;
+    readonly kind: 'evaluate';
+    readonly theta: ParamValues;
+    readonly data: string;
+    readonly coords: number[][];
+    readonly batchSize: number;
+    readonly pointsPerPass: number;
   };
 
 /** Replies of a worker. */
 export type WorkerReply =
-  | { readonly id: number; readonly kind: 'ready' }
-  | { readonly id: number; readonly kind: 'done' }
-  | { readonly id: number; readonly kind: 'gradients'; readonly grads: ParamValues; readonly loss: number; readonly ce: Float32Array }
-  | { readonly id: number; readonly kind: 'evaluate'; readonly loss: Float32Array; readonly acc: Float32Array }
-  | { readonly id: number; readonly kind: 'error'; readonly message: string; readonly mpo: boolean; readonly exitCode: number };
+  | { readonly id: number; readonly kind: 'ready'; }
+  | { readonly id: number; readonly kind: 'done'; }
+  | { readonly id: number; readonly kind: 'gradients'; readonly grads: ParamValues; readonly loss: number; readonly ce: Float32Array; }
+  | { readonly id: number; readonly kind: 'evaluate'; readonly loss: Float32Array; readonly acc: Float32Array; }
+  | { readonly id: number; readonly kind: 'error'; readonly message: string; readonly mpo: boolean; readonly exitCode: number; };

@@ -19,7 +19,7 @@ import { applyAugment } from '../../core/data/augment.js';
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const model = createModel(init.model, init.ctx);
-const data = new Map<string, { x: tf.Tensor4D; labels: Int32Array }>();
+const data = new Map<string, { x: tf.Tensor4D; labels: Int32Array; }>();
 let state: PlaneState | null = null;
 
 /** Loads theta into the worker's variables (created on first use). */

@@ -53,7 +53,8 @@ export interface ConnectSummary {
  * Then evaluates test and train loss and accuracy at `points` values of t along the curve and
  * along the straight line; writes the bend (`bend.mpo`), charts, `connect.csv`, `report.html` and `summary.json`.
  */
-export async function runConnect(aDir: string, bDir: string, config: FitConfig, opts: { out: string; points: number; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal }): Promise<ConnectSummary> {
+export async function runConnect(aDir: string, bDir: string, config: FitConfig,
+  opts: { out: string; points: number; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<ConnectSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const a = loadNetwork(aDir);
   const b = loadNetwork(bDir);
@@ -68,7 +69,8 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig, 
   const mid = midpoint(a.weights, b.weights);
   for (const p of model.params) state.vars[`origin/${p.name}`].assign(tf.tensor(mid[p.name], [...p.shape], 'float32'));
   try {
-    writeJsonAtomic(join(out, 'config.json'), { a: a.dir, b: b.dir, model: a.config.model, dataset: a.config.dataset, ...Object.fromEntries(CONNECT_KEYS.map((k) => [k, config[k]])), points: opts.points });
+    writeJsonAtomic(join(out, 'config.json'), { a: a.dir, b: b.dir, model: a.config.model, dataset: a.config.dataset,
+      ...Object.fromEntries(CONNECT_KEYS.map((k) => [k, config[k]])), points: opts.points });
     const batchSize = Math.min(config.batchSize, train.n);
     const task = { model, a: aSet, b: bSet, x: train.x, labels: train.labels, numClasses: train.numClasses, rng: state.rng };
     const progress = createProgress({ label: 'connect', total: config.steps, quiet: opts.quiet });
@@ -76,7 +78,11 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig, 
     const curve: [number, number][] = [];
     try {
       for await (const r of trainLoop({
-        model, state, steps: config.steps, lrSchedule: config.lrSchedule, signal: opts.signal,
+        model,
+        state,
+        steps: config.steps,
+        lrSchedule: config.lrSchedule,
+        signal: opts.signal,
         data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
         cells: { height: 1, width: 1, black: [0], white: [] },
         step: { batchSize, blackPerStep: 1, whitePerStep: 0, lr: config.lr, gradClip: config.gradClip, whiteClip: 0 },
@@ -84,7 +90,8 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig, 
       })) {
         seconds = r.seconds;
         if (r.step % config.logEvery === 0 || r.last) {
-          appendFileSync(join(out, 'metrics.jsonl'), `${JSON.stringify({ step: r.step, loss: r.loss, grad_norm: r.gradNorm, seconds: Number(r.seconds.toFixed(3)) })}\n`);
+          appendFileSync(join(out, 'metrics.jsonl'),
+            `${JSON.stringify({ step: r.step, loss: r.loss, grad_norm: r.gradNorm, seconds: Number(r.seconds.toFixed(3)) })}\n`);
           curve.push([r.step, r.loss]);
         }
         progress.update(r.step, `loss ${r.loss.toFixed(3)}`);
@@ -121,35 +128,60 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig, 
     const tr = await evalSplit(train);
     const c0 = bezierValues(a.weights, bend, b.weights, 0), c1 = bezierValues(a.weights, bend, b.weights, 1);
     let endpointError = 0;
-    for (const k of Object.keys(c0)) for (let i = 0; i < c0[k].length; i++) endpointError = Math.max(endpointError, Math.abs(c0[k][i] - a.weights[k][i]), Math.abs(c1[k][i] - b.weights[k][i]));
+    for (const k of Object.keys(c0)) {
+      for (let i = 0; i < c0[k].length; i++) {
+        endpointError = Math.max(endpointError, Math.abs(c0[k][i] - a.weights[k][i]), Math.abs(c1[k][i] - b.weights[k][i]));
+      }
+    }
     const mean = (te.curve.loss[0] + te.curve.loss[ts.length - 1]) / 2;
     const summary: ConnectSummary = {
-      test_loss_a: te.curve.loss[0], test_loss_b: te.curve.loss[ts.length - 1], endpoints_mean_test_loss: mean,
-      curve_max_test_loss: Math.max(...te.curve.loss), line_max_test_loss: Math.max(...te.line.loss),
-      curve_ratio: Math.max(...te.curve.loss) / mean, line_ratio: Math.max(...te.line.loss) / mean,
-      curve_min_test_acc: Math.min(...te.curve.acc), line_min_test_acc: Math.min(...te.line.acc),
-      endpoint_error: endpointError, steps: state.step, seconds: Number(seconds.toFixed(2)), points: ts.length,
+      test_loss_a: te.curve.loss[0],
+      test_loss_b: te.curve.loss[ts.length - 1],
+      endpoints_mean_test_loss: mean,
+      curve_max_test_loss: Math.max(...te.curve.loss),
+      line_max_test_loss: Math.max(...te.line.loss),
+      curve_ratio: Math.max(...te.curve.loss) / mean,
+      line_ratio: Math.max(...te.line.loss) / mean,
+      curve_min_test_acc: Math.min(...te.curve.acc),
+      line_min_test_acc: Math.min(...te.line.acc),
+      endpoint_error: endpointError,
+      steps: state.step,
+      seconds: Number(seconds.toFixed(2)),
+      points: ts.length,
     };
     const pts = (v: Float32Array) => ts.map((t, i) => [t, v[i]] as [number, number]);
     const lossChart = renderLineChart({
-      title: 'test and train loss: straight line vs trained Bezier curve', xLabel: 't (0: A, 1: B)', logY: true,
+      title: 'test and train loss: straight line vs trained Bezier curve',
+      xLabel: 't (0: A, 1: B)',
+      logY: true,
       series: [
-        { name: 'line, test', points: pts(te.line.loss) }, { name: 'curve, test', points: pts(te.curve.loss) },
-        { name: 'line, train', points: pts(tr.line.loss), dotted: true }, { name: 'curve, train', points: pts(tr.curve.loss), dotted: true },
-        { name: '1.5x end points\' mean (test)', points: [[0, 1.5 * mean], [1, 1.5 * mean]], color: '#999', dotted: true, markers: false },
+        { name: 'line, test', points: pts(te.line.loss) },
+        { name: 'curve, test', points: pts(te.curve.loss) },
+        { name: 'line, train', points: pts(tr.line.loss), dotted: true },
+        { name: 'curve, train', points: pts(tr.curve.loss), dotted: true },
+        { name: "1.5x end points' mean (test)", points: [[0, 1.5 * mean], [1, 1.5 * mean]], color: '#999', dotted: true, markers: false },
       ],
     });
     const accChart = renderLineChart({
-      title: 'test and train accuracy: straight line vs curve', xLabel: 't (0: A, 1: B)',
+      title: 'test and train accuracy: straight line vs curve',
+      xLabel: 't (0: A, 1: B)',
       series: [
-        { name: 'line, test', points: pts(te.line.acc) }, { name: 'curve, test', points: pts(te.curve.acc) },
-        { name: 'line, train', points: pts(tr.line.acc), dotted: true }, { name: 'curve, train', points: pts(tr.curve.acc), dotted: true },
+        { name: 'line, test', points: pts(te.line.acc) },
+        { name: 'curve, test', points: pts(te.curve.acc) },
+        { name: 'line, train', points: pts(tr.line.acc), dotted: true },
+        { name: 'curve, train', points: pts(tr.curve.acc), dotted: true },
       ],
     });
     writeFigure(join(out, 'figure.png'), compose([[lossChart, accChart]]));
     writeLineCsv(join(out, 'connect.csv'), ts, {
-      line_test_loss: te.line.loss, line_test_acc: te.line.acc, curve_test_loss: te.curve.loss, curve_test_acc: te.curve.acc,
-      line_train_loss: tr.line.loss, line_train_acc: tr.line.acc, curve_train_loss: tr.curve.loss, curve_train_acc: tr.curve.acc,
+      line_test_loss: te.line.loss,
+      line_test_acc: te.line.acc,
+      curve_test_loss: te.curve.loss,
+      curve_test_acc: te.curve.acc,
+      line_train_loss: tr.line.loss,
+      line_train_acc: tr.line.acc,
+      curve_train_loss: tr.curve.loss,
+      curve_train_acc: tr.curve.acc,
     });
     writeReport(join(out, 'report.html'), {
       title: `mpo connect: ${a.dir} <-> ${b.dir}`,
@@ -161,7 +193,8 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig, 
         { label: 'lowest test accuracy: curve / line', value: `${summary.curve_min_test_acc.toFixed(4)} / ${summary.line_min_test_acc.toFixed(4)}` },
         { label: 'end points of the curve vs A, B (max abs difference)', value: summary.endpoint_error },
       ],
-      figures: [{ caption: 'Loss along the line and the curve (log)', figure: lossChart }, { caption: 'Accuracy along the line and the curve', figure: accChart }],
+      figures: [{ caption: 'Loss along the line and the curve (log)', figure: lossChart }, { caption: 'Accuracy along the line and the curve',
+        figure: accChart }],
       curves: [{ title: 'training loss at the sampled t', xLabel: 'step', series: [{ name: 'loss', points: curve }] }],
       config: { a: a.dir, b: b.dir, ...Object.fromEntries(CONNECT_KEYS.map((k) => [k, config[k]])) },
     });

@@ -34,7 +34,9 @@ export interface EvalRunOptions {
 export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const dir = resolve(opts.dir);
-  if (!existsSync(join(dir, RUN_FILES.config))) throw new MpoError(`"${opts.dir}" is not an mpo run folder (no ${RUN_FILES.config}): pass the --out folder of mpo fit`);
+  if (!existsSync(join(dir, RUN_FILES.config))) {
+    throw new MpoError(`"${opts.dir}" is not an mpo run folder (no ${RUN_FILES.config}): pass the --out folder of mpo fit`);
+  }
   const saved = resolveConfig(readConfigFile(join(dir, RUN_FILES.config)));
   const config = resolveConfig(saved, {
     ...(opts.padding !== undefined ? { evalPadding: opts.padding } : {}),
@@ -42,8 +44,10 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
     ...(opts.images !== undefined ? { evalImages: opts.images } : {}),
     ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
     // a picture file that is not where it was (e.g. a browser download): the run folder carries the trained cells
-    ...(saved.randomMask === null && !isBuiltinPattern(saved.pattern) && !isStripSpec(saved.pattern) && !isSolidPattern(saved.pattern) && !existsSync(saved.pattern) && existsSync(join(dir, 'pattern.txt'))
-      ? { pattern: join(dir, 'pattern.txt') } : {}),
+    ...(saved.randomMask === null && !isBuiltinPattern(saved.pattern) && !isStripSpec(saved.pattern) && !isSolidPattern(saved.pattern) &&
+        !existsSync(saved.pattern) && existsSync(join(dir, 'pattern.txt'))
+      ? { pattern: join(dir, 'pattern.txt') } :
+      {}),
   });
   const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
   const run = await openRun(config, { log, evalOnly: true, dims: ckpt.dims });
@@ -57,8 +61,19 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
     const trainLand = await landscapeOf(model, state, rp, train, config, 'train map', opts.quiet, pool);
     const evalSeconds = (performance.now() - t0) / 1000;
     return writeRunResults({
-      out, config, model, state, rp, train, test, seconds: Number(ckpt.extra?.seconds ?? 0), backend: run.backend, log,
-      testLand, trainLand, evalSeconds,
+      out,
+      config,
+      model,
+      state,
+      rp,
+      train,
+      test,
+      seconds: Number(ckpt.extra?.seconds ?? 0),
+      backend: run.backend,
+      log,
+      testLand,
+      trainLand,
+      evalSeconds,
     });
   } finally {
     disposePlaneState(state);

@@ -44,7 +44,7 @@ export interface ExportRunResult {
 export const EXPORT_MODEL_FILE = 'model.json';
 
 /** Image shape and classes of each dataset (the models are built for them without loading data). */
-const DATASET_SHAPES: Readonly<Record<string, { height: number; width: number; channels: number; numClasses: number }>> = {
+const DATASET_SHAPES: Readonly<Record<string, { height: number; width: number; channels: number; numClasses: number; }>> = {
   'fashion-mnist-subset': { height: 28, width: 28, channels: 1, numClasses: 10 },
   'fashion-mnist': { height: 28, width: 28, channels: 1, numClasses: 10 },
   mnist: { height: 28, width: 28, channels: 1, numClasses: 10 },
@@ -85,7 +85,9 @@ export async function runExport(opts: ExportRunOptions): Promise<ExportRunResult
   const [row, col] = typeof opts.cell === 'string' ? parseCell(opts.cell, pattern.height, pattern.width) : [opts.cell[0], opts.cell[1]];
   checkCell(row, col, pattern.height, pattern.width);
   const shape = DATASET_SHAPES[config.dataset];
-  if (!shape) throw new MpoError(`the run's dataset "${config.dataset}" is unknown to mpo export: it exports runs on ${Object.keys(DATASET_SHAPES).join(', ')}`);
+  if (!shape) {
+    throw new MpoError(`the run's dataset "${config.dataset}" is unknown to mpo export: it exports runs on ${Object.keys(DATASET_SHAPES).join(', ')}`);
+  }
   const model = modelOf(config, shape);
   checkExportable(model);
   const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));

@@ -44,7 +44,9 @@ export const RUN_FILES = {
 
 function prepareOutDir(out: string, resume: boolean): void {
   if (resume) {
-    if (!existsSync(join(out, RUN_FILES.config))) throw new MpoError(`"${out}" has no ${RUN_FILES.config}: --resume takes the output folder of an earlier mpo fit`);
+    if (!existsSync(join(out, RUN_FILES.config))) {
+      throw new MpoError(`"${out}" has no ${RUN_FILES.config}: --resume takes the output folder of an earlier mpo fit`);
+    }
     if (!existsSync(join(out, RUN_FILES.checkpoint))) throw new MpoError(`"${out}" has no checkpoint yet: start the run again without --resume`);
     return;
   }
@@ -61,7 +63,11 @@ function truncateMetrics(path: string, step: number): void {
   if (!existsSync(path)) return;
   const keep = readFileSync(path, 'utf8').split('\n').filter((l) => {
     if (!l.trim()) return false;
-    try { return (JSON.parse(l) as { step: number }).step <= step; } catch { return false; }
+    try {
+      return (JSON.parse(l) as { step: number; }).step <= step;
+    } catch {
+      return false;
+    }
   });
   writeFileAtomic(path, keep.map((l) => `${l}\n`).join(''));
 }
@@ -96,15 +102,24 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
         ...config,
         workers: run.workers,
         provenance: {
-          tool: 'mpo 0.1.0', backend: run.backend, node: process.version, created: new Date().toISOString(),
-          trainSource: train.source, testSource: test.source, trainImages: train.n, testImages: test.n,
-          trainedCells: { black: rp.black.length, white: rp.white.length }, patternName: rp.pattern.name,
+          tool: 'mpo 0.1.0',
+          backend: run.backend,
+          node: process.version,
+          created: new Date().toISOString(),
+          trainSource: train.source,
+          testSource: test.source,
+          trainImages: train.n,
+          testImages: test.n,
+          trainedCells: { black: rp.black.length, white: rp.white.length },
+          patternName: rp.pattern.name,
         },
       });
       writePatternOutputs(out, rp);
       state = createPlaneState(model, { seed: config.seed, scaleInit: config.scaleInit, dims: manifoldDims(config.manifold) });
     } else {
-      if (ckpt.model !== model.name) throw new MpoError(`checkpoint in "${out}" is for model ${ckpt.model}, config says ${model.name}: do not edit config.json of a run`);
+      if (ckpt.model !== model.name) {
+        throw new MpoError(`checkpoint in "${out}" is for model ${ckpt.model}, config says ${model.name}: do not edit config.json of a run`);
+      }
       state = stateOfCheckpoint(model, ckpt);
       truncateMetrics(join(out, RUN_FILES.metrics), ckpt.step);
       log(`resuming "${out}" at step ${ckpt.step} of ${config.steps}`);
@@ -120,30 +135,52 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
     progress.update(st.step);
     try {
       const steps = trainLoop({
-        model, state: st, steps: config.steps, lrSchedule: config.lrSchedule, startSeconds: seconds,
+        model,
+        state: st,
+        steps: config.steps,
+        lrSchedule: config.lrSchedule,
+        startSeconds: seconds,
         data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
         cells: { depth: rp.pattern.depth, height: rp.pattern.height, width: rp.pattern.width, black: rp.black, white: rp.white },
         step: {
-          batchSize: config.batchSize, blackPerStep: config.cellsPerStep, whitePerStep: config.cellsPerStep,
-          lr: config.lr, gradClip: config.gradClip, whiteClip: config.whiteClip, chunkSize,
+          batchSize: config.batchSize,
+          blackPerStep: config.cellsPerStep,
+          whitePerStep: config.cellsPerStep,
+          lr: config.lr,
+          gradClip: config.gradClip,
+          whiteClip: config.whiteClip,
+          chunkSize,
           ...(config.augment ? { augment: cifarAugment(config.augmentErase) } : {}),
         },
         signal: AbortSignal.any([stop.signal, ...(opts.signal ? [opts.signal] : [])]),
         // --regulariser decorrelate couples the step's points: one pass in this thread (issue 11)
-        gradients: config.regulariser === 'decorrelate' ? (s, sample, o) => decorrelatedGradients(model, s, { x: train.x, labels: train.labels, numClasses: train.numClasses }, sample, { whiteClip: o.whiteClip, lambda: config.lambda })
-          : pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
+        gradients: config.regulariser === 'decorrelate' ?
+          (s, sample, o) =>
+            decorrelatedGradients(model, s, { x: train.x, labels: train.labels, numClasses: train.numClasses }, sample, { whiteClip: o.whiteClip,
+              lambda: config.lambda })
+          : pool
+          ? (s, sample, o) => pool.gradients(s, sample, o)
+          : undefined,
         quick: {
           every: config.evalEvery,
-          run: (s) => quickEvaluate(model, s, rp.pattern, quick, {
-            batchSize: config.batchSize, evaluator: pool?.evaluator(s, 'quick', { batchSize: config.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }),
-          }),
+          run: (s) =>
+            quickEvaluate(model, s, rp.pattern, quick, {
+              batchSize: config.batchSize,
+              evaluator: pool?.evaluator(s, 'quick', { batchSize: config.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }),
+            }),
         },
       });
       for await (const r of steps) {
         seconds = r.seconds;
         const line: Record<string, number> = {
-          step: r.step, loss: r.loss, ce_black: r.ceBlack, ce_white: r.ceWhite, grad_norm: r.gradNorm, scale: r.scale,
-          lr: r.lr, seconds: Number(r.seconds.toFixed(3)),
+          step: r.step,
+          loss: r.loss,
+          ce_black: r.ceBlack,
+          ce_white: r.ceWhite,
+          grad_norm: r.gradNorm,
+          scale: r.scale,
+          lr: r.lr,
+          seconds: Number(r.seconds.toFixed(3)),
         };
         if (r.quick) Object.assign(line, { auc_test_quick: r.quick.auc, acc_diff_test_quick: r.quick.accDiff, acc_black_test_quick: r.quick.accBlack });
         if (r.step % config.logEvery === 0 || r.quick || r.last) appendFileSync(join(out, RUN_FILES.metrics), `${JSON.stringify(line)}\n`);

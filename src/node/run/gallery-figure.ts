@@ -14,7 +14,10 @@ import { GALLERY_COLUMNS, galleryCsv, type GalleryEntry, type GalleryRow } from 
 /** One gallery row's picture: a caption above target | test loss | test accuracy, read from the run's folder. */
 export function rowFigure(entry: Pick<GalleryEntry, 'name' | 'dir'>, row: GalleryRow): Figure {
   const land = JSON.parse(readFileSync(join(entry.dir, 'landscape', 'landscape.json'), 'utf8')) as {
-    rows: number; cols: number; grid: { padding: number; resolution: number }; test: { loss: number[]; acc: number[] };
+    rows: number;
+    cols: number;
+    grid: { padding: number; resolution: number; };
+    test: { loss: number[]; acc: number[]; };
   };
   const pattern = parsePatternText(readFileSync(join(entry.dir, 'pattern.txt'), 'utf8'), entry.name);
   const cs = Math.max(2, Math.round(220 / Math.max(land.rows, land.cols)));
@@ -23,7 +26,9 @@ export function rowFigure(entry: Pick<GalleryEntry, 'name' | 'dir'>, row: Galler
   const loss = renderHeatmap(land.test.loss, land.rows, land.cols, { scale: 'log', title: 'test loss (log scale)', padding: pad, cellSize: cs });
   const acc = renderHeatmap(land.test.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: 'test accuracy', padding: pad, cellSize: cs });
   const bowl = typeof row.bowl_auc === 'number' ? ` (bowl baseline ${row.bowl_auc.toFixed(3)})` : '';
-  const title = `${row.pattern}: test AUC ${row.auc_test.toFixed(3)}${bowl}, accuracy black ${row.acc_black_test.toFixed(2)} / white ${row.acc_white_test.toFixed(2)}`;
+  const title = `${row.pattern}: test AUC ${row.auc_test.toFixed(3)}${bowl}, accuracy black ${row.acc_black_test.toFixed(2)} / white ${
+    row.acc_white_test.toFixed(2)
+  }`;
   return compose([[target, loss, acc]], { align: 'center', title });
 }
 
@@ -48,7 +53,8 @@ export function writeGalleryFiles(out: string, entries: readonly GalleryEntry[],
     title: `mpo gallery: ${rows.length} patterns on ${common.dataset} (${common.model})`,
     subtitle: `${common.steps} steps per pattern, seed ${common.seed}; each run's own report is in its folder`,
     summary: rows.map((r) => ({
-      label: r.pattern, value: `${f(r.auc_test, 4)} (bowl ${f(r.bowl_auc, 4)})`,
+      label: r.pattern,
+      value: `${f(r.auc_test, 4)} (bowl ${f(r.bowl_auc, 4)})`,
       hint: `test AUC (bowl baseline); boundary AUC ${f(r.boundary_auc_test)} (bowl ${f(r.bowl_boundary_auc)}); ` +
         `accuracy black ${f(r.acc_black_test)}, white ${f(r.acc_white_test)}, difference ${f(r.acc_diff_test)}; ` +
         `train vs test: mean |log L gap| ${f(r.log_loss_gap_train_test)}, black accuracy gap ${f(r.acc_black_gap_train_test)}, ` +

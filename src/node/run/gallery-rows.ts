@@ -10,12 +10,11 @@ import type { RunSummary } from './outputs.js';
  * bowl baseline's beside it, the train-vs-test measures, the correlation as a secondary figure.
  * A summary written before these fields existed leaves their cells empty.
  */
-export const GALLERY_COLUMNS = ['pattern', 'auc_test', 'bowl_auc', 'boundary_auc_test', 'bowl_boundary_auc', 'auc_train',
-  'acc_diff_test', 'acc_black_test', 'acc_white_test', 'log_loss_gap_train_test', 'acc_black_gap_train_test',
-  'corr_train_test_loss', 'measured_cells', 'steps', 'seconds'] as const;
+export const GALLERY_COLUMNS = ['pattern', 'auc_test', 'bowl_auc', 'boundary_auc_test', 'bowl_boundary_auc', 'auc_train', 'acc_diff_test', 'acc_black_test',
+  'acc_white_test', 'log_loss_gap_train_test', 'acc_black_gap_train_test', 'corr_train_test_loss', 'measured_cells', 'steps', 'seconds'] as const;
 
 /** One finished pattern of a gallery: its name and headline numbers (from its `summary.json`). */
-export type GalleryRow = { pattern: string } & Pick<RunSummary, Exclude<(typeof GALLERY_COLUMNS)[number], 'pattern'>>;
+export type GalleryRow = { pattern: string; } & Pick<RunSummary, Exclude<(typeof GALLERY_COLUMNS)[number], 'pattern'>>;
 
 /** One pattern of a gallery: its name, the resolved config of its fit and its run folder. */
 export interface GalleryEntry {

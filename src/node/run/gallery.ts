@@ -88,7 +88,6 @@ export function galleryEntries(opts: Pick<GalleryOptions, 'patterns' | 'images' 
   });
 }
 
-
 /**
  * Fits every pattern of the gallery with the batch-jobs module (src/node/jobs), `jobs` at a
  * time, each as `mpo fit` (or `mpo fit --resume`) writing to `<out>/<name>/` (its config in
@@ -104,7 +103,13 @@ export async function runGallery(opts: GalleryOptions): Promise<GalleryRow[]> {
   const jobs = planFits(entries, 'gallery folder');
   for (const j of jobs) {
     const changes = j.state === 'fresh' ? [] : configChanges(j.dir, j.config);
-    if (changes.length) log(`warning: ${j.name} was ${j.state === 'finished' ? 'made' : 'started'} with other settings (${changes.join(', ')}); its own config is kept: delete "${j.dir}" to redo it`);
+    if (changes.length) {
+      log(
+        `warning: ${j.name} was ${j.state === 'finished' ? 'made' : 'started'} with other settings (${
+          changes.join(', ')
+        }); its own config is kept: delete "${j.dir}" to redo it`,
+      );
+    }
   }
   const skipped = jobs.filter((j) => j.state === 'finished');
   log(`gallery: ${entries.length} patterns in ${out}, ${Math.min(opts.jobs, Math.max(1, jobs.length - skipped.length))} at a time` +
@@ -113,7 +118,13 @@ export async function runGallery(opts: GalleryOptions): Promise<GalleryRow[]> {
   let result: JobsResult;
   try {
     result = await runFits(jobs, {
-      jobs: opts.jobs, signal: opts.signal, log, configDir: join(out, 'configs'), logDir: join(out, 'logs'), command: opts.cli, execPath: opts.execPath,
+      jobs: opts.jobs,
+      signal: opts.signal,
+      log,
+      configDir: join(out, 'configs'),
+      logDir: join(out, 'logs'),
+      command: opts.cli,
+      execPath: opts.execPath,
       interrupted: 'interrupted: finished runs and checkpoints are kept; run the same mpo gallery command again to continue',
     });
   } catch (e) {
@@ -125,8 +136,14 @@ export async function runGallery(opts: GalleryOptions): Promise<GalleryRow[]> {
   }
   const rows = finishedRows();
   if (rows.length) writeGalleryFiles(out, entries, rows);
-  log(`gallery: ${rows.length} of ${entries.length} patterns done in ${formatDuration(result.seconds)}; min auc_test ${rows.length ? Math.min(...rows.map((r) => r.auc_test)).toFixed(3) : '-'}` +
-    `; see ${join(out, 'report.html')}`);
+  log(
+    `gallery: ${rows.length} of ${entries.length} patterns done in ${formatDuration(result.seconds)}; min auc_test ${
+      rows.length
+        ? Math.min(...rows.map((r) => r.auc_test)).toFixed(3)
+        : '-'
+    }` +
+      `; see ${join(out, 'report.html')}`,
+  );
   if (result.failures.length) {
     throw new MpoError(`gallery patterns failed: ${result.failures.map((f) => `${f.name} (${f.reason})`).join('; ')}: ` +
       'fix the cause and rerun the same command (finished patterns are skipped)');

@@ -10,7 +10,8 @@ import { readConfigFile } from '../config-file.js';
 import { loadRunData, modelOf, toDevice, type DeviceData } from './setup.js';
 
 /** The files of an `mpo train` folder: the config, the network's checkpoint (a 0-dimensional manifold), metrics, summary. */
-export const NETWORK_FILES = { config: 'config.json', checkpoint: 'checkpoint.mpo', metrics: 'metrics.jsonl', summary: 'summary.json', report: 'report.html' } as const;
+export const NETWORK_FILES = { config: 'config.json', checkpoint: 'checkpoint.mpo', metrics: 'metrics.jsonl', summary: 'summary.json',
+  report: 'report.html' } as const;
 
 /** A trained network read from an `mpo train` folder. */
 export interface SavedNetwork {
@@ -38,7 +39,9 @@ export function loadNetwork(dir: string): SavedNetwork {
 /** Checks that two networks can be compared (same model and dataset). */
 export function checkSameModel(a: SavedNetwork, b: SavedNetwork): void {
   if (a.config.model !== b.config.model || a.config.dataset !== b.config.dataset) {
-    throw new MpoError(`"${a.dir}" is a ${a.config.model} on ${a.config.dataset} but "${b.dir}" a ${b.config.model} on ${b.config.dataset}: pass two networks of the same model and dataset`);
+    throw new MpoError(
+      `"${a.dir}" is a ${a.config.model} on ${a.config.dataset} but "${b.dir}" a ${b.config.model} on ${b.config.dataset}: pass two networks of the same model and dataset`,
+    );
   }
 }
 
@@ -53,13 +56,16 @@ export interface NetworkSession {
 }
 
 /** Starts the backend, loads the data (all training images, `evalImages` test images) and builds the model. */
-export async function openNetworkSession(config: FitConfig, log: (line: string) => void, opts: { trainLimit?: number } = {}): Promise<NetworkSession> {
+export async function openNetworkSession(config: FitConfig, log: (line: string) => void, opts: { trainLimit?: number; } = {}): Promise<NetworkSession> {
   const backend = await initBackend(config.backend);
   const { train: trainSet, test: testSet } = await loadRunData(config, log, opts);
   const model = modelOf(config, trainSet);
   const train = toDevice(trainSet);
   const test = toDevice(testSet);
-  return { backend, model, train, test, close() { train.x.dispose(); test.x.dispose(); } };
+  return { backend, model, train, test, close() {
+    train.x.dispose();
+    test.x.dispose();
+  } };
 }
 
 /** Creates an empty output folder, or says what to do when it holds files. */

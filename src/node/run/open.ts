@@ -46,7 +46,11 @@ export async function openRun(config: FitConfig, opts: OpenRunOptions): Promise<
   try {
     if (workers > 1) {
       pool = await createWorkerPool({
-        workers, model: config.model, ctx: modelContextOf(config, trainSet), backend: config.backend, dims: opts.dims ?? 2,
+        workers,
+        model: config.model,
+        ctx: modelContextOf(config, trainSet),
+        backend: config.backend,
+        dims: opts.dims ?? 2,
         train: opts.evalOnly ? undefined : train.plain,
       });
     }
@@ -56,7 +60,14 @@ export async function openRun(config: FitConfig, opts: OpenRunOptions): Promise<
     throw e;
   }
   return {
-    config, backend, rp, train, test, model, workers, pool,
+    config,
+    backend,
+    rp,
+    train,
+    test,
+    model,
+    workers,
+    pool,
     async close() {
       await pool?.close();
       train.x.dispose();

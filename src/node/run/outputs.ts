@@ -78,8 +78,7 @@ export function writePatternOutputs(out: string, rp: RunPattern): void {
 
 /** Evaluates the plane's landscape on `data` at the config's padding and resolution. */
 export async function landscapeOf(model: Model, state: PlaneState, rp: RunPattern, data: DeviceData,
-  config: Pick<FitConfig, 'evalPadding' | 'evalResolution' | 'batchSize'>, label: string, quiet?: boolean,
-  pool?: WorkerPool | null): Promise<Landscape> {
+  config: Pick<FitConfig, 'evalPadding' | 'evalResolution' | 'batchSize'>, label: string, quiet?: boolean, pool?: WorkerPool | null): Promise<Landscape> {
   const { frame, dispose } = computeFrame(thetaOf(model, state));
   const progress = createProgress({ label, total: 1000, quiet });
   const batchSize = model.usesBatchStats ? config.batchSize : 1000;
@@ -87,8 +86,15 @@ export async function landscapeOf(model: Model, state: PlaneState, rp: RunPatter
   try {
     if (pool) await pool.addData(label, data.plain);
     return await evaluateLandscape(model, frame, data, {
-      height: rp.pattern.height, width: rp.pattern.width, depth: rp.pattern.depth, dims: state.dims, padding: config.evalPadding, resolution: config.evalResolution,
-      batchSize, pointsPerPass, onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)),
+      height: rp.pattern.height,
+      width: rp.pattern.width,
+      depth: rp.pattern.depth,
+      dims: state.dims,
+      padding: config.evalPadding,
+      resolution: config.evalResolution,
+      batchSize,
+      pointsPerPass,
+      onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)),
     }, pool?.evaluator(state, label, { batchSize, pointsPerPass }));
   } finally {
     progress.stop();
@@ -112,7 +118,14 @@ export function writeLandscapeFiles(dir: string, split: string, land: Landscape,
 
 function lossDomainOf(...lands: Landscape[]): [number, number] {
   let lo = Infinity, hi = -Infinity;
-  for (const l of lands) for (const v of l.loss) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const l of lands) {
+    for (const v of l.loss) {
+      if (Number.isFinite(v) && v > 0) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+  }
   if (!(lo < hi)) return [Math.max(lo, 1e-3) / 2, Math.max(hi, 1e-3) * 2];
   return [lo, hi];
 }
@@ -123,8 +136,10 @@ function readCurves(out: string) {
   const pts = (k: string) => rows.filter((r) => typeof r[k] === 'number').map((r) => [r.step, r[k]] as [number, number]);
   return [
     { title: 'training objective (eq. 3)', xLabel: 'step', series: [{ name: 'loss', points: pts('loss') }] },
-    { title: 'cross-entropy of sampled cells', xLabel: 'step', series: [{ name: 'black cells', points: pts('ce_black') }, { name: 'white cells', points: pts('ce_white') }] },
-    { title: 'test AUC (quick evaluation)', xLabel: 'step', series: [{ name: 'AUC', points: pts('auc_test_quick') }, { name: 'acc diff', points: pts('acc_diff_test_quick') }] },
+    { title: 'cross-entropy of sampled cells', xLabel: 'step',
+      series: [{ name: 'black cells', points: pts('ce_black') }, { name: 'white cells', points: pts('ce_white') }] },
+    { title: 'test AUC (quick evaluation)', xLabel: 'step',
+      series: [{ name: 'AUC', points: pts('auc_test_quick') }, { name: 'acc diff', points: pts('acc_diff_test_quick') }] },
   ];
 }
 
@@ -179,7 +194,7 @@ export function augmentedCopy(d: DeviceData, config: Pick<FitConfig, 'seed' | 'a
 }
 
 /** Writes the files of evaluated landscapes (shared by `mpo fit` and `mpo eval`). */
-export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand: Landscape; evalSeconds: number; suffix?: string }): RunSummary {
+export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand: Landscape; evalSeconds: number; suffix?: string; }): RunSummary {
   const { out, config, rp } = f;
   const dir = join(out, 'landscape');
   const domain = lossDomainOf(f.testLand, f.trainLand);
@@ -195,28 +210,53 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
   const corr = gap.correlation;
   const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
   writeJsonAtomic(join(dir, 'landscape.json'), {
-    rows: f.testLand.rows, cols: f.testLand.cols, grid: f.testLand.grid,
+    rows: f.testLand.rows,
+    cols: f.testLand.cols,
+    grid: f.testLand.grid,
     test: { loss: Array.from(f.testLand.loss), acc: Array.from(f.testLand.acc) },
     train: { loss: Array.from(f.trainLand.loss), acc: Array.from(f.trainLand.acc) },
   });
   const summary: RunSummary = {
-    auc_test: mt.auc, acc_black_test: mt.accBlack, acc_white_test: mt.accWhite, acc_diff_test: mt.accDiff,
-    loss_black_test: mt.lossBlack, loss_white_test: mt.lossWhite,
-    auc_train: mr.auc, acc_black_train: mr.accBlack, acc_white_train: mr.accWhite, acc_diff_train: mr.accDiff,
-    bowl_auc: mt.bowlAuc, boundary_auc_test: mt.boundaryAuc, boundary_auc_train: mr.boundaryAuc, bowl_boundary_auc: mt.bowlBoundaryAuc,
-    measured_cells: config.measureTrainedOnly ? 'trained' : 'all', cells_measured: mt.cells,
-    log_loss_gap_train_test: gap.logLossGap, acc_black_gap_train_test: gap.accBlackGap,
-    corr_train_test_loss: corr, steps: f.state.step, untrained: f.state.step === 0, seconds: Number(f.seconds.toFixed(2)),
-    eval_seconds: Number(f.evalSeconds.toFixed(2)), scale: f.state.vars.scale.dataSync()[0],
-    pattern: rp.pattern.name, model: f.model.name, dataset: config.dataset, seed: config.seed, backend: f.backend,
+    auc_test: mt.auc,
+    acc_black_test: mt.accBlack,
+    acc_white_test: mt.accWhite,
+    acc_diff_test: mt.accDiff,
+    loss_black_test: mt.lossBlack,
+    loss_white_test: mt.lossWhite,
+    auc_train: mr.auc,
+    acc_black_train: mr.accBlack,
+    acc_white_train: mr.accWhite,
+    acc_diff_train: mr.accDiff,
+    bowl_auc: mt.bowlAuc,
+    boundary_auc_test: mt.boundaryAuc,
+    boundary_auc_train: mr.boundaryAuc,
+    bowl_boundary_auc: mt.bowlBoundaryAuc,
+    measured_cells: config.measureTrainedOnly ? 'trained' : 'all',
+    cells_measured: mt.cells,
+    log_loss_gap_train_test: gap.logLossGap,
+    acc_black_gap_train_test: gap.accBlackGap,
+    corr_train_test_loss: corr,
+    steps: f.state.step,
+    untrained: f.state.step === 0,
+    seconds: Number(f.seconds.toFixed(2)),
+    eval_seconds: Number(f.evalSeconds.toFixed(2)),
+    scale: f.state.vars.scale.dataSync()[0],
+    pattern: rp.pattern.name,
+    model: f.model.name,
+    dataset: config.dataset,
+    seed: config.seed,
+    backend: f.backend,
   };
   writeReport(join(out, 'report.html'), {
     title: `mpo: ${rp.pattern.name} on ${config.dataset} (${f.model.name})`,
-    subtitle: `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${f.test.n} test / ${Math.min(f.train.n, config.evalImages)} train images`,
+    subtitle: `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${f.test.n} test / ${
+      Math.min(f.train.n, config.evalImages)
+    } train images`,
     summary: [
       { label: 'AUC test (black vs white cells by loss)', value: mt.auc.toFixed(4) },
       { label: 'bowl baseline AUC (loss = distance from the centre)', value: f4(mt.bowlAuc), hint: 'what a plain bowl around w_O scores on this pattern' },
-      { label: 'boundary AUC test / bowl baseline', value: `${f4(mt.boundaryAuc)} / ${f4(mt.bowlBoundaryAuc)}`, hint: 'cells sharing an edge with the other colour' },
+      { label: 'boundary AUC test / bowl baseline', value: `${f4(mt.boundaryAuc)} / ${f4(mt.bowlBoundaryAuc)}`,
+        hint: 'cells sharing an edge with the other colour' },
       { label: 'accuracy black cells, test', value: mt.accBlack.toFixed(4) },
       { label: 'accuracy white cells, test', value: mt.accWhite.toFixed(4) },
       { label: 'accuracy difference, test', value: mt.accDiff.toFixed(4) },
@@ -243,4 +283,3 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
   writeJsonAtomic(join(out, 'summary.json'), summary);
   return summary;
 }
-

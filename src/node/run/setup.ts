@@ -70,15 +70,18 @@ export function toDevice(d: Dataset): DeviceData {
  * given) and `evalImages` test images. `--data-dir` with the embedded subset is an error when the
  * folder does not exist and a warning otherwise (the subset is read from mpo's own files).
  */
-export async function loadRunData(config: FitConfig, log: (line: string) => void, opts: { trainLimit?: number } = {}): Promise<{
-  train: Dataset; test: Dataset;
+export async function loadRunData(config: FitConfig, log: (line: string) => void, opts: { trainLimit?: number; } = {}): Promise<{
+  train: Dataset;
+  test: Dataset;
 }> {
   if (config.dataDir !== null && config.dataset === 'fashion-mnist-subset') {
     if (!existsSync(config.dataDir)) {
       throw new MpoError(`--data-dir "${config.dataDir}" does not exist (and the embedded fashion-mnist-subset does not use it): ` +
         'drop --data-dir, or fix the path and choose --dataset fashion-mnist, mnist or cifar10');
     }
-    log(`warning: --data-dir "${config.dataDir}" is not used: the dataset fashion-mnist-subset is embedded in mpo (choose --dataset fashion-mnist to read that folder)`);
+    log(
+      `warning: --data-dir "${config.dataDir}" is not used: the dataset fashion-mnist-subset is embedded in mpo (choose --dataset fashion-mnist to read that folder)`,
+    );
   }
   const load = { dataDir: config.dataDir ?? undefined, log };
   const train = await loadDataset(config.dataset, 'train', { ...load, limit: opts.trainLimit ?? config.trainImages ?? undefined });
@@ -111,7 +114,10 @@ export function headOf(d: DeviceData, n: number): DeviceData {
   if (m === d.n) return { ...d, x: tf.clone(d.x) };
   const [, h, w, c] = d.plain.shape;
   return {
-    ...d, n: m, x: tf.slice(d.x, 0, m) as tf.Tensor4D, labels: d.labels.subarray(0, m),
+    ...d,
+    n: m,
+    x: tf.slice(d.x, 0, m) as tf.Tensor4D,
+    labels: d.labels.subarray(0, m),
     plain: { images: d.plain.images.subarray(0, m * h * w * c), labels: d.labels.subarray(0, m), shape: [m, h, w, c] },
   };
 }

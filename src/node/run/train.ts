@@ -15,7 +15,8 @@ import { defaultChunkSize, headOf } from './setup.js';
 import { NETWORK_FILES, openNetworkSession, prepareFolder } from './network.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
-export const TRAIN_KEYS = ['model', 'bnScale', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed', 'evalImages', 'logEvery', 'backend'] as const;
+export const TRAIN_KEYS = ['model', 'bnScale', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed', 'evalImages',
+  'logEvery', 'backend'] as const;
 
 /** The numbers of a trained network, written as `summary.json`. */
 export interface TrainSummary {
@@ -40,7 +41,8 @@ export interface TrainSummary {
  * mini-batch cross-entropy. Writes `config.json`, `checkpoint.mpo` (what `mpo view` and `mpo
  * connect` read), `metrics.jsonl`, `report.html` and, last, `summary.json`.
  */
-export async function runTrain(config: FitConfig, opts: { out: string; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal }): Promise<TrainSummary> {
+export async function runTrain(config: FitConfig,
+  opts: { out: string; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<TrainSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const out = resolve(opts.out);
   prepareFolder(out, (p) => mkdirSync(p, { recursive: true }));
@@ -50,7 +52,8 @@ export async function runTrain(config: FitConfig, opts: { out: string; quiet?: b
   try {
     writeJsonAtomic(join(out, NETWORK_FILES.config), {
       ...Object.fromEntries(TRAIN_KEYS.map((k) => [k, config[k]])),
-      provenance: { tool: 'mpo 0.1.0', command: 'train', backend: s.backend, node: process.version, created: new Date().toISOString(), trainSource: train.source, testSource: test.source },
+      provenance: { tool: 'mpo 0.1.0', command: 'train', backend: s.backend, node: process.version, created: new Date().toISOString(),
+        trainSource: train.source, testSource: test.source },
     });
     const batchSize = Math.min(config.batchSize, train.n);
     const progress = createProgress({ label: 'train', total: config.steps, quiet: opts.quiet });
@@ -58,14 +61,20 @@ export async function runTrain(config: FitConfig, opts: { out: string; quiet?: b
     const curve: [number, number][] = [];
     try {
       for await (const r of trainLoop({
-        model, state, steps: config.steps, lrSchedule: config.lrSchedule, signal: opts.signal,
+        model,
+        state,
+        steps: config.steps,
+        lrSchedule: config.lrSchedule,
+        signal: opts.signal,
         data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
         cells: { height: 1, width: 1, black: [0], white: [] },
-        step: { batchSize, blackPerStep: 1, whitePerStep: 0, lr: config.lr, gradClip: config.gradClip, whiteClip: 0, chunkSize: defaultChunkSize(model, batchSize) },
+        step: { batchSize, blackPerStep: 1, whitePerStep: 0, lr: config.lr, gradClip: config.gradClip, whiteClip: 0,
+          chunkSize: defaultChunkSize(model, batchSize) },
       })) {
         seconds = r.seconds;
         if (r.step % config.logEvery === 0 || r.last) {
-          appendFileSync(join(out, NETWORK_FILES.metrics), `${JSON.stringify({ step: r.step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, seconds: Number(r.seconds.toFixed(3)) })}\n`);
+          appendFileSync(join(out, NETWORK_FILES.metrics),
+            `${JSON.stringify({ step: r.step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, seconds: Number(r.seconds.toFixed(3)) })}\n`);
           curve.push([r.step, r.loss]);
         }
         progress.update(r.step, `loss ${r.loss.toFixed(3)}`);
@@ -74,7 +83,9 @@ export async function runTrain(config: FitConfig, opts: { out: string; quiet?: b
       progress.stop();
     }
     saveCheckpoint(join(out, NETWORK_FILES.checkpoint), checkpointOf(model, state, { seconds, command: 'train' }));
-    if (opts.signal?.aborted) throw new MpoError(`interrupted at step ${state.step}: the network so far is saved in ${out}; train again with more --steps`, 130);
+    if (opts.signal?.aborted) {
+      throw new MpoError(`interrupted at step ${state.step}: the network so far is saved in ${out}; train again with more --steps`, 130);
+    }
     const { frame, dispose } = computeFrame(thetaOf(model, state));
     const trainSub = headOf(train, config.evalImages);
     let te, tr;
@@ -87,9 +98,17 @@ export async function runTrain(config: FitConfig, opts: { out: string; quiet?: b
       dispose();
     }
     const summary: TrainSummary = {
-      test_loss: te.loss[0], test_acc: te.acc[0], train_loss: tr.loss[0], train_acc: tr.acc[0],
-      uniform_loss: Math.log(train.numClasses), chance_acc: 1 / train.numClasses,
-      steps: state.step, seconds: Number(seconds.toFixed(2)), model: model.name, dataset: config.dataset, seed: config.seed,
+      test_loss: te.loss[0],
+      test_acc: te.acc[0],
+      train_loss: tr.loss[0],
+      train_acc: tr.acc[0],
+      uniform_loss: Math.log(train.numClasses),
+      chance_acc: 1 / train.numClasses,
+      steps: state.step,
+      seconds: Number(seconds.toFixed(2)),
+      model: model.name,
+      dataset: config.dataset,
+      seed: config.seed,
     };
     writeReport(join(out, NETWORK_FILES.report), {
       title: `mpo train: ${model.name} on ${config.dataset}`,

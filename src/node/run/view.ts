@@ -27,26 +27,35 @@ export interface ViewOptions {
   readonly log?: (l: string) => void;
 }
 
-async function evalBoth(s: NetworkSession, frame: Frame, coords: number[][], images: number, quiet?: boolean): Promise<Record<'test' | 'train', { loss: Float32Array; acc: Float32Array }>> {
+async function evalBoth(s: NetworkSession, frame: Frame, coords: number[][], images: number,
+  quiet?: boolean): Promise<Record<'test' | 'train', { loss: Float32Array; acc: Float32Array; }>> {
   const bs = s.model.usesBatchStats ? 128 : 1000;
   const ppp = s.model.forwardPoints ? 32 : 1;
-  const out: Record<string, { loss: Float32Array; acc: Float32Array }> = {};
+  const out: Record<string, { loss: Float32Array; acc: Float32Array; }> = {};
   for (const [split, data] of [['test', s.test], ['train', s.train]] as [string, DeviceData][]) {
     const sub = headOf(data, images);
     const progress = createProgress({ label: `${split} points`, total: 1000, quiet });
     try {
-      out[split] = await evaluatePoints(s.model, frame, coords, sub, { batchSize: bs, pointsPerPass: ppp, onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)) });
+      out[split] = await evaluatePoints(s.model, frame, coords, sub, { batchSize: bs, pointsPerPass: ppp, onProgress: (d, t) =>
+        progress.update(Math.round((1000 * d) / t)) });
     } finally {
       progress.stop();
       sub.x.dispose();
     }
   }
-  return out as Record<'test' | 'train', { loss: Float32Array; acc: Float32Array }>;
+  return out as Record<'test' | 'train', { loss: Float32Array; acc: Float32Array; }>;
 }
 
 function lossDomain(...arrays: Float32Array[]): [number, number] {
   let lo = Infinity, hi = -Infinity;
-  for (const a of arrays) for (const v of a) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const a of arrays) {
+    for (const v of a) {
+      if (Number.isFinite(v) && v > 0) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+  }
   return lo < hi ? [lo, hi] : [Math.max(lo, 1e-3) / 2, Math.max(hi, 1e-3) * 2];
 }
 
@@ -94,11 +103,17 @@ export async function runRandomPlane(netDir: string, opts: ViewOptions): Promise
     writeFigure(join(out, 'figure.png'), figure);
     const centre = Math.floor(n / 2) * n + Math.floor(n / 2);
     const summary: RandomPlaneSummary = {
-      centre_test_loss: res.test.loss[centre], centre_test_acc: res.test.acc[centre], max_test_loss: Math.max(...res.test.loss), points: n, seed,
+      centre_test_loss: res.test.loss[centre],
+      centre_test_acc: res.test.acc[centre],
+      max_test_loss: Math.max(...res.test.loss),
+      points: n,
+      seed,
     };
     writeJsonAtomic(join(out, 'landscape.json'), {
-      coords: 'rows: b from +1 (top) to -1; columns: a from -1 to +1', points: n,
-      test: { loss: Array.from(res.test.loss), acc: Array.from(res.test.acc) }, train: { loss: Array.from(res.train.loss), acc: Array.from(res.train.acc) },
+      coords: 'rows: b from +1 (top) to -1; columns: a from -1 to +1',
+      points: n,
+      test: { loss: Array.from(res.test.loss), acc: Array.from(res.test.acc) },
+      train: { loss: Array.from(res.train.loss), acc: Array.from(res.train.acc) },
     });
     writeReport(join(out, 'report.html'), {
       title: `mpo view random-plane: ${net.dir}`,
@@ -162,13 +177,20 @@ export async function runInterpolate(aDir: string, bDir: string, opts: ViewOptio
     const iMax = inside.reduce((best, [, i]) => (res.test.loss[i] > res.test.loss[best] ? i : best), inside[0][1]);
     const i0 = ts.findIndex((t) => t >= 0), i1 = ts.findIndex((t) => t >= 1);
     const summary: InterpolateSummary = {
-      test_loss_a: res.test.loss[i0], test_loss_b: res.test.loss[i1], max_test_loss_between: res.test.loss[iMax], t_of_max: ts[iMax], points: ts.length,
+      test_loss_a: res.test.loss[i0],
+      test_loss_b: res.test.loss[i1],
+      max_test_loss_between: res.test.loss[iMax],
+      t_of_max: ts[iMax],
+      points: ts.length,
     };
     const pts = (v: Float32Array) => ts.map((t, i) => [t, v[i]] as [number, number]);
-    const lossChart = renderLineChart({ title: 'loss along (1-t) A + t B', xLabel: 't (0: A, 1: B)', logY: true, series: [{ name: 'test', points: pts(res.test.loss) }, { name: 'train', points: pts(res.train.loss) }] });
-    const accChart = renderLineChart({ title: 'accuracy along (1-t) A + t B', xLabel: 't (0: A, 1: B)', series: [{ name: 'test', points: pts(res.test.acc) }, { name: 'train', points: pts(res.train.acc) }] });
+    const lossChart = renderLineChart({ title: 'loss along (1-t) A + t B', xLabel: 't (0: A, 1: B)', logY: true,
+      series: [{ name: 'test', points: pts(res.test.loss) }, { name: 'train', points: pts(res.train.loss) }] });
+    const accChart = renderLineChart({ title: 'accuracy along (1-t) A + t B', xLabel: 't (0: A, 1: B)',
+      series: [{ name: 'test', points: pts(res.test.acc) }, { name: 'train', points: pts(res.train.acc) }] });
     writeFigure(join(out, 'figure.png'), compose([[lossChart, accChart]]));
-    writeLineCsv(join(out, 'interpolation.csv'), ts, { test_loss: res.test.loss, test_acc: res.test.acc, train_loss: res.train.loss, train_acc: res.train.acc });
+    writeLineCsv(join(out, 'interpolation.csv'), ts, { test_loss: res.test.loss, test_acc: res.test.acc, train_loss: res.train.loss,
+      train_acc: res.train.acc });
     writeReport(join(out, 'report.html'), {
       title: `mpo view interpolate: ${a.dir} -> ${b.dir}`,
       subtitle: `(1 - t) A + t B for t in [-0.5, 1.5], ${ts.length} points, ${opts.images} test and train images`,

@@ -14,8 +14,8 @@ export const PLAIN_COLOR = '#1f77b4';
 export const BN_COLOR = '#d62728';
 
 /** A chart series of one model: mean against p, with the std as error bars when `withErr`. */
-function seriesOf(summary: readonly SummaryRow[], model: string, pick: (s: SummaryRow) => { mean: number; std: number }, withErr: boolean,
-  name: string, color: string, dotted = false): ChartSeries {
+function seriesOf(summary: readonly SummaryRow[], model: string, pick: (s: SummaryRow) => { mean: number; std: number; }, withErr: boolean, name: string,
+  color: string, dotted = false): ChartSeries {
   const rows = summary.filter((s) => s.model === model);
   return { name, color, dotted, points: rows.map((s) => [s.p, pick(s).mean]), errors: withErr ? rows.map((s) => pick(s).std) : undefined };
 }
@@ -25,8 +25,11 @@ const P_TICKS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 /** Figure 4a: mean test accuracy difference (black - white cells) against p, ± std over seeds, both models. */
 export function figure4a(plan: StudyPlan, summary: readonly SummaryRow[]): Figure {
   return renderLineChart({
-    title: 'Accuracy difference, black minus white cells (test)', xLabel: 'fill probability p',
-    yLabel: `mean ± std over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`, xDomain: [0, 1], xTicks: P_TICKS,
+    title: 'Accuracy difference, black minus white cells (test)',
+    xLabel: 'fill probability p',
+    yLabel: `mean ± std over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`,
+    xDomain: [0, 1],
+    xTicks: P_TICKS,
     series: [
       seriesOf(summary, plan.models.plain, (s) => s.accDiff, true, `without BN (${plan.models.plain})`, PLAIN_COLOR),
       seriesOf(summary, plan.models.bn, (s) => s.accDiff, true, `with BN (${plan.models.bn})`, BN_COLOR),
@@ -38,8 +41,11 @@ export function figure4a(plan: StudyPlan, summary: readonly SummaryRow[]): Figur
 export function figure4b(plan: StudyPlan, summary: readonly SummaryRow[]): Figure {
   const { plain, bn } = plan.models;
   return renderLineChart({
-    title: 'Mean test accuracy in black and white cells', xLabel: 'fill probability p',
-    yLabel: `mean over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`, xDomain: [0, 1], xTicks: P_TICKS,
+    title: 'Mean test accuracy in black and white cells',
+    xLabel: 'fill probability p',
+    yLabel: `mean over ${plan.seeds.length} seed${plan.seeds.length > 1 ? 's' : ''}`,
+    xDomain: [0, 1],
+    xTicks: P_TICKS,
     series: [
       seriesOf(summary, plain, (s) => s.accBlack, false, 'without BN, black cells', PLAIN_COLOR),
       seriesOf(summary, plain, (s) => s.accWhite, false, 'without BN, white cells', PLAIN_COLOR, true),
@@ -50,18 +56,22 @@ export function figure4b(plan: StudyPlan, summary: readonly SummaryRow[]): Figur
 }
 
 /** The fill and seed Figure 3 shows: p closest to 0.5, the first seed. */
-export function figure3Choice(plan: StudyPlan): { p: number; seed: number } {
+export function figure3Choice(plan: StudyPlan): { p: number; seed: number; } {
   const p = [...plan.fills].sort((a, b) => Math.abs(a - 0.5) - Math.abs(b - 0.5) || a - b)[0];
   return { p, seed: plan.seeds[0] };
 }
 
-interface Grid { rows: number; cols: number; loss: number[] }
+interface Grid {
+  rows: number;
+  cols: number;
+  loss: number[];
+}
 
 function readTestLoss(dirs: readonly string[], name: string): Grid | null {
   for (const d of dirs) {
     const path = join(d, 'runs', name, 'landscape', 'landscape.json');
     if (!existsSync(path)) continue;
-    const j = JSON.parse(readFileSync(path, 'utf8')) as { rows: number; cols: number; test: { loss: number[] } };
+    const j = JSON.parse(readFileSync(path, 'utf8')) as { rows: number; cols: number; test: { loss: number[]; }; };
     return { rows: j.rows, cols: j.cols, loss: j.test.loss };
   }
   return null;
@@ -81,7 +91,10 @@ export function figure3(plan: StudyPlan, dirs: readonly string[]): Figure | null
   const mask = patternOf({ ...plan.fit, randomMask: p, seed });
   const positive = [...plain.loss, ...bn.loss].filter((v) => Number.isFinite(v) && v > 0);
   let lo = Math.min(...positive), hi = Math.max(...positive);
-  if (!(lo < hi)) { lo = Math.max(lo, 1e-3) / 2; hi = Math.max(hi, 1e-3) * 2; }
+  if (!(lo < hi)) {
+    lo = Math.max(lo, 1e-3) / 2;
+    hi = Math.max(hi, 1e-3) * 2;
+  }
   const map = (g: Grid, title: string) => renderHeatmap(g.loss, g.rows, g.cols, { scale: 'log', domain: [lo, hi], title });
   return compose([[
     renderMask(mask.cells, side, side, { title: `(a) random mask, p = ${formatFill(p)}, seed ${seed}` }),

@@ -61,9 +61,25 @@ export const STUDY_SCALES: Readonly<Record<StudyScale, ScaleSpec>> = {
     description: 'CPU scale: reduced 6-conv pair (7x7 input, convs 4/4/16/16/32/32), 8x8 masks, batch 16, 4+4 cells, 400 steps',
     models: { plain: 'plain-cnn6-small', bn: 'bn-cnn-small' },
     fit: {
-      dataset: 'fashion-mnist-subset', patternSize: 8, batchSize: 16, cellsPerStep: 4, steps: 400, lr: 2e-3, lrSchedule: 'cosine',
-      gradClip: 100, whiteClip: 2.5, scaleInit: 0.1, bnScale: 'paper', ignoreInterior: false,
-      evalImages: 256, evalPadding: 0, evalResolution: 1, evalEvery: 0, logEvery: 10, checkpointEvery: 50, workers: 1,
+      dataset: 'fashion-mnist-subset',
+      patternSize: 8,
+      batchSize: 16,
+      cellsPerStep: 4,
+      steps: 400,
+      lr: 2e-3,
+      lrSchedule: 'cosine',
+      gradClip: 100,
+      whiteClip: 2.5,
+      scaleInit: 0.1,
+      bnScale: 'paper',
+      ignoreInterior: false,
+      evalImages: 256,
+      evalPadding: 0,
+      evalResolution: 1,
+      evalEvery: 0,
+      logEvery: 10,
+      checkpointEvery: 50,
+      workers: 1,
     },
   },
   paper: {
@@ -71,9 +87,27 @@ export const STUDY_SCALES: Readonly<Record<StudyScale, ScaleSpec>> = {
       + 'batch 512, 50+50 cells, 11,800 steps, lr 3e-4, white clip 5, measured on trained cells',
     models: { plain: 'plain-cnn6', bn: 'bn-cnn' },
     fit: {
-      dataset: 'fashion-mnist', patternSize: 30, batchSize: 512, cellsPerStep: 50, steps: 11800, lr: 3e-4, lrSchedule: 'constant',
-      gradClip: 100, whiteClip: 5, scaleInit: 0.1, bnScale: 'original', ignoreInterior: true, randomMaskFrame: true, measureTrainedOnly: true,
-      evalImages: 10000, evalPadding: 0, evalResolution: 1, evalEvery: 0, logEvery: 10, checkpointEvery: 5, workers: 1,
+      dataset: 'fashion-mnist',
+      patternSize: 30,
+      batchSize: 512,
+      cellsPerStep: 50,
+      steps: 11800,
+      lr: 3e-4,
+      lrSchedule: 'constant',
+      gradClip: 100,
+      whiteClip: 5,
+      scaleInit: 0.1,
+      bnScale: 'original',
+      ignoreInterior: true,
+      randomMaskFrame: true,
+      measureTrainedOnly: true,
+      evalImages: 10000,
+      evalPadding: 0,
+      evalResolution: 1,
+      evalEvery: 0,
+      logEvery: 10,
+      checkpointEvery: 5,
+      workers: 1,
     },
   },
 };
@@ -159,7 +193,9 @@ export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(String(text));
   if (!m) throw new MpoError(`--shard is "${text}": give i/N with whole numbers 1 <= i <= N, e.g. --shard 1/4 (SLURM: --shard $((SLURM_ARRAY_TASK_ID+1))/N)`);
   const index = Number(m[1]), count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count) throw new MpoError(`--shard ${index}/${count} is out of range: i must be in 1..N (here 1..${Math.max(count, 1)})`);
+  if (count < 1 || index < 1 || index > count) {
+    throw new MpoError(`--shard ${index}/${count} is out of range: i must be in 1..N (here 1..${Math.max(count, 1)})`);
+  }
   return { index, count };
 }
 
@@ -188,7 +224,11 @@ export function planRuns(plan: StudyPlan): StudyRun[] {
     for (const p of plan.fills) {
       for (const seed of plan.seeds) {
         runs.push({
-          index: runs.length, name: `${model}-p${formatFill(p)}-s${seed}`, model, p, seed,
+          index: runs.length,
+          name: `${model}-p${formatFill(p)}-s${seed}`,
+          model,
+          p,
+          seed,
           config: { ...plan.fit, model, randomMask: p, seed },
         });
       }
@@ -203,8 +243,8 @@ export function shardRuns(runs: readonly StudyRun[], shard: Shard): StudyRun[] {
 }
 
 /** The settings `--dry-run` lists, in this order (the rest are in `study.json`). */
-const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly',
-  'steps', 'batchSize', 'cellsPerStep', 'lr', 'lrSchedule', 'gradClip', 'whiteClip', 'scaleInit', 'bnScale', 'evalImages', 'backend'];
+const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly', 'steps', 'batchSize',
+  'cellsPerStep', 'lr', 'lrSchedule', 'gradClip', 'whiteClip', 'scaleInit', 'bnScale', 'evalImages', 'backend'];
 
 /**
  * The plan as text, without running anything (`mpo study bn --dry-run`): the scale, models,
@@ -218,9 +258,11 @@ export function describePlan(plan: StudyPlan): string {
     `study bn, scale ${plan.scale}: ${STUDY_SCALES[plan.scale].description} (the settings below include any --config overrides)`,
     `models: ${plan.models.plain} (no batch norm) and ${plan.models.bn} (batch norm)`,
     `fills: ${plan.fills.map(formatFill).join(', ')}; seeds: ${plan.seeds.join(', ')}; ${runs.length} runs`,
-    `masks: ${plan.fit.patternSize}x${plan.fit.patternSize} ${plan.fit.randomMaskFrame ? 'framed random squares (white border, black frame, random interior)' : 'random squares (every cell drawn)'}`
-      + `, ${plan.fit.ignoreInterior ? 'ternary (only boundary cells and the rim outside them trained)' : 'every cell trained'}`
-      + `, measured on ${plan.fit.measureTrainedOnly ? 'the trained cells only' : 'every cell'}`,
+    `masks: ${plan.fit.patternSize}x${plan.fit.patternSize} ${
+      plan.fit.randomMaskFrame ? 'framed random squares (white border, black frame, random interior)' : 'random squares (every cell drawn)'
+    }`
+    + `, ${plan.fit.ignoreInterior ? 'ternary (only boundary cells and the rim outside them trained)' : 'every cell trained'}`
+    + `, measured on ${plan.fit.measureTrainedOnly ? 'the trained cells only' : 'every cell'}`,
     'settings:',
     ...DRY_RUN_KEYS.map((k) => `  --${flagName(k).padEnd(22)} ${String(fit[k])}`),
     `first run: mpo fit --model ${runs[0].model} --random-mask ${formatFill(runs[0].p)} --seed ${runs[0].seed} (plus the settings above)`,

@@ -75,8 +75,9 @@ export function sortRows(rows: readonly ResultRow[]): ResultRow[] {
 
 /** `results.csv` text: header, then the rows sorted (see {@link sortRows}), each value with 6 decimals. */
 export function formatResults(rows: readonly ResultRow[]): string {
-  const lines = sortRows(rows).map((r) => [r.model, formatFill(r.p), r.seed, fmt(r.accBlack), fmt(r.accWhite), fmt(r.accDiff), fmt(r.auc),
-    ...EXTRA.map((k) => fmt(r[k]))].join(','));
+  const lines = sortRows(rows).map((r) =>
+    [r.model, formatFill(r.p), r.seed, fmt(r.accBlack), fmt(r.accWhite), fmt(r.accDiff), fmt(r.auc), ...EXTRA.map((k) => fmt(r[k]))].join(',')
+  );
   return [RESULTS_HEADER, ...lines].join('\n') + '\n';
 }
 
@@ -111,10 +112,18 @@ export function rowOf(run: StudyRun, summary: Record<string, unknown>): ResultRo
   };
   const opt = (k: string): number => (typeof summary[k] === 'number' ? summary[k] as number : NaN);
   return {
-    model: run.model, p: run.p, seed: run.seed,
-    accBlack: num('acc_black_test'), accWhite: num('acc_white_test'), accDiff: num('acc_diff_test'), auc: num('auc_test'),
-    bowlAuc: opt('bowl_auc'), boundaryAuc: opt('boundary_auc_test'), bowlBoundaryAuc: opt('bowl_boundary_auc'),
-    logLossGap: opt('log_loss_gap_train_test'), accBlackGap: opt('acc_black_gap_train_test'),
+    model: run.model,
+    p: run.p,
+    seed: run.seed,
+    accBlack: num('acc_black_test'),
+    accWhite: num('acc_white_test'),
+    accDiff: num('acc_diff_test'),
+    auc: num('auc_test'),
+    bowlAuc: opt('bowl_auc'),
+    boundaryAuc: opt('boundary_auc_test'),
+    bowlBoundaryAuc: opt('bowl_boundary_auc'),
+    logLossGap: opt('log_loss_gap_train_test'),
+    accBlackGap: opt('acc_black_gap_train_test'),
   };
 }
 
@@ -122,14 +131,18 @@ export function rowOf(run: StudyRun, summary: Record<string, unknown>): ResultRo
  * Combines rows from several files into the plan's full set: a run found twice must have the
  * same numbers; a run the plan lacks, or a missing run, is an error naming it and what to do.
  */
-export function combineRows(plan: StudyPlan, runs: readonly StudyRun[], parts: readonly { source: string; rows: readonly ResultRow[] }[]): ResultRow[] {
-  const key = (r: { model: string; p: number; seed: number }) => `${r.model}-p${formatFill(r.p)}-s${r.seed}`;
+export function combineRows(plan: StudyPlan, runs: readonly StudyRun[], parts: readonly { source: string; rows: readonly ResultRow[]; }[]): ResultRow[] {
+  const key = (r: { model: string; p: number; seed: number; }) => `${r.model}-p${formatFill(r.p)}-s${r.seed}`;
   const expected = new Set(runs.map(key));
-  const found = new Map<string, { row: ResultRow; source: string }>();
+  const found = new Map<string, { row: ResultRow; source: string; }>();
   for (const part of parts) {
     for (const row of part.rows) {
       const k = key(row);
-      if (!expected.has(k)) throw new MpoError(`${part.source} has run ${k}, which the study in study.json (${plan.scale} scale) does not have: merge only shards of the same study`);
+      if (!expected.has(k)) {
+        throw new MpoError(
+          `${part.source} has run ${k}, which the study in study.json (${plan.scale} scale) does not have: merge only shards of the same study`,
+        );
+      }
       const old = found.get(k);
       if (old && formatResults([old.row]) !== formatResults([row])) {
         throw new MpoError(`run ${k} has different results in ${old.source} and ${part.source}: merge each shard once, from one study`);
@@ -161,19 +174,25 @@ export function summarize(rows: readonly ResultRow[]): SummaryRow[] {
     groups.get(k)!.push(r);
   }
   return [...groups.values()].map((g) => ({
-    model: g[0].model, p: g[0].p, runs: g.length,
-    accBlack: meanStd(g.map((r) => r.accBlack)), accWhite: meanStd(g.map((r) => r.accWhite)),
-    accDiff: meanStd(g.map((r) => r.accDiff)), auc: meanStd(g.map((r) => r.auc)),
-    bowlAuc: meanStd(g.map((r) => r.bowlAuc ?? NaN)), boundaryAuc: meanStd(g.map((r) => r.boundaryAuc ?? NaN)),
+    model: g[0].model,
+    p: g[0].p,
+    runs: g.length,
+    accBlack: meanStd(g.map((r) => r.accBlack)),
+    accWhite: meanStd(g.map((r) => r.accWhite)),
+    accDiff: meanStd(g.map((r) => r.accDiff)),
+    auc: meanStd(g.map((r) => r.auc)),
+    bowlAuc: meanStd(g.map((r) => r.bowlAuc ?? NaN)),
+    boundaryAuc: meanStd(g.map((r) => r.boundaryAuc ?? NaN)),
     bowlBoundaryAuc: meanStd(g.map((r) => r.bowlBoundaryAuc ?? NaN)),
   }));
 }
 
 /** `summary.csv` text (6 decimals). */
 export function formatSummary(rows: readonly SummaryRow[]): string {
-  const lines = rows.map((s) => [s.model, formatFill(s.p), s.runs,
-    fmt(s.accBlack.mean), fmt(s.accBlack.std), fmt(s.accWhite.mean), fmt(s.accWhite.std),
-    fmt(s.accDiff.mean), fmt(s.accDiff.std), fmt(s.auc.mean), fmt(s.auc.std),
-    fmt(s.bowlAuc.mean), fmt(s.boundaryAuc.mean), fmt(s.boundaryAuc.std), fmt(s.bowlBoundaryAuc.mean)].join(','));
+  const lines = rows.map((s) =>
+    [s.model, formatFill(s.p), s.runs, fmt(s.accBlack.mean), fmt(s.accBlack.std), fmt(s.accWhite.mean), fmt(s.accWhite.std), fmt(s.accDiff.mean),
+      fmt(s.accDiff.std), fmt(s.auc.mean), fmt(s.auc.std), fmt(s.bowlAuc.mean), fmt(s.boundaryAuc.mean), fmt(s.boundaryAuc.std), fmt(s.bowlBoundaryAuc.mean)]
+      .join(',')
+  );
   return [SUMMARY_HEADER, ...lines].join('\n') + '\n';
 }

@@ -49,8 +49,11 @@ export async function executeRuns(runs: readonly StudyRun[], opts: ExecuteOption
   const skipped = jobs.filter((j) => j.state === 'finished').length;
   if (skipped) log(`${skipped} of ${runs.length} runs finished earlier, skipped`);
   const { failures } = await runFits(jobs, {
-    jobs: Math.max(1, Math.floor(opts.jobs)), signal: opts.signal, log,
-    configDir: join(dir, 'configs'), logDir: join(dir, 'logs'),
+    jobs: Math.max(1, Math.floor(opts.jobs)),
+    signal: opts.signal,
+    log,
+    configDir: join(dir, 'configs'),
+    logDir: join(dir, 'logs'),
     interrupted: 'interrupted: finished runs are kept and interrupted ones have checkpoints; rerun the same command to continue',
   });
   if (failures.length > 0) {

@@ -74,7 +74,9 @@ export function writeOrCheckPlan(dir: string, plan: StudyPlan): void {
         for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
           if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
             const [x, y] = [a[k], b[k]];
-            if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) return diff(x as Record<string, unknown>, y as Record<string, unknown>, `${prefix}${k}.`);
+            if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) {
+              return diff(x as Record<string, unknown>, y as Record<string, unknown>, `${prefix}${k}.`);
+            }
             return `${prefix}${k} (${JSON.stringify(x)} there, ${JSON.stringify(y)} now)`;
           }
         }
@@ -137,7 +139,7 @@ export function mergeStudy(dirs: readonly string[], log: (line: string) => void 
     readPlan(d);
     writeOrCheckPlan(d, plan);
   }
-  const parts: { source: string; rows: ResultRow[] }[] = [];
+  const parts: { source: string; rows: ResultRow[]; }[] = [];
   for (const d of abs) {
     for (const f of readdirSync(d).filter((n) => SHARD_FILE.test(n)).sort()) {
       const path = join(d, f);
@@ -164,8 +166,8 @@ export const CONVERGED_BLACK_ACC = 0.7;
 export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[]): string {
   const mid = plan.fills.filter((p) => p >= 0.3 - 1e-9 && p <= 0.7 + 1e-9);
   const get = (model: string, p: number) => summary.find((s) => s.model === model && s.p === p)!.accDiff;
-  const f = (m: { mean: number; std: number }) => `${m.mean.toFixed(3)} +- ${m.std.toFixed(3)}`;
-  if (mid.length === 0) return 'the paper\'s finding concerns p in 0.3..0.7, which this study did not run';
+  const f = (m: { mean: number; std: number; }) => `${m.mean.toFixed(3)} +- ${m.std.toFixed(3)}`;
+  if (mid.length === 0) return "the paper's finding concerns p in 0.3..0.7, which this study did not run";
   const parts = mid.map((p) => ({ p, plain: get(plan.models.plain, p), bn: get(plan.models.bn, p) }));
   const holds = parts.filter((x) => x.plain.mean > x.bn.mean);
   const verdict = holds.length === parts.length ? 'holds' : holds.length === 0 ? 'does not hold' : 'holds only in part';
@@ -182,7 +184,11 @@ export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[]): stri
 function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: readonly string[], log: (line: string) => void): MergeResult {
   const summary = summarize(rows);
   const files: string[] = [];
-  const put = (name: string, write: (path: string) => void) => { const p = join(dir, name); write(p); files.push(p); };
+  const put = (name: string, write: (path: string) => void) => {
+    const p = join(dir, name);
+    write(p);
+    files.push(p);
+  };
   put('results.csv', (p) => writeFileAtomic(p, formatResults(rows)));
   put('summary.csv', (p) => writeFileAtomic(p, formatSummary(summary)));
   const f4a = figure4a(plan, summary);
@@ -197,19 +203,24 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
   const byP = plan.fills.map((p) => {
     const s = (m: string) => summary.find((x) => x.model === m && x.p === p)!;
     const a = s(plan.models.plain), b = s(plan.models.bn);
-    return { label: `p = ${formatFill(p)}: accuracy difference without BN / with BN`, value: `${a.accDiff.mean.toFixed(3)} +- ${a.accDiff.std.toFixed(3)} / ${b.accDiff.mean.toFixed(3)} +- ${b.accDiff.std.toFixed(3)}` };
+    return { label: `p = ${formatFill(p)}: accuracy difference without BN / with BN`,
+      value: `${a.accDiff.mean.toFixed(3)} +- ${a.accDiff.std.toFixed(3)} / ${b.accDiff.mean.toFixed(3)} +- ${b.accDiff.std.toFixed(3)}` };
   });
-  put('report.html', (p) => writeReport(p, {
-    title: 'mpo study bn: batch normalisation and random masks (paper section 4.2)',
-    subtitle: `${STUDY_SCALES[plan.scale].description}; ${rows.length} runs: ${plan.fills.length} fills x ${plan.seeds.length} seeds x 2 models`,
-    summary: byP,
-    figures: [
-      { caption: 'Figure 4a: accuracy difference (black minus white cells, test set) against fill probability, mean ± std over seeds', figure: f4a },
-      { caption: 'Figure 4b: mean test accuracy in black (solid) and white (dotted) cells; blue without, red with batch norm', figure: f4b },
-      ...(f3 ? [{ caption: `Figure 3: random mask (p = ${formatFill(choice.p)}, seed ${choice.seed}) and the test-loss landscapes without and with batch norm`, figure: f3 }] : []),
-    ],
-    notes: [finding, 'Tables: results.csv (one row per run) and summary.csv (mean and sample standard deviation over seeds) next to this file.'],
-    config: plan,
-  }));
+  put('report.html', (p) =>
+    writeReport(p, {
+      title: 'mpo study bn: batch normalisation and random masks (paper section 4.2)',
+      subtitle: `${STUDY_SCALES[plan.scale].description}; ${rows.length} runs: ${plan.fills.length} fills x ${plan.seeds.length} seeds x 2 models`,
+      summary: byP,
+      figures: [
+        { caption: 'Figure 4a: accuracy difference (black minus white cells, test set) against fill probability, mean ± std over seeds', figure: f4a },
+        { caption: 'Figure 4b: mean test accuracy in black (solid) and white (dotted) cells; blue without, red with batch norm', figure: f4b },
+        ...(f3
+          ? [{ caption: `Figure 3: random mask (p = ${formatFill(choice.p)}, seed ${choice.seed}) and the test-loss landscapes without and with batch norm`,
+            figure: f3 }]
+          : []),
+      ],
+      notes: [finding, 'Tables: results.csv (one row per run) and summary.csv (mean and sample standard deviation over seeds) next to this file.'],
+      config: plan,
+    }));
   return { dir, rows, summary, finding, files };
 }
