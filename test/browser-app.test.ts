@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { buildWeb } from '../scripts/build-web.js';
 import { serveStatic } from '../scripts/serve.js';
 
@@ -240,16 +240,19 @@ test('save then load gives the same landscape; mpo eval re-draws a browser check
     try {
       const downloads: Promise<void>[] = [];
       const names = new Set<string>();
+      let onSave: ((dl: Download) => void) | undefined;
       const got = new Promise<void>((resolve) => {
-        page.on('download', (dl) => {
+        onSave = (dl) => {
           names.add(dl.suggestedFilename());
           downloads.push(dl.saveAs(join(dir, dl.suggestedFilename())));
           if (names.size === 3) resolve();
-        });
+        };
+        page.on('download', onSave);
       });
       await page.click('#save');
       await got;
       await Promise.all(downloads);
+      page.off('download', onSave!); // the export's downloads below are saved by their own handler
       assert.deepEqual([...names].sort(), ['checkpoint.mpo', 'config.json', 'pattern.txt']);
       for (let i = 0; i < 3; i++) await page.click('#step');
       await waitFor(page, 'three more steps', (d) => d.lastLandscape?.step === 8 && !d.running, 60_000);
@@ -279,14 +282,19 @@ test('save then load gives the same landscape; mpo eval re-draws a browser check
       await waitFor(page, 'the probe of the clicked cell', (d) => d.probes > 0, 30_000);
       assert.equal(await page.locator('#probe canvas').count(), 8, 'eight test images with predictions');
       const exported = new Set<string>();
+      const saves: Promise<void>[] = [];
       const got2 = new Promise<void>((resolve) =>
         page.on('download', (dl) => {
           exported.add(dl.suggestedFilename());
+          saves.push(dl.saveAs(join(dir, 'export', dl.suggestedFilename())));
           if (exported.has('model.json') && exported.has('weights.bin')) resolve();
         })
       );
       await page.click('#export');
       await got2;
+      await Promise.all(saves);
+      const modelJson = JSON.parse(readFileSync(join(dir, 'export', 'model.json'), 'utf8')) as { weightsManifest: { paths: string[]; }[]; };
+      assert.deepEqual(modelJson.weightsManifest[0].paths, ['weights.bin'], 'the exported model.json names its weights file');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
