@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
 import { MpoError } from '../../core/errors.js';
@@ -10,14 +10,12 @@ import { renderLineChart } from '../../core/render/chart.js';
 import { compose } from '../../core/render/svg.js';
 import * as tf from '../tf-node.js';
 import { createPlaneState, disposePlaneState, stateValues } from '../../core/training/plane-state.js';
-import { trainLoop } from '../../core/training/loop.js';
 import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
 import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
-import { createProgress } from '../progress.js';
 import { headOf, type DeviceData } from './setup.js';
-import { checkSameModel, loadNetwork, openNetworkSession, prepareFolder } from './network.js';
+import { checkSameModel, loadNetwork, openNetworkSession, prepareFolder, trainNetwork } from './network.js';
 import { tValues, writeLineCsv } from './view.js';
 
 /** The settings `mpo connect` uses. */
@@ -73,32 +71,17 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig,
       ...Object.fromEntries(CONNECT_KEYS.map((k) => [k, config[k]])), points: opts.points });
     const batchSize = Math.min(config.batchSize, train.n);
     const task = { model, a: aSet, b: bSet, x: train.x, labels: train.labels, numClasses: train.numClasses, rng: state.rng };
-    const progress = createProgress({ label: 'connect', total: config.steps, quiet: opts.quiet });
-    let seconds = 0;
-    const curve: [number, number][] = [];
-    try {
-      for await (const r of trainLoop({
-        model,
-        state,
-        steps: config.steps,
-        lrSchedule: config.lrSchedule,
-        signal: opts.signal,
-        data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
-        cells: { height: 1, width: 1, black: [0], white: [] },
-        step: { batchSize, blackPerStep: 1, whitePerStep: 0, lr: config.lr, gradClip: config.gradClip, whiteClip: 0 },
-        gradients: (st, sample) => bezierGradients({ ...task, rng: st.rng }, st.vars, sample),
-      })) {
-        seconds = r.seconds;
-        if (r.step % config.logEvery === 0 || r.last) {
-          appendFileSync(join(out, 'metrics.jsonl'),
-            `${JSON.stringify({ step: r.step, loss: r.loss, grad_norm: r.gradNorm, seconds: Number(r.seconds.toFixed(3)) })}\n`);
-          curve.push([r.step, r.loss]);
-        }
-        progress.update(r.step, `loss ${r.loss.toFixed(3)}`);
-      }
-    } finally {
-      progress.stop();
-    }
+    const { seconds, curve } = await trainNetwork({
+      model,
+      state,
+      train,
+      config,
+      metricsPath: join(out, 'metrics.jsonl'),
+      label: 'connect',
+      quiet: opts.quiet,
+      signal: opts.signal,
+      gradients: (st, sample) => bezierGradients({ ...task, rng: st.rng }, st.vars, sample),
+    });
     saveCheckpoint(join(out, 'bend.mpo'), checkpointOf(model, state, { seconds, command: 'connect', a: a.dir, b: b.dir }));
     if (opts.signal?.aborted) throw new MpoError(`interrupted at step ${state.step}: the bend so far is saved in ${join(out, 'bend.mpo')}`, 130);
     const bend: ParamValues = {};

@@ -1,10 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { resolveConfig, type FitConfig } from '../../core/config.js';
 import type { Model } from '../../core/models/model.js';
 import type { ParamValues } from '../../core/plane/params.js';
+import { trainLoop, type GradientSource } from '../../core/training/loop.js';
+import type { PlaneState } from '../../core/training/plane-state.js';
 import { initBackend } from '../backend.js';
+import { createProgress } from '../progress.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { readConfigFile } from '../config-file.js';
 import { loadRunData, modelOf, toDevice, type DeviceData } from './setup.js';
@@ -72,4 +75,61 @@ export async function openNetworkSession(config: FitConfig, log: (line: string) 
 export function prepareFolder(out: string, mkdir: (p: string) => void): void {
   if (existsSync(out) && readdirSync(out).length > 0) throw new MpoError(`output folder "${out}" is not empty: choose another --out`);
   mkdir(out);
+}
+
+/** Options of {@link trainNetwork}. */
+export interface TrainNetworkOptions {
+  readonly model: Model;
+  /** A 0-dimensional state (one network: its origin). */
+  readonly state: PlaneState;
+  readonly train: DeviceData;
+  /** steps, lr, lrSchedule, gradClip, batchSize (clamped to the data), logEvery. */
+  readonly config: FitConfig;
+  /** Where the metrics lines go (one JSON line every `logEvery` steps and at the last). */
+  readonly metricsPath: string;
+  /** Progress label. */
+  readonly label: string;
+  readonly quiet?: boolean;
+  readonly signal?: AbortSignal;
+  /** Gradient source (default: plain mini-batch cross-entropy of the one network). */
+  readonly gradients?: GradientSource;
+  /** Cells per gradient computation (default: all). */
+  readonly chunkSize?: number;
+}
+
+/**
+ * Trains one network with the one `trainLoop` on a one-cell black pattern (so each step is plain
+ * mini-batch cross-entropy, unless `gradients` says otherwise), logging metrics lines and progress.
+ * Returns the training seconds and the logged (step, loss) curve.
+ */
+export async function trainNetwork(o: TrainNetworkOptions): Promise<{ seconds: number; curve: [number, number][]; }> {
+  const { config, train } = o;
+  const progress = createProgress({ label: o.label, total: config.steps, quiet: o.quiet });
+  let seconds = 0;
+  const curve: [number, number][] = [];
+  try {
+    for await (const r of trainLoop({
+      model: o.model,
+      state: o.state,
+      steps: config.steps,
+      lrSchedule: config.lrSchedule,
+      signal: o.signal,
+      data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
+      cells: { height: 1, width: 1, black: [0], white: [] },
+      step: { batchSize: Math.min(config.batchSize, train.n), blackPerStep: 1, whitePerStep: 0, lr: config.lr, gradClip: config.gradClip, whiteClip: 0,
+        chunkSize: o.chunkSize },
+      gradients: o.gradients,
+    })) {
+      seconds = r.seconds;
+      if (r.step % config.logEvery === 0 || r.last) {
+        appendFileSync(o.metricsPath,
+          `${JSON.stringify({ step: r.step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, seconds: Number(r.seconds.toFixed(3)) })}\n`);
+        curve.push([r.step, r.loss]);
+      }
+      progress.update(r.step, `loss ${r.loss.toFixed(3)}`);
+    }
+  } finally {
+    progress.stop();
+  }
+  return { seconds, curve };
 }

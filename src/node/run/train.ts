@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
 import { MpoError } from '../../core/errors.js';
@@ -6,13 +6,11 @@ import { checkpointOf } from '../../core/io/checkpoint.js';
 import { computeFrame } from '../../core/plane/manifold.js';
 import { evaluatePoints } from '../../core/landscape/evaluate.js';
 import { createPlaneState, disposePlaneState, thetaOf } from '../../core/training/plane-state.js';
-import { trainLoop } from '../../core/training/loop.js';
 import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
 import { writeReport } from '../output/report.js';
-import { createProgress } from '../progress.js';
 import { defaultChunkSize, headOf } from './setup.js';
-import { NETWORK_FILES, openNetworkSession, prepareFolder } from './network.js';
+import { NETWORK_FILES, openNetworkSession, prepareFolder, trainNetwork } from './network.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
 export const TRAIN_KEYS = ['model', 'bnScale', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed', 'evalImages',
@@ -56,32 +54,17 @@ export async function runTrain(config: FitConfig,
         trainSource: train.source, testSource: test.source },
     });
     const batchSize = Math.min(config.batchSize, train.n);
-    const progress = createProgress({ label: 'train', total: config.steps, quiet: opts.quiet });
-    let seconds = 0;
-    const curve: [number, number][] = [];
-    try {
-      for await (const r of trainLoop({
-        model,
-        state,
-        steps: config.steps,
-        lrSchedule: config.lrSchedule,
-        signal: opts.signal,
-        data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
-        cells: { height: 1, width: 1, black: [0], white: [] },
-        step: { batchSize, blackPerStep: 1, whitePerStep: 0, lr: config.lr, gradClip: config.gradClip, whiteClip: 0,
-          chunkSize: defaultChunkSize(model, batchSize) },
-      })) {
-        seconds = r.seconds;
-        if (r.step % config.logEvery === 0 || r.last) {
-          appendFileSync(join(out, NETWORK_FILES.metrics),
-            `${JSON.stringify({ step: r.step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, seconds: Number(r.seconds.toFixed(3)) })}\n`);
-          curve.push([r.step, r.loss]);
-        }
-        progress.update(r.step, `loss ${r.loss.toFixed(3)}`);
-      }
-    } finally {
-      progress.stop();
-    }
+    const { seconds, curve } = await trainNetwork({
+      model,
+      state,
+      train,
+      config,
+      metricsPath: join(out, NETWORK_FILES.metrics),
+      label: 'train',
+      quiet: opts.quiet,
+      signal: opts.signal,
+      chunkSize: defaultChunkSize(model, batchSize),
+    });
     saveCheckpoint(join(out, NETWORK_FILES.checkpoint), checkpointOf(model, state, { seconds, command: 'train' }));
     if (opts.signal?.aborted) {
       throw new MpoError(`interrupted at step ${state.step}: the network so far is saved in ${out}; train again with more --steps`, 130);
