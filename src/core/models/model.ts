@@ -1,6 +1,6 @@
 import * as tf from '../tf.js';
 import type { ParamSet, ParamSpec } from '../plane/params.js';
-import { pointAt, type Frame } from '../plane/manifold.js';
+import { pointsAt, type Frame } from '../plane/manifold.js';
 
 /**
  * A functional model: its weights are not stored in it but passed in, so the same code
@@ -37,7 +37,8 @@ export interface Model {
  */
 export function logitsAtPoints(model: Model, frame: Frame, coords: readonly (readonly number[])[], x: tf.Tensor4D): tf.Tensor3D {
   if (model.forwardPoints) return model.forwardPoints(frame, coords, x);
-  return tf.stack(coords.map((c) => model.forward(pointAt(frame, c), x))) as tf.Tensor3D;
+  const points = pointsAt(frame, coords);
+  return tf.stack(points.map((w) => model.forward(w, x))) as tf.Tensor3D;
 }
 
 /** A dense layer's specs: weight [fanIn, fanOut] (Xavier) and bias [fanOut]. */
