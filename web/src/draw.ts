@@ -31,7 +31,7 @@ export function cellAt(canvas: HTMLCanvasElement, g: GridGeometry, clientX: numb
 
 const luts = new Map<string, Uint8ClampedArray>();
 /** 256 RGB colours of a colour map. */
-function lut(name: string): Uint8ClampedArray {
+export function lut(name: string): Uint8ClampedArray {
   let t = luts.get(name);
   if (!t) {
     const cmap = getColormap(name);
@@ -56,13 +56,9 @@ export function mapScale(kind: 'loss' | 'acc', values: ArrayLike<number>): MapSc
     : { scale: 'linear', domain: [0, 1], colormap: 'viridis' };
 }
 
-/**
- * Draws a heat map of `values` (rows x cols, row-major) and, when `outline` is given (the
- * target's cells, same grid), the borders between its black and white cells.
- */
-export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, rows: number, cols: number, s: MapScale, outline?: Uint8Array): GridGeometry {
-  const ctx = canvas.getContext('2d')!;
-  const g = gridGeometry(canvas, rows, cols);
+/** Paints `values` (rows x cols, row-major) as cells of `cell` x `cellHeight` pixels at (ox, oy) on the colour scale `s`. */
+export function paintCells(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, rows: number, cols: number, s: MapScale, ox: number, oy: number,
+  cell: number, cellHeight = cell): void {
   const img = new ImageData(cols, rows);
   const table = lut(s.colormap);
   for (let i = 0; i < rows * cols; i++) {
@@ -75,31 +71,44 @@ export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>
   }
   const small = new OffscreenCanvas(cols, rows);
   small.getContext('2d')!.putImageData(img, 0, 0);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(small, g.ox, g.oy, g.cell * cols, g.cell * rows);
-  if (outline && outline.length === rows * cols) {
-    ctx.strokeStyle = 'rgba(0, 220, 255, 0.9)';
-    ctx.lineWidth = Math.max(1, g.cell / 10);
-    ctx.beginPath();
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const v = outline[r * cols + c];
-        const x = g.ox + c * g.cell;
-        const y = g.oy + r * g.cell;
-        if (c + 1 < cols && outline[r * cols + c + 1] !== v) {
-          ctx.moveTo(x + g.cell, y);
-          ctx.lineTo(x + g.cell, y + g.cell);
-        }
-        if (r + 1 < rows && outline[(r + 1) * cols + c] !== v) {
-          ctx.moveTo(x, y + g.cell);
-          ctx.lineTo(x + g.cell, y + g.cell);
-        }
+  ctx.drawImage(small, ox, oy, cell * cols, cellHeight * rows);
+}
+
+/** Strokes the borders between black and white cells of `outline` (rows x cols) drawn at (ox, oy). */
+export function paintOutline(ctx: CanvasRenderingContext2D, outline: Uint8Array, rows: number, cols: number, ox: number, oy: number, cell: number): void {
+  ctx.strokeStyle = 'rgba(0, 220, 255, 0.9)';
+  ctx.lineWidth = Math.max(1, cell / 10);
+  ctx.beginPath();
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = outline[r * cols + c];
+      const x = ox + c * cell;
+      const y = oy + r * cell;
+      if (c + 1 < cols && outline[r * cols + c + 1] !== v) {
+        ctx.moveTo(x + cell, y);
+        ctx.lineTo(x + cell, y + cell);
+      }
+      if (r + 1 < rows && outline[(r + 1) * cols + c] !== v) {
+        ctx.moveTo(x, y + cell);
+        ctx.lineTo(x + cell, y + cell);
       }
     }
-    ctx.stroke();
   }
+  ctx.stroke();
+}
+
+/**
+ * Draws a heat map of `values` (rows x cols, row-major) and, when `outline` is given (the
+ * target's cells, same grid), the borders between its black and white cells.
+ */
+export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, rows: number, cols: number, s: MapScale, outline?: Uint8Array): GridGeometry {
+  const ctx = canvas.getContext('2d')!;
+  const g = gridGeometry(canvas, rows, cols);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  paintCells(ctx, values, rows, cols, s, g.ox, g.oy, g.cell);
+  if (outline && outline.length === rows * cols) paintOutline(ctx, outline, rows, cols, g.ox, g.oy, g.cell);
   return g;
 }
 

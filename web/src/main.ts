@@ -2,13 +2,16 @@
  * The app's page: UI glue only. Draws the target and the live views, keeps the state in the
  * URL hash, and talks to the training worker (`worker.ts`), which owns TF.js and the model.
  */
-import { BUILTIN_NAMES, builtinPattern } from '../../src/core/pattern/builtins.js';
-import { randomMask } from '../../src/core/pattern/random-mask.js';
-import { patternFromPixels, patternToPixels } from '../../src/core/pattern/from-pixels.js';
-import { cellCoords } from '../../src/core/plane/grid.js';
-import { cellAt, drawColorBar, drawCurves, drawHeatmap, drawTarget, fmt, mapScale, type GridGeometry } from './draw.js';
-import { CLASS_NAMES, type BackendName, type FromWorker, type LandscapeInfo, type PatternData, type Settings, type ToWorker } from './protocol.js';
-import { decodeHash, encodeHash, MAX_SIDE, MIN_SIDE, sanitizeSettings, type AppState, type PatternSpec } from './url-state.js';
+import { BUILTIN_NAMES } from '../../src/core/pattern/builtins.js';
+import { patternFromPixels } from '../../src/core/pattern/from-pixels.js';
+import { createClassicPanel } from './classic-ui.js';
+import { drawCurves, fmt } from './draw.js';
+import type { Locator } from './draw-manifold.js';
+import { builtinsOf, cellName, defaultPattern, drawLandscapeOf, drawTargetOf, landscapeFits, manifoldOf, patternOfSpec, resizedPattern, sizeLimits, sizeOf,
+  specOfPattern } from './manifold-ui.js';
+import { showProbe } from './probe-ui.js';
+import type { BackendName, FromWorker, LandscapeInfo, ManifoldName, PatternData, Settings, ToWorker } from './protocol.js';
+import { decodeHash, encodeHash, MAX_SIDE, MIN_SIDE, sanitizeSettings, type AppState } from './url-state.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -22,7 +25,14 @@ const els = {
   status: $('status'),
   progress: $<HTMLProgressElement>('progress'),
   target: $<HTMLCanvasElement>('target'),
+  manifold: $<HTMLSelectElement>('manifold'),
+  planeOnly: [...document.querySelectorAll<HTMLElement>('.plane-only')],
+  builtinRow: $('builtin-row'),
+  maps: $('maps'),
+  lineView: $('line-view'),
+  lineChart: $<HTMLCanvasElement>('line-chart'),
   size: $<HTMLInputElement>('size'),
+  sizeLabel: $('size-label'),
   builtin: $<HTMLSelectElement>('builtin'),
   upload: $<HTMLInputElement>('upload'),
   randomP: $<HTMLInputElement>('random-p'),
@@ -55,8 +65,8 @@ let worker: Worker | null = null;
 let ready = false;
 let running = false;
 let landscape: LandscapeInfo | null = null;
-let lossGeom: GridGeometry | null = null;
-let selected: { row: number; col: number; } | null = null;
+let mapLocators = new Map<HTMLCanvasElement, Locator>();
+let selected: number | null = null;
 let nextId = 1;
 let switching: { id: number; backend: BackendName; } | null = null;
 const history = { steps: [] as number[], loss: [] as number[], evalSteps: [] as number[], auc: [] as number[] };
@@ -80,29 +90,6 @@ const diag = {
   targetCells: () => `${pattern.height}x${pattern.width}:${Array.from(pattern.cells).join('')}`,
 };
 (window as unknown as { mpoApp: typeof diag; }).mpoApp = diag;
-
-function patternOfSpec(spec: PatternSpec, seed: number): PatternData {
-  try {
-    if (spec.kind === 'builtin') {
-      const p = builtinPattern(spec.name, spec.side);
-      return { ...p, origin: { kind: 'builtin', name: spec.name } };
-    }
-    if (spec.kind === 'random') {
-      const p = randomMask({ side: spec.side, fill: spec.p, seed });
-      return { ...p, origin: { kind: 'random', p: spec.p } };
-    }
-    return spec.pattern;
-  } catch {
-    const p = builtinPattern('heart', 24);
-    return { ...p, origin: { kind: 'builtin', name: 'heart' } };
-  }
-}
-
-function specOfPattern(p: PatternData): PatternSpec {
-  if (p.origin.kind === 'builtin') return { kind: 'builtin', name: p.origin.name, side: p.height };
-  if (p.origin.kind === 'random') return { kind: 'random', p: p.origin.p, side: p.height };
-  return { kind: 'cells', pattern: p };
-}
 
 function send(m: ToWorker, transfer: Transferable[] = []): void {
   worker?.postMessage(m, transfer);
@@ -132,6 +119,9 @@ function patternProblem(p: PatternData): string | null {
 }
 
 // ---------- worker ----------
+
+const classic = createClassicPanel({ send, nextId: () => nextId++, pattern: () => pattern, status: (t, k) => setStatus(t, k) });
+(diag as typeof diag & { classic: typeof classic.diag; }).classic = classic.diag;
 
 function startWorker(backend: BackendName, after?: Uint8Array): void {
   worker?.terminate();
@@ -168,6 +158,7 @@ function clonePattern(p: PatternData): PatternData {
 }
 
 function onMessage(m: FromWorker): void {
+  if (classic.onMessage(m)) return;
   switch (m.type) {
     case 'progress': {
       els.progress.hidden = false;
@@ -233,12 +224,12 @@ function onMessage(m: FromWorker): void {
       break;
     case 'probe':
       diag.probes += 1;
-      showProbe(m);
+      showProbe(els.probe, m, cellName(pattern, m.cell).split(' · ')[0]);
       break;
     case 'exported':
       diag.exports += 1;
       for (const f of m.files) download(f.name, f.bytes, f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
-      setStatus(`exported cell ${selected ? `(${selected.row}, ${selected.col})` : ''}: load model.json with tf.loadLayersModel`);
+      setStatus(`exported ${selected !== null ? cellName(pattern, selected).split(' · ')[0] : 'the cell'}: load model.json with tf.loadLayersModel`);
       break;
     case 'error':
       setStatus(m.message, true);
@@ -270,14 +261,11 @@ function scheduleDraw(): void {
 }
 
 function drawViews(): void {
-  if (landscape && landscape.rows === pattern.height && landscape.cols === pattern.width) {
-    const ls = mapScale('loss', landscape.loss);
-    lossGeom = drawHeatmap(els.lossMap, landscape.loss, landscape.rows, landscape.cols, ls, pattern.cells);
-    drawColorBar(els.lossBar, ls);
-    const as = mapScale('acc', landscape.acc);
-    drawHeatmap(els.accMap, landscape.acc, landscape.rows, landscape.cols, as, pattern.cells);
-    drawColorBar(els.accBar, as);
-  }
+  const line = manifoldOf(pattern) === 'line';
+  els.maps.hidden = line;
+  els.lineView.hidden = !line;
+  if (landscape && landscapeFits(landscape, pattern)) mapLocators = drawLandscapeOf(els, landscape, pattern);
+  else if (line) mapLocators = new Map([[els.lineChart, drawLineTargetOnly()]]);
   const w = els.curves.width / 2;
   drawCurves(els.curves, 0, w, 'training loss (eq. 3)', [{ x: history.steps, y: history.loss, color: '#d9480f', label: '' }], 'linear');
   drawCurves(els.curves, w, w, 'test AUC (black vs white cells by loss)', [{ x: history.evalSteps, y: history.auc, color: '#1971c2', label: '' }], 'linear', [
@@ -286,8 +274,13 @@ function drawViews(): void {
   ]);
 }
 
-function redrawTarget(): GridGeometry {
-  return drawTarget(els.target, pattern.cells, pattern.height, pattern.width);
+function drawLineTargetOnly(): Locator {
+  return drawLandscapeOf(els, { step: 0, dims: 1, slices: 1, rows: 1, cols: pattern.width, loss: new Float32Array(pattern.width).fill(NaN),
+    acc: new Float32Array(pattern.width).fill(NaN), auc: NaN, accBlack: NaN, accWhite: NaN, images: 0, seconds: 0 }, pattern).get(els.lineChart)!;
+}
+
+function redrawTarget(): Locator {
+  return drawTargetOf(els.target, pattern);
 }
 
 function updatePlay(): void {
@@ -297,7 +290,7 @@ function updatePlay(): void {
 
 // ---------- target editing ----------
 
-let targetGeom = redrawTarget();
+let targetLocator = redrawTarget();
 let painting: number | null = null;
 let dirty = false;
 
@@ -306,13 +299,12 @@ function tool(): number {
 }
 
 function paintAt(e: PointerEvent): void {
-  const c = cellAt(els.target, targetGeom, e.clientX, e.clientY);
-  if (!c || painting === null) return;
-  const k = c.row * pattern.width + c.col;
+  const k = targetLocator(e.clientX, e.clientY);
+  if (k === null || painting === null) return;
   if (pattern.cells[k] !== painting) {
     pattern.cells[k] = painting;
     dirty = true;
-    targetGeom = redrawTarget();
+    targetLocator = redrawTarget();
   }
 }
 
@@ -329,7 +321,7 @@ const endPaint = () => {
   painting = null;
   if (dirty) {
     dirty = false;
-    pattern = { ...pattern, name: 'drawn', origin: { kind: 'cells' } };
+    pattern = { ...pattern, name: manifoldOf(pattern) === 'line' ? 'strip' : 'drawn', origin: { kind: 'cells' } };
     patternChanged();
   }
 };
@@ -338,15 +330,16 @@ els.target.addEventListener('pointercancel', endPaint);
 
 /** The target changed: redraw, write the URL, retarget the current plane. */
 function patternChanged(): void {
-  targetGeom = redrawTarget();
-  els.size.value = String(Math.max(pattern.height, pattern.width));
+  targetLocator = redrawTarget();
+  els.size.value = String(sizeOf(pattern));
   writeHash();
+  classic.forgetCells();
   const problem = patternProblem(pattern);
   if (problem) {
     setStatus(problem, 'hint');
     return;
   }
-  if (landscape && (landscape.rows !== pattern.height || landscape.cols !== pattern.width)) {
+  if (landscape && !landscapeFits(landscape, pattern)) {
     landscape = null;
     for (const c of [els.lossMap, els.accMap]) c.getContext('2d')!.clearRect(0, 0, c.width, c.height);
   }
@@ -359,35 +352,61 @@ function setPattern(p: PatternData): void {
   patternChanged();
 }
 
+const drawnName = () => (manifoldOf(pattern) === 'line' ? 'strip' : 'drawn');
 els.clear.addEventListener('click', () => {
-  setPattern({ height: pattern.height, width: pattern.width, cells: new Uint8Array(pattern.cells.length), name: 'drawn', origin: { kind: 'cells' } });
+  setPattern({ ...pattern, cells: new Uint8Array(pattern.cells.length), name: drawnName(), origin: { kind: 'cells' } });
 });
 els.invert.addEventListener('click', () => {
-  setPattern({ ...pattern, cells: pattern.cells.map((v) => 1 - v), name: 'drawn', origin: { kind: 'cells' } });
+  setPattern({ ...pattern, cells: pattern.cells.map((v) => 1 - v), name: drawnName(), origin: { kind: 'cells' } });
 });
 els.size.addEventListener('change', () => {
   const n = Math.round(Number(els.size.value));
-  if (!(n >= MIN_SIDE && n <= MAX_SIDE)) {
-    setStatus(`the grid size must be ${MIN_SIDE}..${MAX_SIDE}`, true);
-    els.size.value = String(pattern.height);
+  const [lo, hi] = sizeLimits(app.settings.manifold);
+  if (!(n >= lo && n <= hi)) {
+    setStatus(`the ${app.settings.manifold === 'line' ? 'strip length' : 'grid size'} must be ${lo}..${hi}`, true);
+    els.size.value = String(sizeOf(pattern));
     return;
   }
-  if (pattern.origin.kind === 'builtin') setPattern(patternOfSpec({ kind: 'builtin', name: pattern.origin.name, side: n }, app.settings.seed));
-  else if (pattern.origin.kind === 'random') setPattern(patternOfSpec({ kind: 'random', p: pattern.origin.p, side: n }, app.settings.seed));
-  else {
-    let black = 0;
-    for (const v of pattern.cells) black += v;
-    const resized = black === 0 ?
-      { height: n, width: n, cells: new Uint8Array(n * n) }
-      : patternFromPixels(patternToPixels({ ...pattern }), { size: { height: n, width: n } });
-    setPattern({ height: n, width: n, cells: resized.cells, name: 'drawn', origin: { kind: 'cells' } });
-  }
+  setPattern(resizedPattern(pattern, n, app.settings.seed));
 });
-for (const name of BUILTIN_NAMES) els.builtin.add(new Option(name, name));
-els.builtin.value = pattern.origin.kind === 'builtin' ? pattern.origin.name : '';
+
+/** Shows the target controls of the current manifold: built-ins of the plane or the volume; random masks and images only for the plane. */
+function showManifoldControls(): void {
+  const m = app.settings.manifold;
+  els.manifold.value = m;
+  for (const el of els.planeOnly) el.hidden = m !== 'plane';
+  const names = builtinsOf(m);
+  els.builtinRow.hidden = names.length === 0;
+  els.builtin.replaceChildren(new Option('—', ''), ...names.map((n) => new Option(n, n)));
+  els.builtin.value = pattern.origin.kind === 'builtin' ? pattern.origin.name : '';
+  const [lo, hi] = sizeLimits(m);
+  els.sizeLabel.textContent = m === 'line' ? 'length' : m === 'volume' ? 'side' : 'grid';
+  els.size.min = String(lo);
+  els.size.max = String(hi);
+}
 els.builtin.addEventListener('change', () => {
+  if (!els.builtin.value) return;
   setPattern(patternOfSpec({ kind: 'builtin', name: els.builtin.value, side: Number(els.size.value) || 24 }, app.settings.seed));
 });
+
+/** A new manifold: its default target and a new plane of its dimension. */
+function manifoldChanged(m: ManifoldName): void {
+  if (m === app.settings.manifold) return;
+  app = { ...app, settings: { ...app.settings, manifold: m } };
+  pattern = defaultPattern(m, app.settings.seed);
+  landscape = null;
+  selected = null;
+  els.exportCell.disabled = true;
+  showManifoldControls();
+  targetLocator = redrawTarget();
+  els.size.value = String(sizeOf(pattern));
+  writeHash();
+  classic.forgetCells();
+  for (const c of [els.lossMap, els.accMap]) c.getContext('2d')!.clearRect(0, 0, c.width, c.height);
+  scheduleDraw();
+  resetPlane();
+}
+els.manifold.addEventListener('change', () => manifoldChanged(els.manifold.value as ManifoldName));
 els.random.addEventListener('click', () => {
   const p = Number(els.randomP.value);
   if (!(p > 0 && p < 1)) {
@@ -420,6 +439,7 @@ els.upload.addEventListener('change', async () => {
 // ---------- settings ----------
 
 function showSettings(s: Settings): void {
+  showManifoldControls();
   els.model.value = s.model;
   els.cells.value = String(s.cellsPerStep);
   els.batch.value = String(s.batchSize);
@@ -427,11 +447,12 @@ function showSettings(s: Settings): void {
   els.scale.value = String(s.scale);
   els.seed.value = String(s.seed);
   els.backend.value = s.backend;
-  els.size.value = String(Math.max(pattern.height, pattern.width));
+  els.size.value = String(sizeOf(pattern));
 }
 
 function readSettings(): Settings {
   return sanitizeSettings({
+    manifold: app.settings.manifold,
     model: els.model.value,
     cellsPerStep: els.cells.value,
     batchSize: els.batch.value,
@@ -460,7 +481,7 @@ function settingsChanged(): void {
     pattern = patternOfSpec({ kind: 'random', p: pattern.origin.p, side: pattern.height }, s.seed);
   }
   writeHash();
-  targetGeom = redrawTarget();
+  targetLocator = redrawTarget();
   if (fresh) resetPlane();
   else send({ type: 'hyper', settings: { ...s } });
 }
@@ -507,7 +528,7 @@ els.load.addEventListener('change', async () => {
   send({ type: 'load', id: nextId++, bytes }, [bytes.buffer]);
 });
 els.exportCell.addEventListener('click', () => {
-  if (selected) send({ type: 'export', id: nextId++, row: selected.row, col: selected.col });
+  if (selected !== null) send({ type: 'export', id: nextId++, cell: selected });
 });
 els.share.addEventListener('click', async () => {
   writeHash();
@@ -521,59 +542,28 @@ els.share.addEventListener('click', async () => {
 
 // ---------- hover and click on the maps ----------
 
-function cellText(row: number, col: number): string {
-  const [a, b] = cellCoords(row, col, pattern.height, pattern.width);
-  const k = row * pattern.width + col;
-  const parts = [`cell (${row}, ${col})`, `plane (a, b) = (${a}, ${b})`, `target ${pattern.cells[k] ? 'black (low loss)' : 'white (high loss)'}`];
-  if (landscape) parts.push(`test loss ${fmt(landscape.loss[k])}`, `accuracy ${(100 * landscape.acc[k]).toFixed(1)}%`);
+function cellText(k: number): string {
+  const parts = [cellName(pattern, k), `target ${pattern.cells[k] ? 'black (low loss)' : 'white (high loss)'}`];
+  if (landscape && landscapeFits(landscape, pattern)) parts.push(`test loss ${fmt(landscape.loss[k])}`, `accuracy ${(100 * landscape.acc[k]).toFixed(1)}%`);
   return parts.join(' · ');
 }
 
-for (const canvas of [els.lossMap, els.accMap]) {
+for (const canvas of [els.lossMap, els.accMap, els.lineChart]) {
   canvas.addEventListener('pointermove', (e) => {
-    const g = lossGeom;
-    const c = g && cellAt(canvas, g, e.clientX, e.clientY);
-    if (c) els.hover.textContent = cellText(c.row, c.col);
+    const k = mapLocators.get(canvas)?.(e.clientX, e.clientY) ?? null;
+    if (k !== null) els.hover.textContent = cellText(k);
   });
   canvas.addEventListener('click', (e) => {
-    const g = lossGeom;
-    const c = g && cellAt(canvas, g, e.clientX, e.clientY);
-    if (!c) return;
-    selected = c;
-    els.hover.textContent = `selected ${cellText(c.row, c.col)}`;
+    const k = mapLocators.get(canvas)?.(e.clientX, e.clientY) ?? null;
+    if (k === null) return;
+    selected = k;
+    els.hover.textContent = `selected ${cellText(k)}`;
     els.exportCell.disabled = false;
-    els.exportCell.title = `export the network at cell (${c.row}, ${c.col})`;
+    els.exportCell.title = `export the network at ${cellName(pattern, k).split(' · ')[0]}`;
     const t0 = e.timeStamp;
     requestAnimationFrame(() => diag.clickLatencies.push(performance.now() - t0));
-    send({ type: 'probe', id: nextId++, row: c.row, col: c.col });
-  });
-}
-
-function showProbe(m: Extract<FromWorker, { type: 'probe'; }>): void {
-  els.probe.replaceChildren();
-  const head = document.createElement('div');
-  head.className = 'item';
-  head.style.width = 'auto';
-  head.textContent = `cell (${m.row}, ${m.col}):`;
-  els.probe.append(head);
-  m.labels.forEach((label, i) => {
-    const item = document.createElement('div');
-    item.className = 'item';
-    const c = document.createElement('canvas');
-    c.width = c.height = m.size;
-    const img = new ImageData(m.size, m.size);
-    for (let p = 0; p < m.size * m.size; p++) {
-      const v = 255 - m.pixels[i * m.size * m.size + p];
-      img.data.set([v, v, v, 255], p * 4);
-    }
-    c.getContext('2d')!.putImageData(img, 0, 0);
-    const ok = m.predicted[i] === label;
-    const text = document.createElement('div');
-    text.className = ok ? 'ok' : 'bad';
-    text.textContent = `${CLASS_NAMES[m.predicted[i]]} ${(100 * m.confidence[i]).toFixed(0)}%`;
-    item.title = `true class: ${CLASS_NAMES[label]}`;
-    item.append(c, text);
-    els.probe.append(item);
+    classic.cellClicked(k);
+    send({ type: 'probe', id: nextId++, cell: k });
   });
 }
 
@@ -586,7 +576,8 @@ window.addEventListener('hashchange', () => {
   app = next;
   pattern = patternOfSpec(next.pattern, next.settings.seed);
   showSettings(app.settings);
-  targetGeom = redrawTarget();
+  targetLocator = redrawTarget();
+  classic.forgetCells();
   if (backendChanged) startWorker(app.settings.backend);
   else resetPlane();
 });

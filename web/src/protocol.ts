@@ -6,8 +6,13 @@
 /** Backends the app can run on. */
 export type BackendName = 'wasm' | 'webgl' | 'webgpu';
 
+/** The manifolds the app fits: a line (d = 1, a strip of cells), the plane (d = 2, a picture) or a volume (d = 3, a stack of slices). */
+export type ManifoldName = 'line' | 'plane' | 'volume';
+
 /** The training settings the user controls (the rest of the step options are the CLI's defaults). */
 export interface Settings {
+  /** The manifold's dimension by name (a new manifold starts a new plane). */
+  manifold: ManifoldName;
   /** Model registry name: `mlp` or `cnn`. */
   model: 'mlp' | 'cnn';
   /** Black cells and white cells sampled per step (each). */
@@ -24,16 +29,22 @@ export interface Settings {
   backend: BackendName;
 }
 
-/** A target picture as plain data (row-major, 1 = black = low loss wanted). */
+/**
+ * A target as plain data (slice-major, then row-major; 1 = black = low loss wanted): a picture,
+ * a strip (height 1, for a line) or a stack of `depth` slices (for a volume).
+ */
 export interface PatternData {
+  /** Slices of a volume's target (absent or 1: a picture or a strip). */
+  depth?: number;
   height: number;
   width: number;
   cells: Uint8Array;
-  /** Human-readable name: a built-in's name, `drawn`, an upload's name or `random-p<p>`. */
+  /** Human-readable name: a built-in's name, `drawn`, `strip`, an upload's name or `random-p<p>`. */
   name: string;
   /**
-   * How the CLI can rebuild it (for the saved config.json): an untouched built-in at this size,
-   * an untouched random mask (seeded with the run's seed), or explicit cells (saved as pattern.txt).
+   * How the CLI can rebuild it (for the saved config.json): an untouched built-in (a picture, or
+   * a 3D solid) at this size, an untouched random mask (seeded with the run's seed), or explicit
+   * cells (a strip is saved inline as `1d:...`, other cells as pattern.txt).
    */
   origin: { kind: 'builtin'; name: string; } | { kind: 'random'; p: number; } | { kind: 'cells'; };
 }
@@ -54,10 +65,14 @@ export type ToWorker =
   | { type: 'save'; id: number; }
   /** Replaces the plane by a checkpoint (its model must match the settings'). */
   | { type: 'load'; id: number; bytes: Uint8Array; }
-  /** A few test images with the predictions of the network at cell (row, col). */
-  | { type: 'probe'; id: number; row: number; col: number; }
-  /** The network at cell (row, col) as a TF.js layers model. */
-  | { type: 'export'; id: number; row: number; col: number; };
+  /** A few test images with the predictions of the network at a cell (index into the pattern's cells). */
+  | { type: 'probe'; id: number; cell: number; }
+  /** The network at a cell as a TF.js layers model. */
+  | { type: 'export'; id: number; cell: number; }
+  /** Li et al.'s filter-normalised random plane around w_O: `points x points` points, a and b in [-1, 1]. */
+  | { type: 'classicPlane'; id: number; points: number; seed: number; }
+  /** The loss along `(1 - t) A + t B`, t in [-0.5, 1.5]; A and B are cells' networks (null: w_O). */
+  | { type: 'classicLine'; id: number; from: number | null; to: number | null; points: number; };
 
 /** Statistics of one training step, as shown by the page. */
 export interface StepInfo {
@@ -76,6 +91,10 @@ export interface StepInfo {
 /** A test landscape over the pattern's cells with its metrics. */
 export interface LandscapeInfo {
   step: number;
+  /** Manifold dimension d it was evaluated on. */
+  dims: number;
+  /** Slices (a volume's depth; 1 otherwise). */
+  slices: number;
   rows: number;
   cols: number;
   loss: Float32Array;
@@ -89,6 +108,31 @@ export interface LandscapeInfo {
   seconds: number;
 }
 
+/** Li et al.'s random plane around w_O: rows b from +1 (top) to -1, columns a from -1 to +1. */
+export interface ClassicPlaneInfo {
+  /** Training step of the manifold whose w_O it is centred on. */
+  step: number;
+  points: number;
+  seed: number;
+  loss: Float32Array;
+  acc: Float32Array;
+  images: number;
+  seconds: number;
+}
+
+/** The loss along the straight line between two networks. */
+export interface ClassicLineInfo {
+  step: number;
+  /** The end points' cells (null: w_O). */
+  from: number | null;
+  to: number | null;
+  t: number[];
+  loss: Float32Array;
+  acc: Float32Array;
+  images: number;
+  seconds: number;
+}
+
 /** Worker -> page. */
 export type FromWorker =
   | { type: 'progress'; label: string; loaded: number; total: number; }
@@ -98,7 +142,9 @@ export type FromWorker =
   | { type: 'status'; running: boolean; step: number; }
   | { type: 'saved'; id: number; checkpoint: Uint8Array; config: string; patternText: string | null; }
   | { type: 'loaded'; id: number; step: number; }
-  | { type: 'probe'; id: number; row: number; col: number; pixels: Uint8Array; size: number; labels: number[]; predicted: number[]; confidence: number[]; }
+  | { type: 'probe'; id: number; cell: number; pixels: Uint8Array; size: number; labels: number[]; predicted: number[]; confidence: number[]; }
+  | { type: 'classicPlane'; id: number; info: ClassicPlaneInfo; }
+  | { type: 'classicLine'; id: number; info: ClassicLineInfo; }
   | { type: 'exported'; id: number; files: { name: string; bytes: Uint8Array; }[]; }
   | { type: 'error'; message: string; id?: number; };
 

@@ -13,20 +13,22 @@ import { resolveConfig } from '../../src/core/config.js';
 import { parseIdxImagesRaw, parseIdxLabelsRaw } from '../../src/core/data/idx.js';
 import { firstLine } from '../../src/core/errors.js';
 import { checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint } from '../../src/core/io/checkpoint.js';
-import { cellParamValues, EXPORT_WEIGHTS_FILE, exportLayersModel } from '../../src/core/io/export-layers.js';
+import { EXPORT_WEIGHTS_FILE, exportLayersModel } from '../../src/core/io/export-layers.js';
 import { evaluateLandscape, type EvalData } from '../../src/core/landscape/evaluate.js';
-import { patternMetrics } from '../../src/core/landscape/metrics.js';
+import { manifoldPatternMetrics } from '../../src/core/landscape/manifold-metrics.js';
 import { logitsAtPoints, type Model } from '../../src/core/models/model.js';
 import { createModel } from '../../src/core/models/registry.js';
 import { validatePattern, type Pattern } from '../../src/core/pattern/pattern.js';
 import { patternToText } from '../../src/core/pattern/text.js';
 import { toTernary, trainedCells } from '../../src/core/pattern/ternary.js';
-import { computeFrame } from '../../src/core/plane/manifold.js';
-import { cellCoords } from '../../src/core/plane/grid.js';
+import { computeFrame, manifoldDims, pointAt } from '../../src/core/plane/manifold.js';
+import { cellCoordsOf, type CellShape } from '../../src/core/plane/grid.js';
+import type { ParamValues } from '../../src/core/plane/params.js';
 import { trainLoop } from '../../src/core/training/loop.js';
 import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '../../src/core/training/plane-state.js';
 import type { StepOptions, TrainCells, TrainData } from '../../src/core/training/step.js';
 import type { BackendName, FromWorker, PatternData, Settings, ToWorker } from './protocol.js';
+import { interpolationView, randomPlaneView } from './worker-classic.js';
 
 const scope = self as unknown as { postMessage(m: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null;
   location: Location; };
@@ -162,19 +164,60 @@ async function init(backend: BackendName): Promise<void> {
 }
 
 function toPattern(p: PatternData): Pattern {
-  return validatePattern({ height: p.height, width: p.width, cells: p.cells, name: p.name });
+  return validatePattern({ height: p.height, width: p.width, cells: p.cells, name: p.name, ...((p.depth ?? 1) > 1 ? { depth: p.depth } : {}) });
 }
 
 function setPattern(p: PatternData): void {
   const checked = toPattern(p);
   const { black, white } = trainedCells(toTernary(checked, { ignoreInterior: false }));
   pattern = p;
-  cells = { height: p.height, width: p.width, black, white };
+  cells = { depth: p.depth ?? 1, height: p.height, width: p.width, black, white };
+}
+
+/** The current manifold's dimension d and the target's shape. */
+function shapeOf(): CellShape {
+  return { dims: state!.dims, depth: pattern!.depth ?? 1, height: pattern!.height, width: pattern!.width };
+}
+
+/** The weights of the network at manifold coordinates `coords` (plain values). */
+function valuesAt(coords: readonly number[]): ParamValues {
+  const { frame, dispose } = computeFrame(thetaOf(model!, state!));
+  try {
+    const out: ParamValues = {};
+    tf.tidy(() => {
+      const point = pointAt(frame, coords);
+      for (const s of model!.params) out[s.name] = Float32Array.from(point[s.name].dataSync() as Float32Array);
+    });
+    return out;
+  } finally {
+    dispose();
+  }
+}
+
+/** The network at a cell of the target (null: w_O, the centre). */
+function cellValues(cell: number | null): ParamValues {
+  if (cell !== null) checkCellIndex(cell);
+  return valuesAt(cell === null ? new Array(state!.dims).fill(0) : cellCoordsOf(cell, shapeOf()));
+}
+
+function checkCellIndex(cell: number): void {
+  if (!(Number.isInteger(cell) && cell >= 0 && cell < pattern!.cells.length)) throw new Error(`cell ${cell} is outside the target`);
 }
 
 function evalDataOf(): EvalData {
   const n = Math.min(EVAL_IMAGES[settings!.model], test!.labels.length);
   return { x: test!.x, labels: test!.labels.subarray(0, n) };
+}
+
+/** Runs `fn` on the landscape's test images (their own tensor, freed afterwards). */
+async function withEvalData<T>(fn: (data: EvalData) => Promise<T>): Promise<T> {
+  const { labels } = evalDataOf();
+  const x = tf.slice(test!.x, 0, labels.length) as tf.Tensor4D;
+  try {
+    return await fn({ x, labels });
+  } finally {
+    x.dispose();
+  }
 }
 
 /** Evaluates and posts the test landscape over the pattern's cells. */
@@ -190,6 +233,8 @@ async function evaluateNow(): Promise<void> {
     const land = await evaluateLandscape(model, frame, { x, labels: data.labels }, {
       height: pattern.height,
       width: pattern.width,
+      depth: pattern.depth ?? 1,
+      dims: state.dims,
       batchSize: n,
       pointsPerPass: model.forwardPoints ? 64 : 2,
       onProgress: async () => {
@@ -199,11 +244,11 @@ async function evaluateNow(): Promise<void> {
         }
       },
     });
-    const m = patternMetrics(land, toPattern(pattern));
+    const m = manifoldPatternMetrics(land, toPattern(pattern));
     lastEvalMs = performance.now() - t0;
     lastEvalEnd = performance.now();
-    const info = { step: state.step, rows: land.rows, cols: land.cols, loss: land.loss, acc: land.acc, auc: m.auc, accBlack: m.accBlack, accWhite: m.accWhite,
-      images: n, seconds: lastEvalMs / 1000 };
+    const info = { step: state.step, dims: state.dims, slices: land.slices ?? 1, rows: land.rows, cols: land.cols, loss: land.loss, acc: land.acc, auc: m.auc,
+      accBlack: m.accBlack, accWhite: m.accWhite, images: n, seconds: lastEvalMs / 1000 };
     post({ type: 'landscape', info }, [land.loss.buffer, land.acc.buffer]);
   } finally {
     dispose();
@@ -268,7 +313,7 @@ function newPlane(s: Settings): void {
   if (state) disposePlaneState(state);
   state = null;
   if (!model || model.name !== s.model) model = createModel(s.model, { inputShape: [28, 28, 1], numClasses: 10 });
-  state = createPlaneState(model, { seed: s.seed, scaleInit: s.scale });
+  state = createPlaneState(model, { seed: s.seed, scaleInit: s.scale, dims: manifoldDims(s.manifold) });
   trainSeconds = 0;
 }
 
@@ -276,13 +321,15 @@ function newPlane(s: Settings): void {
 function runConfig(): { config: string; patternText: string | null; } {
   const s = settings!;
   const p = pattern!;
+  const strip = s.manifold === 'line' ? `1d:${Array.from(p.cells, (v) => (v ? '#' : '.')).join('')}` : null;
   const picture = p.origin.kind === 'builtin' ?
     { pattern: p.origin.name, randomMask: null }
     : p.origin.kind === 'random' ?
     { pattern: 'heart', randomMask: p.origin.p }
-    : { pattern: 'pattern.txt', randomMask: null };
+    : { pattern: strip ?? 'pattern.txt', randomMask: null };
   const config = resolveConfig({
     ...picture,
+    manifold: s.manifold,
     patternSize: Math.max(p.height, p.width),
     ignoreInterior: false,
     model: s.model,
@@ -297,13 +344,14 @@ function runConfig(): { config: string; patternText: string | null; } {
     backend: 'wasm',
   });
   const provenance = { source: 'mpo browser app', backend: tf.getBackend(), steps: state!.step, seconds: trainSeconds, saved: new Date().toISOString() };
-  const patternText = p.origin.kind === 'cells' ? `${patternToText(toPattern(p))}\n` : null;
+  const patternText = p.origin.kind === 'cells' && !strip ? `${patternToText(toPattern(p))}\n` : null;
   return { config: `${JSON.stringify({ ...config, provenance }, null, 2)}\n`, patternText };
 }
 
-async function probe(id: number, row: number, col: number): Promise<void> {
+async function probe(id: number, cell: number): Promise<void> {
   if (!state || !model || !pattern || !test) return;
-  const coords = cellCoords(row, col, pattern.height, pattern.width);
+  checkCellIndex(cell);
+  const coords = cellCoordsOf(cell, shapeOf());
   const idx = tf.tensor1d(probeIdx, 'int32');
   const x = tf.gather(test.x, idx) as tf.Tensor4D;
   const { frame, dispose } = computeFrame(thetaOf(model, state));
@@ -322,7 +370,7 @@ async function probe(id: number, row: number, col: number): Promise<void> {
       predicted.push(best);
       confidence.push(p[i * 10 + best]);
     });
-    post({ type: 'probe', id, row, col, pixels, size: 28, labels: probeIdx.map((t) => test!.labels[t]), predicted, confidence }, [pixels.buffer]);
+    post({ type: 'probe', id, cell, pixels, size: 28, labels: probeIdx.map((t) => test!.labels[t]), predicted, confidence }, [pixels.buffer]);
   } finally {
     dispose();
     x.dispose();
@@ -375,7 +423,13 @@ async function handle(m: ToWorker): Promise<void> {
       await paused(async () => {
         if (!model) throw new Error('the app is not ready yet');
         const ckpt = decodeCheckpoint(m.bytes, 'checkpoint.mpo');
-        if (ckpt.dims !== 2) throw new Error(`the checkpoint holds a ${ckpt.dims}-dimensional manifold: the app draws planes only`);
+        const want = manifoldDims(settings!.manifold);
+        if (ckpt.dims !== want) {
+          const name = ['a point', 'a line', 'a plane', 'a volume'][ckpt.dims] ?? `a ${ckpt.dims}-dimensional manifold`;
+          throw new Error(
+            `the checkpoint holds ${name} (d = ${ckpt.dims}), the app fits ${['', 'a line', 'a plane', 'a volume'][want]}: choose its manifold first`,
+          );
+        }
         const next = stateOfCheckpoint(model, ckpt);
         if (state) disposePlaneState(state);
         state = next;
@@ -386,18 +440,40 @@ async function handle(m: ToWorker): Promise<void> {
       post({ type: 'status', running: false, step: state?.step ?? 0 });
       return;
     case 'probe':
-      await probe(m.id, m.row, m.col);
+      await probe(m.id, m.cell);
       return;
     case 'export': {
       if (!state || !model || !pattern) throw new Error('the app is not ready yet');
-      const weights = cellParamValues(model, state, m.row, m.col, pattern.height, pattern.width);
-      const [a, b] = cellCoords(m.row, m.col, pattern.height, pattern.width);
-      const ex = exportLayersModel(model, weights, { metadata: { cell: [m.row, m.col], plane: [a, b], step: state.step, source: 'mpo browser app' } });
+      const weights = cellValues(m.cell);
+      const coords = cellCoordsOf(m.cell, shapeOf());
+      const { depth = 1, height, width } = pattern;
+      const slice = Math.floor(m.cell / (height * width)), row = Math.floor(m.cell / width) % height, col = m.cell % width;
+      const cellId = state.dims === 1 ? [col] : state.dims === 3 ? [slice, row, col] : [row, col];
+      const ex = exportLayersModel(model, weights, {
+        metadata: { cell: cellId, coordinates: coords, manifold: settings!.manifold, depth, step: state.step, source: 'mpo browser app' },
+      });
       const json = new TextEncoder().encode(JSON.stringify(ex.modelJson));
       post({ type: 'exported', id: m.id, files: [{ name: 'model.json', bytes: json }, { name: EXPORT_WEIGHTS_FILE, bytes: ex.weights }] }, [json.buffer,
         ex.weights.buffer]);
       return;
     }
+    case 'classicPlane':
+      await paused(async () => {
+        if (!state || !model || !test) throw new Error('the app is not ready yet');
+        const origin = cellValues(null);
+        const info = await withEvalData((data) => randomPlaneView(model!, origin, data, { points: m.points, seed: m.seed, pause: macrotask }));
+        post({ type: 'classicPlane', id: m.id, info: { ...info, step: state.step } }, [info.loss.buffer, info.acc.buffer]);
+      });
+      return;
+    case 'classicLine':
+      await paused(async () => {
+        if (!state || !model || !test) throw new Error('the app is not ready yet');
+        const a = cellValues(m.from);
+        const b = cellValues(m.to);
+        const info = await withEvalData((data) => interpolationView(model!, a, b, data, { points: m.points, pause: macrotask }));
+        post({ type: 'classicLine', id: m.id, info: { ...info, step: state.step, from: m.from, to: m.to } }, [info.loss.buffer, info.acc.buffer]);
+      });
+      return;
     case 'pause':
       await stopLoop();
       return;
