@@ -332,6 +332,7 @@ els.target.addEventListener('pointercancel', endPaint);
 function patternChanged(): void {
   targetLocator = redrawTarget();
   els.size.value = String(sizeOf(pattern));
+  els.builtin.value = pattern.origin.kind === 'builtin' ? pattern.origin.name : '';
   writeHash();
   classic.forgetCells();
   const problem = patternProblem(pattern);
