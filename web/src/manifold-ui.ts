@@ -6,6 +6,7 @@
 import { BUILTIN_NAMES, builtinPattern } from '../../src/core/pattern/builtins.js';
 import { patternFromPixels, patternToPixels } from '../../src/core/pattern/from-pixels.js';
 import { randomMask } from '../../src/core/pattern/random-mask.js';
+import { maskSeedOf } from '../../src/core/random.js';
 import { SOLID_NAMES, solidPattern } from '../../src/core/pattern/solids.js';
 import { cellCoordsOf } from '../../src/core/plane/grid.js';
 import { cellAt, drawColorBar, drawHeatmap, drawTarget, mapScale } from './draw.js';
@@ -37,7 +38,11 @@ export function sizeOf(p: PatternData): number {
   return p.height === 1 ? p.width : Math.max(p.height, p.width);
 }
 
-/** The target of a URL pattern spec (seeded random masks use `seed`); the heart when the spec cannot be drawn. */
+/**
+ * The target of a URL pattern spec; the heart when the spec cannot be drawn. A random mask is drawn
+ * from the mask stream of `seed` (`maskSeedOf`, as `mpo fit --random-mask p --seed s`), apart
+ * from the initialisation, which uses `seed` itself.
+ */
 export function patternOfSpec(spec: PatternSpec, seed: number): PatternData {
   try {
     if (spec.kind === 'builtin') {
@@ -45,7 +50,7 @@ export function patternOfSpec(spec: PatternSpec, seed: number): PatternData {
       return { ...p, origin: { kind: 'builtin', name: spec.name } };
     }
     if (spec.kind === 'random') {
-      const p = randomMask({ side: spec.side, fill: spec.p, seed });
+      const p = randomMask({ side: spec.side, fill: spec.p, seed: maskSeedOf({ seed }) });
       return { ...p, origin: { kind: 'random', p: spec.p } };
     }
     return spec.pattern;
