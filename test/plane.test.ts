@@ -66,3 +66,37 @@ test('the grid is centred on w_O, row 0 at the top (up), columns to the right', 
   assert.deepEqual(g.coords[gridIndexOfCell({ height: 3, width: 4, padding: 1, resolution: 2 }, 0, 0)], cellCoords(0, 0, 3, 4));
   assert.deepEqual(g.coords[gridIndexOfCell({ height: 3, width: 4, padding: 1, resolution: 2 }, 2, 3)], cellCoords(2, 3, 3, 4));
 });
+
+test('weight initialisation: xavier (the paper) and he (for deep ReLU stacks) have their ranges and variances', async () => {
+  const { initParamValues } = await import('../src/core/plane/params.js');
+  const { createRng } = await import('../src/core/random.js');
+  const spec = { name: 'conv.w', shape: [3, 3, 16, 32], init: 'xavier' as const, fanIn: 144, fanOut: 288 };
+  const bias = { name: 'conv.b', shape: [32], init: 'bias' as const, fanIn: 144, fanOut: 288 };
+  const variance = (v: Float32Array) => v.reduce((s, x) => s + x * x, 0) / v.length;
+  const x = initParamValues([spec, bias], createRng(1));
+  const h = initParamValues([spec, bias], createRng(1), 'he');
+  const ax = Math.sqrt(6 / (144 + 288));
+  const ah = Math.sqrt(6 / 144);
+  assert.ok(Math.max(...x['conv.w'].map(Math.abs)) <= ax && Math.max(...x['conv.w'].map(Math.abs)) > 0.95 * ax);
+  assert.ok(Math.max(...h['conv.w'].map(Math.abs)) <= ah && Math.max(...h['conv.w'].map(Math.abs)) > 0.95 * ah);
+  // U[-a, a] has variance a^2 / 3: 2 / (fanIn + fanOut) and 2 / fanIn
+  assert.ok(Math.abs(variance(x['conv.w']) / (2 / 432) - 1) < 0.1, 'xavier variance');
+  assert.ok(Math.abs(variance(h['conv.w']) / (2 / 144) - 1) < 0.1, 'he variance');
+  assert.deepEqual(Array.from(h['conv.b']).length, 32);
+  assert.ok(Math.max(...h['conv.b'].map(Math.abs)) <= 1 / 12, 'biases keep their rule');
+});
+
+test('createPlaneState threads the init rule to the origin and every direction (same draws, rescaled)', async () => {
+  const { createModel } = await import('../src/core/models/registry.js');
+  const { createPlaneState } = await import('../src/core/training/plane-state.js');
+  const model = createModel('mlp', { inputShape: [4, 4, 1], numClasses: 3 });
+  const x = createPlaneState(model, { seed: 9, scaleInit: 0.1 });
+  const h = createPlaneState(model, { seed: 9, scaleInit: 0.1, init: 'he' });
+  const ratio = Math.sqrt((16 + 128) / 16); // fc1: fanIn 16, fanOut 128
+  for (const key of ['origin/fc1.w', 'up/fc1.w', 'phi_right/fc1.w']) {
+    const a = x.vars[key].dataSync();
+    const b = h.vars[key].dataSync();
+    assert.ok(Math.abs(b[3] / a[3] - ratio) < 1e-4, key);
+  }
+  assert.deepEqual(Array.from(h.vars['origin/fc1.b'].dataSync()), Array.from(x.vars['origin/fc1.b'].dataSync()), 'biases unchanged');
+});

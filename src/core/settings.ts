@@ -240,6 +240,13 @@ export const SETTINGS = Object.freeze({
       + "s is learnable but hardly moves in training, so its start sets how far apart the cells' "
       + 'networks are: 0.2 found the race ring in a median of 52 s over three seeds, 0.1 in 95 s (docs/speed.md).',
   }),
+  init: oneOf(['xavier', 'he'], {
+    default: 'xavier',
+    help: 'initialisation of the weights of w_O and of every direction: xavier (the paper) or he (for deep ReLU stacks)',
+    doc: 'Initialisation of the weight tensors of w_O, w_up and phi_right (biases keep U[-1/sqrt(fanIn), 1/sqrt(fanIn)]): '
+      + '`xavier` (appendix A) or `he` (U[-sqrt(6/fanIn), sqrt(6/fanIn)], He et al. 2015). Without batch norm, a 6-conv ReLU '
+      + "stack under Xavier shrinks its signal layer by layer and learns slowly; `he` keeps the signal's scale.",
+  }),
   seed: int({
     default: 1,
     range: NON_NEGATIVE,

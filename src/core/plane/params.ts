@@ -32,8 +32,16 @@ export function paramCount(specs: readonly ParamSpec[]): number {
   return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
 
+/**
+ * Rule for the weight tensors marked `xavier` in the specs: `xavier` (the paper, appendix A:
+ * U[-a, a] with a = sqrt(6 / (fanIn + fanOut))) or `he` (He et al. 2015 for ReLU networks:
+ * a = sqrt(6 / fanIn), twice the variance for square layers, which keeps the signal's scale
+ * through deep ReLU stacks without batch norm).
+ */
+export type WeightInit = 'xavier' | 'he';
+
 /** Draws initial values for every spec from `rng` (deterministic for a given seed). */
-export function initParamValues(specs: readonly ParamSpec[], rng: Rng): ParamValues {
+export function initParamValues(specs: readonly ParamSpec[], rng: Rng, weightInit: WeightInit = 'xavier'): ParamValues {
   const out: ParamValues = {};
   for (const s of specs) {
     const size = s.shape.reduce((a, b) => a * b, 1);
@@ -41,7 +49,7 @@ export function initParamValues(specs: readonly ParamSpec[], rng: Rng): ParamVal
     let a = 0;
     switch (s.init) {
       case 'xavier':
-        a = Math.sqrt(6 / (s.fanIn + s.fanOut));
+        a = weightInit === 'he' ? Math.sqrt(6 / s.fanIn) : Math.sqrt(6 / (s.fanIn + s.fanOut));
         break;
       case 'bias':
         a = 1 / Math.sqrt(s.fanIn);

@@ -1,7 +1,7 @@
 import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { createRng, type Rng, type RngState } from '../random.js';
-import { initParamValues, type ParamSpec, type ParamValues } from '../plane/params.js';
+import { initParamValues, type ParamSpec, type ParamValues, type WeightInit } from '../plane/params.js';
 import type { ManifoldTheta } from '../plane/manifold.js';
 import type { Model } from '../models/model.js';
 import { createAdamState, type AdamState } from './adam.js';
@@ -33,9 +33,11 @@ export interface PlaneInitOptions {
   readonly scaleInit: number;
   /** Manifold dimension (default 2: a plane; 1: a line; 3: a volume; 0: a single network). */
   readonly dims?: number;
+  /** Rule for the weight tensors of the origin and of every direction (default `xavier`, as the paper). */
+  readonly init?: WeightInit;
 }
 
-/** Fresh theta for `model`: Xavier-initialised origin and free directions, s = scaleInit. */
+/** Fresh theta for `model`: origin and free directions initialised by `opts.init` (Xavier by default), s = scaleInit. */
 export function createPlaneState(model: Model, opts: PlaneInitOptions): PlaneState {
   const dims = opts.dims ?? 2;
   check(Number.isInteger(dims) && dims >= 0, `dims must be a whole number >= 0, got ${dims}`);
@@ -43,7 +45,7 @@ export function createPlaneState(model: Model, opts: PlaneInitOptions): PlaneSta
   const rng = createRng(opts.seed);
   const values: Record<string, Float32Array> = {};
   for (const group of ['origin', ...Array.from({ length: dims }, (_, i) => directionName(i))]) {
-    const v = initParamValues(model.params, rng);
+    const v = initParamValues(model.params, rng, opts.init ?? 'xavier');
     for (const [k, arr] of Object.entries(v)) values[`${group}/${k}`] = arr;
   }
   values.scale = new Float32Array([opts.scaleInit]);

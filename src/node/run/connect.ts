@@ -63,7 +63,7 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig,
   const { model, train, test } = s;
   const toSet = (v: ParamValues): ParamSet => Object.fromEntries(model.params.map((p) => [p.name, tf.tensor(v[p.name], [...p.shape], 'float32')]));
   const aSet = toSet(a.weights), bSet = toSet(b.weights);
-  const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0 });
+  const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0, init: config.init });
   const mid = midpoint(a.weights, b.weights);
   for (const p of model.params) state.vars[`origin/${p.name}`].assign(tf.tensor(mid[p.name], [...p.shape], 'float32'));
   try {

@@ -115,7 +115,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
         },
       });
       writePatternOutputs(out, rp);
-      state = createPlaneState(model, { seed: config.seed, scaleInit: config.scaleInit, dims: manifoldDims(config.manifold) });
+      state = createPlaneState(model, { seed: config.seed, scaleInit: config.scaleInit, dims: manifoldDims(config.manifold), init: config.init });
     } else {
       if (ckpt.model !== model.name) {
         throw new MpoError(`checkpoint in "${out}" is for model ${ckpt.model}, config says ${model.name}: do not edit config.json of a run`);

@@ -46,7 +46,7 @@ export async function runTrain(config: FitConfig,
   prepareFolder(out, (p) => mkdirSync(p, { recursive: true }));
   const s = await openNetworkSession(config, log);
   const { model, train, test } = s;
-  const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0 });
+  const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0, init: config.init });
   try {
     writeJsonAtomic(join(out, NETWORK_FILES.config), {
       ...Object.fromEntries(TRAIN_KEYS.map((k) => [k, config[k]])),
