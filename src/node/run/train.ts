@@ -13,8 +13,8 @@ import { defaultChunkSize, headOf } from './setup.js';
 import { NETWORK_FILES, openNetworkSession, prepareFolder, trainNetwork } from './network.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
-export const TRAIN_KEYS = ['model', 'bnScale', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed', 'evalImages',
-  'logEvery', 'backend'] as const;
+export const TRAIN_KEYS = ['model', 'bnScale', 'init', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed',
+  'evalImages', 'logEvery', 'backend'] as const;
 
 /** The numbers of a trained network, written as `summary.json`. */
 export interface TrainSummary {
