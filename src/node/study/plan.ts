@@ -243,7 +243,7 @@ export function shardRuns(runs: readonly StudyRun[], shard: Shard): StudyRun[] {
 }
 
 /** The settings `--dry-run` lists, in this order (the rest are in `study.json`). */
-const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly', 'steps', 'batchSize',
+const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly', 'init', 'steps', 'batchSize',
   'cellsPerStep', 'lr', 'lrSchedule', 'gradClip', 'whiteClip', 'scaleInit', 'bnScale', 'evalImages', 'backend'];
 
 /**
