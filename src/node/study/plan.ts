@@ -243,8 +243,8 @@ export function shardRuns(runs: readonly StudyRun[], shard: Shard): StudyRun[] {
 }
 
 /** The settings `--dry-run` lists, in this order (the rest are in `study.json`). */
-const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly', 'init', 'steps', 'batchSize',
-  'cellsPerStep', 'lr', 'lrSchedule', 'gradClip', 'whiteClip', 'scaleInit', 'bnScale', 'evalImages', 'backend'];
+const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly', 'init', 'steps',
+  'batchSize', 'cellsPerStep', 'lr', 'lrSchedule', 'gradClip', 'whiteClip', 'scaleInit', 'bnScale', 'evalImages', 'backend'];
 
 /**
  * The plan as text, without running anything (`mpo study bn --dry-run`): the scale, models,
