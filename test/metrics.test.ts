@@ -39,3 +39,15 @@ test('pattern metrics read the pattern cells only, not the padding', () => {
   assert.equal(m.auc, 1);
   assert.ok(Math.abs(m.lossWhite - 2.5) < 1e-6);
 });
+
+test('bowl baseline of a volume uses the 3D distance from w_O: a cube frame is ordered exactly wrong, a ball exactly right', async () => {
+  const { solidPattern } = await import('../src/core/pattern/solids.js');
+  const { bowlBaseline, bowlLoss } = await import('../src/core/landscape/metrics.js');
+  const frame = solidPattern('cube-frame', 6);
+  assert.equal(bowlBaseline(frame).auc, 0);
+  const loss = bowlLoss(frame);
+  // corner (0,0,0) and the centre-most cell (2,2,2): sqrt(3 * 2.5^2) and sqrt(3 * 0.5^2)
+  assert.ok(Math.abs(loss[0] - Math.sqrt(3 * 6.25)) < 1e-12);
+  assert.ok(Math.abs(loss[(2 * 6 + 2) * 6 + 2] - Math.sqrt(3 * 0.25)) < 1e-12);
+  assert.equal(bowlBaseline(solidPattern('ball', 6)).auc, 1);
+});
