@@ -96,6 +96,14 @@ async function waitFor(page: Page, what: string, ok: (d: Diag) => boolean, timeo
   }
 }
 
+/** Presses "step" `n` times, each time waiting until the landscape of that step is drawn and training has stopped. */
+async function stepTimes(page: Page, n: number, timeoutMs: number): Promise<void> {
+  for (let i = 1; i <= n; i++) {
+    await page.click('#step');
+    await waitFor(page, `step ${i}`, (d) => d.lastLandscape?.step === i && !d.running, timeoutMs);
+  }
+}
+
 async function setField(page: Page, id: string, value: string): Promise<void> {
   await page.locator(`#${id}`).fill(value);
   await page.locator(`#${id}`).dispatchEvent('change');
@@ -231,10 +239,7 @@ test('save then load gives the same landscape; mpo eval re-draws a browser check
     await draw8x8(page);
     await page.click('#reset');
     await waitFor(page, 'a fresh plane', (d) => d.step === 0 && d.lastLandscape?.rows === 8, 30_000);
-    for (let i = 1; i <= 5; i++) {
-      await page.click('#step');
-      await waitFor(page, `step ${i}`, (d) => d.lastLandscape?.step === i && !d.running, 60_000);
-    }
+    await stepTimes(page, 5, 60_000);
     const saved = (await diag(page)).lastLandscape!;
     const dir = mkdtempSync(join(tmpdir(), 'mpo-web-run-'));
     try {
@@ -410,10 +415,7 @@ test('line: the manifold selector switches to a strip, a few steps train it, the
       'the manifold and the strip are in the URL');
     assert.equal(await page.isHidden('#maps'), true, 'the heat maps give way to the chart');
     const before = await canvasPixels(page, 'line-chart');
-    for (let i = 1; i <= 4; i++) {
-      await page.click('#step');
-      await waitFor(page, `step ${i}`, (d) => d.lastLandscape?.step === i && !d.running, 30_000);
-    }
+    await stepTimes(page, 4, 30_000);
     const d = await diag(page);
     const loss = d.lastLandscape!.loss as unknown as number[];
     assert.equal(loss.length, 10);
@@ -456,10 +458,7 @@ test('volume: a 4-cell cube frame from the URL trains and draws its grid of slic
     assert.equal(await page.inputValue('#builtin'), 'cube-frame');
     assert.deepEqual([d0.lastLandscape!.rows, d0.lastLandscape!.cols, (d0.lastLandscape as unknown as { slices: number; }).slices], [4, 4, 4]);
     const before = await canvasPixels(page, 'loss-map');
-    for (let i = 1; i <= 3; i++) {
-      await page.click('#step');
-      await waitFor(page, `step ${i}`, (d) => d.lastLandscape?.step === i && !d.running, 30_000);
-    }
+    await stepTimes(page, 3, 30_000);
     const d = await diag(page);
     const loss = d.lastLandscape!.loss as unknown as number[];
     assert.equal(loss.length, 64);
