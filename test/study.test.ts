@@ -9,7 +9,7 @@ import * as tf from '../src/node/tf-node.js';
 import type { FitConfig } from '../src/core/config.js';
 import { createCnn } from '../src/core/models/cnn.js';
 import { STUDY_MODELS, withInputPool } from '../src/core/models/study-models.js';
-import { buildPlan, parseFills, parseShard, planRuns, shardRuns } from '../src/node/study/plan.js';
+import { buildPlan, parseFills, parseShard, planHeadline, planRuns, shardRuns } from '../src/node/study/plan.js';
 import { formatResults, parseResults, summarize, RESULTS_HEADER } from '../src/node/study/results.js';
 import { mergeStudy, runStudy } from '../src/node/study/study.js';
 
@@ -62,6 +62,15 @@ test('plan: 90 runs by default, ordered (model, p, seed); shards split them by i
   assert.throws(() => parseFills('0.1,1'), /--fills has "1": give fill probabilities strictly between 0 and 1/);
   assert.throws(() => buildPlan({ overrides: { seed: 3 } }), /the study sets "seed" per run: remove it/);
   assert.equal(buildPlan({ scale: 'paper' }).fit.batchSize, 512);
+});
+
+test('plan headline: names the settings the runs use, --config overrides included', () => {
+  assert.equal(planHeadline(buildPlan()),
+    'cpu scale: plain-cnn6-small vs bn-cnn-small, 8x8 masks, batch 16, 4+4 cells, 400 steps, lr 0.002 cosine, white clip 2.5, xavier init');
+  const he = planHeadline(buildPlan({ overrides: { steps: 3000, init: 'he' } }));
+  assert.match(he, /, 3000 steps, .*, he init$/);
+  assert.match(planHeadline(buildPlan({ scale: 'paper' })),
+    /^paper scale: plain-cnn6 vs bn-cnn, 30x30 framed ternary masks, batch 512, 50\+50 cells, 11800 steps, .*white clip 5/);
 });
 
 test('study models: the pair differs only by batch norm; the input is average-pooled 4x4 first', async () => {

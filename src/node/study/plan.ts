@@ -242,6 +242,18 @@ export function shardRuns(runs: readonly StudyRun[], shard: Shard): StudyRun[] {
   return runs.filter((r) => r.index % shard.count === shard.index - 1);
 }
 
+/**
+ * One line naming the study's protocol as it will run (`--config` overrides included, unlike the
+ * scale's fixed description): scale, the two models, mask size and kind, batch, cells per step,
+ * steps, learning rate, white-cell clip and initialisation. Used in logs and the report's subtitle.
+ */
+export function planHeadline(plan: StudyPlan): string {
+  const f = plan.fit;
+  const mask = `${f.patternSize}x${f.patternSize} ${f.randomMaskFrame ? 'framed ' : ''}${f.ignoreInterior ? 'ternary ' : ''}masks`;
+  return `${plan.scale} scale: ${plan.models.plain} vs ${plan.models.bn}, ${mask}, batch ${f.batchSize}, ` +
+    `${f.cellsPerStep}+${f.cellsPerStep} cells, ${f.steps} steps, lr ${f.lr} ${f.lrSchedule}, white clip ${f.whiteClip}, ${f.init} init`;
+}
+
 /** The settings `--dry-run` lists, in this order (the rest are in `study.json`). */
 const DRY_RUN_KEYS: readonly (keyof FitConfig)[] = ['dataset', 'patternSize', 'randomMaskFrame', 'ignoreInterior', 'measureTrainedOnly', 'init', 'steps',
   'batchSize', 'cellsPerStep', 'lr', 'lrSchedule', 'gradClip', 'whiteClip', 'scaleInit', 'bnScale', 'evalImages', 'backend'];

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../output/atomic.js';
 import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { figure3, figure3Choice, figure4a, figure4b } from './figures.js';
-import { buildPlan, formatFill, planRuns, shardRuns, STUDY_SCALES, type PlanOptions, type Shard, type StudyPlan } from './plan.js';
+import { buildPlan, formatFill, planHeadline, planRuns, shardRuns, type PlanOptions, type Shard, type StudyPlan } from './plan.js';
 import { combineRows, formatResults, formatSummary, parseResults, rowOf, summarize, type ResultRow, type SummaryRow } from './results.js';
 import { executeRuns } from './runner.js';
 
@@ -110,7 +110,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResult> {
   mkdirSync(dir, { recursive: true });
   writeOrCheckPlan(dir, plan);
   const jobs = opts.jobs ?? 1;
-  log(`study bn, ${STUDY_SCALES[plan.scale].description}: ${runs.length} of ${all.length} runs` +
+  log(`study bn, ${planHeadline(plan)}: ${runs.length} of ${all.length} runs` +
     `${opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : ''}, ${jobs} at a time, in ${dir}`);
   const outcomes = await executeRuns(runs, { dir, jobs, log, signal: opts.signal });
   const rows = outcomes.map((o) => rowOf(o.run, o.summary));
@@ -209,7 +209,7 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
   put('report.html', (p) =>
     writeReport(p, {
       title: 'mpo study bn: batch normalisation and random masks (paper section 4.2)',
-      subtitle: `${STUDY_SCALES[plan.scale].description}; ${rows.length} runs: ${plan.fills.length} fills x ${plan.seeds.length} seeds x 2 models`,
+      subtitle: `${planHeadline(plan)}; ${rows.length} runs: ${plan.fills.length} fills x ${plan.seeds.length} seeds x 2 models`,
       summary: byP,
       figures: [
         { caption: 'Figure 4a: accuracy difference (black minus white cells, test set) against fill probability, mean ± std over seeds', figure: f4a },
