@@ -1,0 +1,57 @@
+/** The page's elements (web/index.html), looked up once by id. */
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Looks up the elements of the page's main panels (the classic views find their own). */
+export function findElements() {
+  return {
+    play: $<HTMLButtonElement>('play'),
+    step: $<HTMLButtonElement>('step'),
+    reset: $<HTMLButtonElement>('reset'),
+    stepCount: $('step-count'),
+    speed: $('speed'),
+    auc: $('auc'),
+    backendUsed: $('backend-used'),
+    status: $('status'),
+    progress: $<HTMLProgressElement>('progress'),
+    target: $<HTMLCanvasElement>('target'),
+    manifold: $<HTMLSelectElement>('manifold'),
+    planeOnly: [...document.querySelectorAll<HTMLElement>('.plane-only')],
+    builtinRow: $('builtin-row'),
+    maps: $('maps'),
+    lineView: $('line-view'),
+    lineChart: $<HTMLCanvasElement>('line-chart'),
+    size: $<HTMLInputElement>('size'),
+    sizeLabel: $('size-label'),
+    builtin: $<HTMLSelectElement>('builtin'),
+    upload: $<HTMLInputElement>('upload'),
+    randomP: $<HTMLInputElement>('random-p'),
+    random: $<HTMLButtonElement>('random'),
+    clear: $<HTMLButtonElement>('clear'),
+    invert: $<HTMLButtonElement>('invert'),
+    lossMap: $<HTMLCanvasElement>('loss-map'),
+    lossBar: $<HTMLCanvasElement>('loss-bar'),
+    accMap: $<HTMLCanvasElement>('acc-map'),
+    accBar: $<HTMLCanvasElement>('acc-bar'),
+    hover: $('hover'),
+    probe: $('probe'),
+    curves: $<HTMLCanvasElement>('curves'),
+    model: $<HTMLSelectElement>('model'),
+    cells: $<HTMLInputElement>('cells'),
+    batch: $<HTMLInputElement>('batch'),
+    lr: $<HTMLInputElement>('lr'),
+    scale: $<HTMLInputElement>('scale'),
+    seed: $<HTMLInputElement>('seed'),
+    backend: $<HTMLSelectElement>('backend'),
+    save: $<HTMLButtonElement>('save'),
+    load: $<HTMLInputElement>('load'),
+    exportCell: $<HTMLButtonElement>('export'),
+    share: $<HTMLButtonElement>('share'),
+  };
+}
+
+/** The page's elements, by role. */
+export type PageElements = ReturnType<typeof findElements>;
+
+/** Shows a status line; `error` for failures, `hint` for what the user should do next. */
+export type StatusFn = (text: string, kind?: 'info' | 'hint' | 'error') => void;

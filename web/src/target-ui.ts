@@ -1,0 +1,161 @@
+/**
+ * The page's target editor: painting cells with the pen and the eraser, clear, invert, the size
+ * field, the built-ins, random masks, image upload and the manifold selector. Each new target
+ * goes to the page (`setPattern`), which owns it, writes the URL and retargets the plane.
+ */
+import { patternFromPixels } from '../../src/core/pattern/from-pixels.js';
+import type { Locator } from './draw-manifold.js';
+import type { PageElements, StatusFn } from './elements.js';
+import { builtinsOf, drawTargetOf, manifoldOf, patternOfSpec, resizedPattern, sizeLimits, sizeOf } from './manifold-ui.js';
+import type { ManifoldName, PatternData, Settings } from './protocol.js';
+import { MAX_SIDE, MIN_SIDE } from './url-state.js';
+
+/** What the editor needs from the page. */
+export interface TargetDeps {
+  els: Pick<
+    PageElements,
+    'target' | 'manifold' | 'planeOnly' | 'builtinRow' | 'size' | 'sizeLabel' | 'builtin' | 'upload' | 'randomP' | 'random' | 'clear' | 'invert'
+  >;
+  /** The page's current target; painting changes its cells in place, then hands it back through `setPattern`. */
+  pattern(): PatternData;
+  /** The current settings: the manifold, and the seed of random masks. */
+  settings(): Settings;
+  /** A new target: the page takes it, shows it (`showPattern`), writes the URL and retargets the plane. */
+  setPattern(p: PatternData): void;
+  /** The manifold selector changed. */
+  manifoldChanged(m: ManifoldName): void;
+  status: StatusFn;
+}
+
+/** The editor: wires the target's canvas and controls; the page asks it to show the current target. */
+export interface TargetEditor {
+  /** Redraws the target. */
+  redraw(): void;
+  /** Redraws the target and shows its size and built-in name in the fields. */
+  showPattern(): void;
+  /** Shows the target controls of the current manifold (built-ins of the plane or the volume; random masks and images only for the plane) and the target's size. */
+  showControls(): void;
+}
+
+/** Sets up the target editor of web/index.html and draws the current target. */
+export function createTargetEditor(deps: TargetDeps): TargetEditor {
+  const { els } = deps;
+  let targetLocator: Locator = drawTargetOf(els.target, deps.pattern());
+  let painting: number | null = null;
+  let dirty = false;
+
+  function redraw(): void {
+    targetLocator = drawTargetOf(els.target, deps.pattern());
+  }
+
+  function showPattern(): void {
+    const pattern = deps.pattern();
+    redraw();
+    els.size.value = String(sizeOf(pattern));
+    els.builtin.value = pattern.origin.kind === 'builtin' ? pattern.origin.name : '';
+  }
+
+  function showControls(): void {
+    const m = deps.settings().manifold;
+    const pattern = deps.pattern();
+    els.manifold.value = m;
+    for (const el of els.planeOnly) el.hidden = m !== 'plane';
+    const names = builtinsOf(m);
+    els.builtinRow.hidden = names.length === 0;
+    els.builtin.replaceChildren(new Option('—', ''), ...names.map((n) => new Option(n, n)));
+    els.builtin.value = pattern.origin.kind === 'builtin' ? pattern.origin.name : '';
+    const [lo, hi] = sizeLimits(m);
+    els.sizeLabel.textContent = m === 'line' ? 'length' : m === 'volume' ? 'side' : 'grid';
+    els.size.min = String(lo);
+    els.size.max = String(hi);
+    els.size.value = String(sizeOf(pattern));
+  }
+
+  const tool = () => ((document.querySelector('input[name=tool]:checked') as HTMLInputElement).value === 'pen' ? 1 : 0);
+  const drawnName = () => (manifoldOf(deps.pattern()) === 'line' ? 'strip' : 'drawn');
+
+  function paintAt(e: PointerEvent): void {
+    const k = targetLocator(e.clientX, e.clientY);
+    if (k === null || painting === null) return;
+    const pattern = deps.pattern();
+    if (pattern.cells[k] !== painting) {
+      pattern.cells[k] = painting;
+      dirty = true;
+      redraw();
+    }
+  }
+
+  els.target.addEventListener('pointerdown', (e) => {
+    painting = tool();
+    els.target.setPointerCapture(e.pointerId);
+    paintAt(e);
+  });
+  els.target.addEventListener('pointermove', (e) => {
+    if (painting !== null) paintAt(e);
+  });
+  const endPaint = () => {
+    if (painting === null) return;
+    painting = null;
+    if (dirty) {
+      dirty = false;
+      deps.setPattern({ ...deps.pattern(), name: drawnName(), origin: { kind: 'cells' } });
+    }
+  };
+  els.target.addEventListener('pointerup', endPaint);
+  els.target.addEventListener('pointercancel', endPaint);
+
+  els.clear.addEventListener('click', () => {
+    const pattern = deps.pattern();
+    deps.setPattern({ ...pattern, cells: new Uint8Array(pattern.cells.length), name: drawnName(), origin: { kind: 'cells' } });
+  });
+  els.invert.addEventListener('click', () => {
+    const pattern = deps.pattern();
+    deps.setPattern({ ...pattern, cells: pattern.cells.map((v) => 1 - v), name: drawnName(), origin: { kind: 'cells' } });
+  });
+  els.size.addEventListener('change', () => {
+    const { manifold, seed } = deps.settings();
+    const n = Math.round(Number(els.size.value));
+    const [lo, hi] = sizeLimits(manifold);
+    if (!(n >= lo && n <= hi)) {
+      deps.status(`the ${manifold === 'line' ? 'strip length' : 'grid size'} must be ${lo}..${hi}`, 'error');
+      els.size.value = String(sizeOf(deps.pattern()));
+      return;
+    }
+    deps.setPattern(resizedPattern(deps.pattern(), n, seed));
+  });
+  els.builtin.addEventListener('change', () => {
+    if (!els.builtin.value) return;
+    deps.setPattern(patternOfSpec({ kind: 'builtin', name: els.builtin.value, side: Number(els.size.value) || 24 }, deps.settings().seed));
+  });
+  els.manifold.addEventListener('change', () => deps.manifoldChanged(els.manifold.value as ManifoldName));
+  els.random.addEventListener('click', () => {
+    const p = Number(els.randomP.value);
+    if (!(p > 0 && p < 1)) {
+      deps.status('the random mask needs 0 < p < 1', 'error');
+      return;
+    }
+    deps.setPattern(patternOfSpec({ kind: 'random', p, side: Number(els.size.value) || 24 }, deps.settings().seed));
+  });
+  els.upload.addEventListener('change', async () => {
+    const file = els.upload.files?.[0];
+    if (!file) return;
+    try {
+      const bitmap = await createImageBitmap(file);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const img = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      const side = Math.min(MAX_SIDE, Math.max(MIN_SIDE, Number(els.size.value) || 24));
+      const p = patternFromPixels({ data: img.data, width: img.width, height: img.height }, { size: side, name: file.name });
+      if (p.height < MIN_SIDE || p.width < MIN_SIDE) throw new Error(`the image comes out ${p.height}x${p.width}: use one closer to square`);
+      deps.setPattern({ ...p, name: file.name, origin: { kind: 'cells' } });
+      deps.status(`loaded ${file.name} as ${p.height}x${p.width} cells`);
+    } catch (e) {
+      deps.status(`cannot use ${file.name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'error');
+    } finally {
+      els.upload.value = '';
+    }
+  });
+
+  return { redraw, showPattern, showControls };
+}
