@@ -2,15 +2,16 @@
  * The app's training worker: owns TF.js, the data, the model and the plane. Training goes
  * through the core's one loop (`trainLoop`), paused by aborting its signal; between steps the
  * worker answers the page and, when due, evaluates the test landscape with the core. See
- * `protocol.ts` for the messages and docs/app.md for the design.
+ * `protocol.ts` for the messages and docs/app.md for the design; the backend and the data are
+ * started by `worker-setup.ts`.
  */
 import '../../src/core/gradients.js';
 import * as tf from '../../src/core/tf.js';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// Registered here, after webgl and webgpu, as before; worker-setup.ts starts it (setWasmPaths).
+import '@tensorflow/tfjs-backend-wasm';
 import { resolveConfig } from '../../src/core/config.js';
-import { parseIdxImagesRaw, parseIdxLabelsRaw } from '../../src/core/data/idx.js';
 import { firstLine } from '../../src/core/errors.js';
 import { checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint } from '../../src/core/io/checkpoint.js';
 import { EXPORT_WEIGHTS_FILE, exportLayersModel } from '../../src/core/io/export-layers.js';
@@ -29,6 +30,7 @@ import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '.
 import type { StepOptions, TrainCells, TrainData } from '../../src/core/training/step.js';
 import type { BackendName, FromWorker, PatternData, Settings, ToWorker } from './protocol.js';
 import { interpolationView, randomPlaneView } from './worker-classic.js';
+import { loadData, startBackend, type TestData } from './worker-setup.js';
 
 const scope = self as unknown as { postMessage(m: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null;
   location: Location; };
@@ -38,11 +40,9 @@ const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage
 const EVAL_IMAGES: Record<Settings['model'], number> = { mlp: 300, cnn: 100 };
 /** The landscape is re-evaluated when this long has passed since the last one, and at least 3x its duration (training keeps >= 3/4 of the time). */
 const MIN_EVAL_INTERVAL_MS = 700;
-/** Test images shown for a clicked cell. */
-const PROBE_IMAGES = 8;
 
 let train: TrainData | null = null;
-let test: { x: tf.Tensor4D; labels: Int32Array; pixels: Uint8Array; } | null = null;
+let test: TestData | null = null;
 let probeIdx: number[] = [];
 let model: Model | null = null;
 let state: PlaneState | null = null;
@@ -58,108 +58,9 @@ const recent: number[] = [];
 
 const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
 
-/** Reads a static file with progress, gunzipping `.gz` files with the browser's DecompressionStream. */
-async function fetchBytes(name: string, label: string): Promise<Uint8Array> {
-  const url = new URL(`data/${name}`, scope.location.href);
-  const res = await fetch(url);
-  if (!res.ok || !res.body) throw new Error(`cannot load ${url.pathname} (HTTP ${res.status}): serve the app with npm run app or from its build folder`);
-  const total = Number(res.headers.get('content-length') ?? 0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    post({ type: 'progress', label, loaded, total });
-  }
-  const bytes = new Uint8Array(loaded);
-  let off = 0;
-  for (const c of chunks) {
-    bytes.set(c, off);
-    off += c.length;
-  }
-  if (!name.endsWith('.gz')) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-/** Loads the embedded FashionMNIST subset onto the device. */
-async function loadData(): Promise<void> {
-  const [trImg, trLab, teImg, teLab] = [
-    await fetchBytes('train-images-idx3-ubyte.gz', 'training images'),
-    await fetchBytes('train-labels-idx1-ubyte.gz', 'training labels'),
-    await fetchBytes('t10k-images-idx3-ubyte.gz', 'test images'),
-    await fetchBytes('t10k-labels-idx1-ubyte.gz', 'test labels'),
-  ];
-  const toTensor = (img: ReturnType<typeof parseIdxImagesRaw>) => {
-    const f = new Float32Array(img.pixels.length);
-    for (let i = 0; i < f.length; i++) f[i] = img.pixels[i] / 255;
-    return tf.tensor4d(f, [img.n, img.height, img.width, 1]);
-  };
-  const ti = parseIdxImagesRaw(trImg, 'train-images-idx3-ubyte.gz');
-  const tl = parseIdxLabelsRaw(trLab, 'train-labels-idx1-ubyte.gz', 10);
-  const ei = parseIdxImagesRaw(teImg, 't10k-images-idx3-ubyte.gz');
-  const el = parseIdxLabelsRaw(teLab, 't10k-labels-idx1-ubyte.gz', 10);
-  train = { x: toTensor(ti), labels: Int32Array.from(tl.labels), numClasses: 10 };
-  test = { x: toTensor(ei), labels: Int32Array.from(el.labels), pixels: ei.pixels };
-  // The probe shows the first test image of each of PROBE_IMAGES classes.
-  const seen = new Set<number>();
-  for (let i = 0; i < el.n && probeIdx.length < PROBE_IMAGES; i++) {
-    if (!seen.has(el.labels[i])) {
-      seen.add(el.labels[i]);
-      probeIdx.push(i);
-    }
-  }
-}
-
-/**
- * Whether WebGPU is worth offering: a real (not fallback, not SwiftShader) adapter, and the
- * backend's synchronous reads (the core's path) agree with plain arithmetic, including
- * `addN` of 10 tensors (tfjs-backend-webgpu 4.22 returns zeros for both in some set-ups).
- */
-async function webgpuProblem(): Promise<string | null> {
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown>; }; }).gpu;
-  if (!gpu) return 'this browser has no WebGPU';
-  const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { description?: string; architecture?: string; }; } | null;
-  if (!adapter) return 'no WebGPU adapter';
-  const desc = `${adapter.info?.description ?? ''} ${adapter.info?.architecture ?? ''}`.toLowerCase();
-  if (adapter.isFallbackAdapter || desc.includes('swiftshader')) return 'WebGPU runs in software here (slower than wasm)';
-  if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') return 'the WebGPU backend did not start';
-  const ok = tf.tidy(() => {
-    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
-    const b = tf.tensor2d([1, 0, -1, 2, 0.5, 1], [3, 2]);
-    const mm = tf.matMul(a, b).dataSync();
-    const sum = tf.addN(Array.from({ length: 10 }, (_, i) => tf.scalar(i))).dataSync()[0];
-    return Math.abs(mm[0] - 2.5) < 1e-5 && Math.abs(mm[1] - 6) < 1e-5 && Math.abs(mm[3] - 15) < 1e-5 && sum === 45;
-  });
-  return ok ? null : 'the WebGPU backend gave wrong results in a self-test';
-}
-
 async function init(backend: BackendName): Promise<void> {
-  setWasmPaths(new URL('./', scope.location.href).href);
-  let note: string | undefined;
-  let want: BackendName = backend;
-  if (want === 'webgpu') {
-    const problem = await webgpuProblem().catch((e) => firstLine(e));
-    if (problem) {
-      note = `webgpu not used: ${problem}; using wasm`;
-      want = 'wasm';
-    }
-  }
-  let started = false;
-  try {
-    started = await tf.setBackend(want);
-  } catch {
-    started = false;
-  }
-  if (!started || tf.getBackend() !== want) {
-    note = `${want} did not start in this browser; using wasm`;
-    if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('neither the asked backend nor wasm started: use a current browser');
-  }
-  await tf.ready();
-  await loadData();
+  const note = await startBackend(backend, scope.location.href);
+  ({ train, test, probeIdx } = await loadData(scope.location.href, (label, loaded, total) => post({ type: 'progress', label, loaded, total })));
   post({ type: 'ready', backend: tf.getBackend(), trainImages: train!.labels.length, testImages: test!.labels.length, note });
 }
 
