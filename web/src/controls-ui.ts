@@ -19,7 +19,7 @@ export interface ControlsDeps {
   pattern(): PatternData;
   /** Play, or pause when running. */
   togglePlay(): void;
-  /** Whether the target can be trained (it has black and white cells); the step button needs it, the s key does not ask. */
+  /** Whether the target can be trained (it has black and white cells); the step button and the s key need it. */
   trainable(): boolean;
   /** Starts a new plane. */
   resetPlane(): void;
@@ -44,9 +44,10 @@ export function createControls(deps: ControlsDeps): Controls {
   let selected: number | null = null;
 
   els.play.addEventListener('click', () => deps.togglePlay());
-  els.step.addEventListener('click', () => {
+  const step = () => {
     if (deps.trainable()) deps.send({ type: 'step' });
-  });
+  };
+  els.step.addEventListener('click', step);
   els.reset.addEventListener('click', () => deps.resetPlane());
   document.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement;
@@ -54,7 +55,7 @@ export function createControls(deps: ControlsDeps): Controls {
     if (e.key === ' ') {
       e.preventDefault();
       deps.togglePlay();
-    } else if (e.key === 's') deps.send({ type: 'step' });
+    } else if (e.key === 's') step();
     else if (e.key === 'r') deps.resetPlane();
   });
 
