@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolvePattern } from '../src/node/pattern-source.js';
-import { MEASURES_HEADER, measureRow } from './lib/landscape-measures.js';
+import { MEASURES_HEADER, measureRow, readLandscapes } from './lib/landscape-measures.js';
 
 const docs = fileURLToPath(new URL('../docs/cifar10/', import.meta.url));
 const FILES = ['config.json', 'summary.json', 'metrics.jsonl', 'figure.png', 'figure.svg'];
@@ -30,8 +30,11 @@ const lines = [`run,model,augment,pattern,steps,batch_size,cells_per_step,eval_i
 for (const name of readdirSync(docs).filter((n) => existsSync(join(docs, n, 'landscape.json'))).sort()) {
   const c = JSON.parse(readFileSync(join(docs, name, 'config.json'), 'utf8')) as Record<string, unknown>;
   const pattern = resolvePattern(String(c.pattern), { size: Number(c.patternSize) });
-  lines.push([name, c.model, c.augment, c.pattern, c.steps, c.batchSize, c.cellsPerStep, c.evalImages, measureRow(join(docs, name, 'landscape.json'), pattern)]
-    .join(','));
+  lines.push(
+    [name, c.model, c.augment, c.pattern, c.steps, c.batchSize, c.cellsPerStep, c.evalImages,
+      measureRow(readLandscapes(join(docs, name, 'landscape.json')), pattern)]
+      .join(','),
+  );
 }
 writeFileSync(join(docs, 'cifar10.csv'), lines.join('\n') + '\n');
 console.log(lines.join('\n'));

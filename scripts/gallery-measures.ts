@@ -25,8 +25,8 @@ for (const name of names) {
   const file = join(grids, `${name}.json`);
   if (source) copyFileSync(join(source, name, 'landscape', 'landscape.json'), file);
   if (!existsSync(file)) throw new Error(`${file} is missing: pass the gallery folder whose runs to measure`);
-  const pattern = resolvePattern(name, { size: readLandscapes(file).grid.height });
-  lines.push(`${name},${measureRow(file, pattern)}`);
+  const landscapes = readLandscapes(file);
+  lines.push(`${name},${measureRow(landscapes, resolvePattern(name, { size: landscapes.grid.height }))}`);
 }
 writeFileSync(join(figures, 'gallery-measures.csv'), lines.join('\n') + '\n');
 console.log(lines.join('\n'));

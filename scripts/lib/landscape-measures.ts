@@ -23,17 +23,23 @@ interface LandscapeFile {
   train: { loss: number[]; acc: number[]; };
 }
 
+/** A run's test and train landscapes on one grid. */
+export interface Landscapes {
+  test: Landscape;
+  train: Landscape;
+  grid: Landscape['grid'];
+}
+
 /** Reads a run's `landscape/landscape.json` into its test and train landscapes. */
-export function readLandscapes(file: string): { test: Landscape; train: Landscape; grid: Landscape['grid']; } {
+export function readLandscapes(file: string): Landscapes {
   const j = JSON.parse(readFileSync(file, 'utf8')) as LandscapeFile;
   const land = (s: { loss: number[]; acc: number[]; }): Landscape => ({ rows: j.rows, cols: j.cols, grid: j.grid, loss: Float32Array.from(s.loss),
     acc: Float32Array.from(s.acc) });
   return { test: land(j.test), train: land(j.train), grid: j.grid };
 }
 
-/** The measures of the landscapes in `file` against `pattern`, as CSV fields in {@link MEASURES_HEADER}'s order (6 decimals). */
-export function measureRow(file: string, pattern: Pattern): string {
-  const { test, train } = readLandscapes(file);
+/** The measures of a run's landscapes against `pattern`, as CSV fields in {@link MEASURES_HEADER}'s order (6 decimals). */
+export function measureRow({ test, train }: Landscapes, pattern: Pattern): string {
   const mt = patternMetrics(test, pattern), mr = patternMetrics(train, pattern), gap = trainTestGap(train, test, pattern);
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(6) : 'NaN');
   return [mt.auc, mr.auc, mt.bowlAuc, mt.boundaryAuc, mr.boundaryAuc, mt.bowlBoundaryAuc, mt.accBlack, mr.accBlack, mt.accWhite, mr.accWhite, gap.accBlackGap,
