@@ -15,6 +15,7 @@ import type { Server } from 'node:http';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { buildWeb } from '../scripts/build-web.js';
 import { serveStatic } from '../scripts/serve.js';
+import type { AppDiag } from '../web/src/app-diag.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,21 +48,10 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Diag {
-  backend: string;
-  step: number;
-  running: boolean;
-  landscapes: number;
-  stepsPerSecond: number;
-  playedAt: number;
-  aucReachedAt: number;
-  clickLatencies: number[];
-  errors: string[];
-  losses: number[];
-  probes: number;
-  exports: number;
+/** `window.mpoApp` as it arrives from the page: the landscape's typed arrays come back as plain objects. */
+type Diag = Omit<AppDiag, 'lastLandscape' | 'targetCells'> & {
   lastLandscape: { step: number; rows: number; cols: number; loss: Record<string, number>; auc: number; } | null;
-}
+};
 
 /** A page of the app with its console errors collected. */
 async function openApp(hash = ''): Promise<{ page: Page; consoleErrors: string[]; }> {

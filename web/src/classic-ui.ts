@@ -8,6 +8,7 @@ import { drawColorBar, drawHeatmap, fmt, mapScale, type GridGeometry, cellAt } f
 import { drawPanel } from './draw-manifold.js';
 import type { ClassicLineInfo, ClassicPlaneInfo, FromWorker, PatternData, ToWorker } from './protocol.js';
 import { shortCellName } from './manifold-ui.js';
+import { byId } from './elements.js';
 
 /** What the panel needs from the page. */
 export interface ClassicDeps {
@@ -37,7 +38,7 @@ export interface ClassicPanel {
   readonly diag: ClassicDiag;
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = byId;
 
 /** Sets up the classic-views panel of web/index.html. */
 export function createClassicPanel(deps: ClassicDeps): ClassicPanel {

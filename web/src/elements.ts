@@ -1,6 +1,8 @@
 /** The page's elements (web/index.html), looked up once by id. */
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** The page's element with this id, typed by the caller. */
+export const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = byId;
 
 /** Looks up the elements of the page's main panels (the classic views find their own). */
 export function findElements() {
