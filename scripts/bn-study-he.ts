@@ -4,7 +4,7 @@
  * folder each, without checkpoints), keeps the fills whose 10 runs (5 seeds x 2 models) are all
  * there, and merges them with `mpo study bn`'s own code in a scratch study folder (every run is
  * found finished, so nothing is trained) with the settings of docs/bn-control/study-he.yaml. Writes
- * docs/bn-study-he/results.csv, summary.csv, fig4a-acc-diff, fig4b-acc, fig3 (PNG and SVG) and
+ * docs/bn-study-he/results.csv, summary.csv, paired.csv, fig4a-acc-diff, fig4b-acc, fig3, curves (PNG and SVG) and
  * report.html, and prints the finding line.
  *
  *   node --import tsx scripts/bn-study-he.ts
@@ -24,15 +24,18 @@ const overrides = readConfigFile(join(root, 'docs/bn-control/study-he.yaml'));
 const done = new Set(readdirSync(finished).filter((n) => existsSync(join(finished, n, 'summary.json'))));
 const all = planRuns(buildPlan({ overrides }));
 const fills = [...new Set(all.map((r) => r.p))].filter((p) => all.filter((r) => r.p === p).every((r) => done.has(r.name)));
-if (fills.length === 0) throw new Error(`no fill has all 10 runs in ${finished}: run the study further (docs/bn-control/study-he.yaml)`);
+if (fills.length === 0) {
+  console.error(`bn-study-he: no fill has all 10 runs in ${finished}: run the study further (docs/reproduction.md, "The converged study")`);
+  process.exit(1);
+}
 const scratch = mkdtempSync(join(tmpdir(), 'mpo-bn-study-he-'));
 try {
   const runs = planRuns(buildPlan({ fills, overrides }));
   for (const r of runs) cpSync(join(finished, r.name), join(scratch, 'runs', r.name), { recursive: true });
   const result = await runStudy({ scale: 'cpu', fills, overrides, out: scratch, jobs: 1, log: () => {} });
   if (result.skipped !== runs.length) throw new Error(`${runs.length - result.skipped} runs were not finished: nothing should have been trained`);
-  for (const f of ['results.csv', 'summary.csv', 'report.html', 'fig4a-acc-diff.png', 'fig4a-acc-diff.svg', 'fig4b-acc.png', 'fig4b-acc.svg', 'fig3.png',
-    'fig3.svg']) {
+  for (const f of ['results.csv', 'summary.csv', 'paired.csv', 'curves.png', 'curves.svg', 'report.html', 'fig4a-acc-diff.png', 'fig4a-acc-diff.svg',
+    'fig4b-acc.png', 'fig4b-acc.svg', 'fig3.png', 'fig3.svg']) {
     if (existsSync(join(scratch, f))) copyFileSync(join(scratch, f), join(docs, f));
   }
   console.log(`fills ${fills.join(', ')}: ${runs.length} runs merged into ${docs}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -10,7 +10,9 @@ import type { FitConfig } from '../src/core/config.js';
 import { createCnn } from '../src/core/models/cnn.js';
 import { STUDY_MODELS, withInputPool } from '../src/core/models/study-models.js';
 import { buildPlan, parseFills, parseShard, planHeadline, planRuns, shardRuns } from '../src/node/study/plan.js';
-import { formatResults, parseResults, summarize, RESULTS_HEADER } from '../src/node/study/results.js';
+import { figureCurves, learningCurves } from '../src/node/study/figures.js';
+import { formatPaired, formatResults, pairedDifference, pairedTable, parseResults, summarize, PAIRED_HEADER,
+  RESULTS_HEADER } from '../src/node/study/results.js';
 import { mergeStudy, runStudy } from '../src/node/study/study.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -25,6 +27,8 @@ const TINY: Partial<FitConfig> = {
   trainImages: 64,
   checkpointEvery: 2,
   logEvery: 1,
+  evalEvery: 2,
+  quickEvalImages: 8,
 };
 const STUDY = { scale: 'cpu' as const, fills: [0.3, 0.6], seeds: 1, overrides: TINY, log: () => {} };
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
@@ -118,6 +122,44 @@ test('results CSV: fixed format, sorted rows, round trip, mean and sample std', 
   assert.throws(() => parseResults('model,p\n', '"f.csv"'), /"f.csv" does not start with the header/);
 });
 
+test('paired differences: without minus with BN by seed, mean, standard error, pairs without a partner ignored; pooled over 0.3..0.7', () => {
+  const row = (model: string, p: number, seed: number, accDiff: number) => ({ model, p, seed, accBlack: accDiff, accWhite: 0, accDiff, auc: 1 });
+  const rows = [row('a', 0.5, 1, 0.5), row('a', 0.5, 2, 0.3), row('a', 0.5, 3, 0.9), row('b', 0.5, 1, 0.2), row('b', 0.5, 2, 0.4), row('a', 0.3, 1, 0.6),
+    row('b', 0.3, 1, 0.1), row('a', 0.9, 1, 0.7), row('b', 0.9, 1, 0.7)];
+  const at5 = pairedDifference(rows, 'a', 'b', [0.5]);
+  assert.deepEqual({ ...at5, mean: +at5.mean.toFixed(12), se: +at5.se.toFixed(12) }, { fills: [0.5], pairs: 2, mean: 0.1, se: 0.2, positive: 1 });
+  const table = pairedTable(rows, 'a', 'b');
+  assert.deepEqual(table.map((r) => [r.fills, r.pairs, r.positive]), [[[0.3], 1, 1], [[0.5], 2, 1], [[0.9], 1, 0], [[0.3, 0.5], 3, 2]]);
+  // Pooled over 0.3 and 0.5: differences 0.5, 0.3, -0.1: mean 0.233333, std 0.305505, se 0.176383.
+  assert.equal(formatPaired(table), `${PAIRED_HEADER}\n0.3,1,0.500000,0.000000,1\n0.5,2,0.100000,0.200000,1\n0.9,1,0.000000,0.000000,0\n` +
+    '0.3..0.5,3,0.233333,0.176383,2\n');
+});
+
+test('learning curves: mean and std over runs of the quick evaluations in metrics.jsonl; a damaged line is skipped; none gives no figure', () => {
+  const dir = join(tmp, 'curves');
+  const plan = buildPlan({ fills: [0.5], seeds: 2 });
+  const runs = planRuns(plan);
+  const quick = (step: number, black: number, diff: number) =>
+    JSON.stringify({ step, loss: 1, acc_black_test_quick: black, acc_diff_test_quick: diff, auc_test_quick: 0.9 });
+  const write = (name: string, lines: string[]) => {
+    mkdirSync(join(dir, 'runs', name), { recursive: true });
+    writeFileSync(join(dir, 'runs', name, 'metrics.jsonl'), lines.join('\n') + '\n');
+  };
+  const [p1, p2] = runs.filter((r) => r.model === plan.models.plain);
+  write(p1.name, [JSON.stringify({ step: 1, loss: 2 }), quick(10, 0.2, 0.1), quick(20, 0.6, 0.4)]);
+  write(p2.name, [quick(10, 0.4, 0.3), '{"step": 20, "acc_bla']);
+  const [plain, bn] = learningCurves(plan, runs, [join(tmp, 'nowhere'), dir]);
+  assert.equal(plain.runs, 2);
+  assert.deepEqual(plain.steps, [10, 20]);
+  assert.ok(Math.abs(plain.accBlack[0].mean - 0.3) < 1e-12 && Math.abs(plain.accBlack[0].std - Math.SQRT2 * 0.1) < 1e-12, JSON.stringify(plain));
+  assert.deepEqual(plain.accBlack[1], { mean: 0.6, std: 0 }, 'step 20: only the run whose line is whole');
+  assert.deepEqual(plain.accDiff.map((m) => +m.mean.toFixed(12)), [0.2, 0.4]);
+  assert.deepEqual({ runs: bn.runs, steps: bn.steps }, { runs: 0, steps: [] });
+  const fig = figureCurves(plan, runs, [dir]);
+  assert.ok(fig && /mean ± std over 2 runs/.test(fig.body) && /without BN, black-cell accuracy/.test(fig.body), fig?.body.slice(0, 300));
+  assert.equal(figureCurves(plan, runs, [join(tmp, 'nowhere')]), null);
+});
+
 test('a tiny study run whole equals the same study run as two shards and merged; reruns skip finished runs', async () => {
   const whole = join(tmp, 'whole');
   const w = await runStudy({ ...STUDY, out: whole, jobs: 2 });
@@ -131,7 +173,7 @@ test('a tiny study run whole equals the same study run as two shards and merged;
   const bowls = results.trim().split('\n').slice(1).map((l) => l.split(',')[7]);
   assert.ok(bowls.every((b) => /^\d\.\d{6}$/.test(b)), results);
   assert.equal(bowls[0], bowls[2]);
-  for (const f of ['summary.csv', 'fig4a-acc-diff.png', 'fig4b-acc.png', 'fig3.png', 'report.html', 'study.json',
+  for (const f of ['summary.csv', 'paired.csv', 'fig4a-acc-diff.png', 'fig4b-acc.png', 'fig3.png', 'curves.png', 'report.html', 'study.json',
     'runs/plain-cnn6-small-p0.6-s1/summary.json']) {
     assert.ok(existsSync(join(whole, f)), f);
   }
@@ -141,6 +183,13 @@ test('a tiny study run whole equals the same study run as two shards and merged;
   const above = [0.3, 0.6].filter((p) => diff('plain-cnn6-small', p) > diff('bn-cnn-small', p)).length;
   assert.ok(w.merged!.finding.includes(`at this scale: without BN above with BN at ${above} of 2 fills; ` +
     `p=0.3: ${diff('plain-cnn6-small', 0.3).toFixed(3)} +- 0.000 vs ${diff('bn-cnn-small', 0.3).toFixed(3)} +- 0.000; p=0.6: `), w.merged!.finding);
+  // One seed per fill: the pooled pairs are the two fills' differences.
+  const d = [0.3, 0.6].map((p) => diff('plain-cnn6-small', p) - diff('bn-cnn-small', p));
+  assert.match(w.merged!.finding,
+    new RegExp(`; paired by seed \\(same mask\\) over p in 0\\.3\\.\\.0\\.6: without minus with BN ${((d[0] + d[1]) / 2).toFixed(3)} \\+- ` +
+      `${(Math.abs(d[0] - d[1]) / 2).toFixed(3)} \\(standard error\\), positive in ${d.filter((x) => x > 0).length} of 2 pairs$`));
+  assert.equal(read(whole, 'paired.csv').split('\n')[3].split(',')[0], '0.3..0.6');
+  assert.match(read(whole, 'report.html'), /Learning curves: quick test evaluations during training/);
 
   // Shards 1/2 and 2/2 in two folders (in-process runs), then merged into the first.
   const s1 = join(tmp, 'shard1'), s2 = join(tmp, 'shard2');

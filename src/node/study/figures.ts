@@ -4,8 +4,8 @@ import { patternOf } from '../run/setup.js';
 import { renderLineChart, type ChartSeries } from '../../core/render/chart.js';
 import { renderHeatmap, renderMask } from '../../core/render/heatmap.js';
 import { compose, type Figure } from '../../core/render/svg.js';
-import { formatFill, type StudyPlan } from './plan.js';
-import type { SummaryRow } from './results.js';
+import { formatFill, type StudyPlan, type StudyRun } from './plan.js';
+import { meanStd, type MeanStd, type SummaryRow } from './results.js';
 
 /** Figures of the batch-norm study, drawn from its summary table and two runs' landscapes. */
 
@@ -101,4 +101,85 @@ export function figure3(plan: StudyPlan, dirs: readonly string[]): Figure | null
     map(plain, '(b) test loss without BN'),
     map(bn, '(c) test loss with BN'),
   ]], { gap: 16 });
+}
+
+/** One quick evaluation during training, from a run's `metrics.jsonl`. */
+interface QuickPoint {
+  step: number;
+  accBlack: number;
+  accDiff: number;
+}
+
+function readQuick(dirs: readonly string[], name: string): QuickPoint[] {
+  for (const d of dirs) {
+    const path = join(d, 'runs', name, 'metrics.jsonl');
+    if (!existsSync(path)) continue;
+    return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
+      if (!line.includes('acc_black_test_quick')) return [];
+      try {
+        const m = JSON.parse(line) as Record<string, unknown>;
+        const [step, accBlack, accDiff] = [m.step, m.acc_black_test_quick, m.acc_diff_test_quick];
+        return typeof step === 'number' && typeof accBlack === 'number' && typeof accDiff === 'number' ? [{ step, accBlack, accDiff }] : [];
+      } catch {
+        return []; // a line cut short by a crash: the other lines still count
+      }
+    });
+  }
+  return [];
+}
+
+/** One model's learning curve over the study's runs: mean and std over runs at every logged step. */
+export interface LearningCurve {
+  readonly model: string;
+  /** Runs that logged at least one quick evaluation. */
+  readonly runs: number;
+  readonly steps: readonly number[];
+  /** Quick black-cell test accuracy at each step. */
+  readonly accBlack: readonly MeanStd[];
+  /** Quick test accuracy difference (black minus white cells) at each step. */
+  readonly accDiff: readonly MeanStd[];
+}
+
+/**
+ * The learning curves of both models (plain first): the quick test evaluations each run logged
+ * during training (`evalEvery`), read from `runs/<name>/metrics.jsonl` in the first study folder
+ * that has it, averaged over the runs at every logged step (a step only some runs reached counts
+ * those runs).
+ */
+export function learningCurves(plan: StudyPlan, runs: readonly StudyRun[], dirs: readonly string[]): LearningCurve[] {
+  return [plan.models.plain, plan.models.bn].map((model) => {
+    const byStep = new Map<number, QuickPoint[]>();
+    let counted = 0;
+    for (const r of runs.filter((x) => x.model === model)) {
+      const points = readQuick(dirs, r.name);
+      if (points.length > 0) counted++;
+      for (const q of points) byStep.set(q.step, [...(byStep.get(q.step) ?? []), q]);
+    }
+    const steps = [...byStep.keys()].sort((a, b) => a - b);
+    const stat = (pick: (q: QuickPoint) => number) => steps.map((s) => meanStd(byStep.get(s)!.map(pick)));
+    return { model, runs: counted, steps, accBlack: stat((q) => q.accBlack), accDiff: stat((q) => q.accDiff) };
+  });
+}
+
+/**
+ * Learning curves (see {@link learningCurves}): black-cell accuracy (solid) and accuracy difference
+ * (dotted), mean ± std over all runs of each model at every logged step. Shows whether both models
+ * had levelled off when training stopped, the condition for comparing their landscapes. Null when
+ * no run logged a quick evaluation.
+ */
+export function figureCurves(plan: StudyPlan, runs: readonly StudyRun[], dirs: readonly string[]): Figure | null {
+  const curves = learningCurves(plan, runs, dirs);
+  if (curves.every((c) => c.steps.length === 0)) return null;
+  const series = curves.flatMap((c): ChartSeries[] => {
+    const [label, color] = c.model === plan.models.plain ? ['without BN', PLAIN_COLOR] : ['with BN', BN_COLOR];
+    const line = (m: readonly MeanStd[], what: string, dotted: boolean): ChartSeries => ({ name: `${label}, ${what}`, color, dotted,
+      points: c.steps.map((s, i) => [s, m[i].mean]), errors: m.map((x) => x.std) });
+    return [line(c.accBlack, 'black-cell accuracy', false), line(c.accDiff, 'accuracy difference', true)];
+  });
+  return renderLineChart({
+    title: 'Quick test accuracy during training',
+    xLabel: 'step',
+    yLabel: `mean ± std over ${curves.reduce((n, c) => n + c.runs, 0)} runs`,
+    series,
+  });
 }

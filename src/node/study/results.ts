@@ -158,7 +158,8 @@ export function combineRows(plan: StudyPlan, runs: readonly StudyRun[], parts: r
   return sortRows([...found.values()].map((v) => v.row));
 }
 
-function meanStd(values: readonly number[]): MeanStd {
+/** Mean and sample standard deviation of `values` (NaN mean when empty). */
+export function meanStd(values: readonly number[]): MeanStd {
   const n = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
@@ -195,4 +196,62 @@ export function formatSummary(rows: readonly SummaryRow[]): string {
       .join(',')
   );
   return [SUMMARY_HEADER, ...lines].join('\n') + '\n';
+}
+
+/** Header of `paired.csv`. */
+export const PAIRED_HEADER = 'fills,pairs,diff_mean,diff_se,positive';
+
+/**
+ * The accuracy difference without minus with batch norm, paired by seed (both models of a seed
+ * fit the same mask), at one fill or pooled over several: the study's most direct comparison.
+ */
+export interface PairedRow {
+  /** The fills the pairs come from: one p, or the lowest and highest of a pooled range. */
+  readonly fills: readonly number[];
+  /** Seeds with a run of both models. */
+  readonly pairs: number;
+  /** Mean over the pairs of accDiff(without BN) - accDiff(with BN). */
+  readonly mean: number;
+  /** Standard error of that mean (sample std / sqrt(pairs); 0 for one pair). */
+  readonly se: number;
+  /** Pairs in which the model without BN has the larger accuracy difference. */
+  readonly positive: number;
+}
+
+/** Paired differences of `plain` minus `bn` over the rows whose p is in `fills` (see {@link PairedRow}). */
+export function pairedDifference(rows: readonly ResultRow[], plain: string, bn: string, fills: readonly number[]): PairedRow {
+  const byKey = new Map(rows.filter((r) => r.model === bn).map((r) => [`${r.p}\u0000${r.seed}`, r]));
+  const d = rows.filter((r) => r.model === plain && fills.includes(r.p)).flatMap((r) => {
+    const other = byKey.get(`${r.p}\u0000${r.seed}`);
+    return other ? [r.accDiff - other.accDiff] : [];
+  });
+  const { mean, std } = meanStd(d);
+  return { fills: [Math.min(...fills), Math.max(...fills)].filter((p, i, a) => a.indexOf(p) === i), pairs: d.length, mean,
+    se: d.length > 0 ? std / Math.sqrt(d.length) : NaN, positive: d.filter((v) => v > 0).length };
+}
+
+/** The fills of the paper's finding (Figure 4a): 0.3 <= p <= 0.7. */
+export const isMidFill = (p: number): boolean => p >= 0.3 - 1e-9 && p <= 0.7 + 1e-9;
+
+/** The pairs pooled over the fills in 0.3..0.7 the rows have; undefined when they have none. */
+export function pairedMid(rows: readonly ResultRow[], plain: string, bn: string): PairedRow | undefined {
+  const mid = [...new Set(rows.map((r) => r.p))].filter(isMidFill);
+  return mid.length > 0 ? pairedDifference(rows, plain, bn, mid) : undefined;
+}
+
+/**
+ * The paired table: one row per fill, then (when the study has more than one fill in 0.3..0.7,
+ * where the paper's finding lies) the pairs pooled over those fills, labelled `lo..hi`.
+ */
+export function pairedTable(rows: readonly ResultRow[], plain: string, bn: string): PairedRow[] {
+  const fills = [...new Set(rows.map((r) => r.p))].sort((a, b) => a - b);
+  const out = fills.map((p) => pairedDifference(rows, plain, bn, [p]));
+  if (fills.filter(isMidFill).length > 1) out.push(pairedMid(rows, plain, bn)!);
+  return out;
+}
+
+/** `paired.csv` text (6 decimals; a pooled row's fills as `lo..hi`). */
+export function formatPaired(rows: readonly PairedRow[]): string {
+  const lines = rows.map((r) => [r.fills.map(formatFill).join('..'), r.pairs, fmt(r.mean), fmt(r.se), r.positive].join(','));
+  return [PAIRED_HEADER, ...lines].join('\n') + '\n';
 }

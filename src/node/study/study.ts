@@ -4,9 +4,10 @@ import { firstLine, MpoError } from '../../core/errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
-import { figure3, figure3Choice, figure4a, figure4b } from './figures.js';
+import { figure3, figure3Choice, figure4a, figure4b, figureCurves } from './figures.js';
 import { buildPlan, formatFill, planHeadline, planRuns, shardRuns, type PlanOptions, type Shard, type StudyPlan } from './plan.js';
-import { combineRows, formatResults, formatSummary, parseResults, rowOf, summarize, type ResultRow, type SummaryRow } from './results.js';
+import { combineRows, formatPaired, formatResults, formatSummary, isMidFill, pairedMid, pairedTable, parseResults, rowOf, summarize, type PairedRow,
+  type ResultRow, type SummaryRow } from './results.js';
 import { executeRuns } from './runner.js';
 
 /**
@@ -16,7 +17,8 @@ import { executeRuns } from './runner.js';
  * Study folder layout: `study.json` (the plan, equal for every shard), `configs/<run>.json`,
  * `runs/<run>/` (one `mpo fit` output folder per run), `logs/<run>.log` (child-process output),
  * `results-shard-i-of-N.csv` (sharded runs), and after merging `results.csv`, `summary.csv`,
- * `fig4a-acc-diff.png`, `fig4b-acc.png`, `fig3.png`, `report.html`.
+ * `paired.csv`, `fig4a-acc-diff.png`, `fig4b-acc.png`, `fig3.png`, `curves.png` (when runs log quick
+ * evaluations), `report.html`.
  */
 
 /** Options of {@link runStudy}. */
@@ -162,9 +164,11 @@ export const CONVERGED_BLACK_ACC = 0.7;
 /**
  * The paper's finding (accuracy difference without BN above with BN for 0.3 <= p <= 0.7), checked on
  * the summary; prefixed with NOT CONVERGED when a model's black-cell accuracy stays under {@link CONVERGED_BLACK_ACC}.
+ * With `paired` (the pairs pooled over those fills, see {@link pairedTable}) it ends with their mean difference
+ * and standard error.
  */
-export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[]): string {
-  const mid = plan.fills.filter((p) => p >= 0.3 - 1e-9 && p <= 0.7 + 1e-9);
+export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[], paired?: PairedRow): string {
+  const mid = plan.fills.filter(isMidFill);
   const get = (model: string, p: number) => summary.find((s) => s.model === model && s.p === p)!.accDiff;
   const f = (m: { mean: number; std: number; }) => `${m.mean.toFixed(3)} +- ${m.std.toFixed(3)}`;
   if (mid.length === 0) return "the paper's finding concerns p in 0.3..0.7, which this study did not run";
@@ -178,7 +182,11 @@ export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[]): stri
     `below ${CONVERGED_BLACK_ACC} at some p in 0.3..0.7): the sign below is not evidence for or against the paper; `;
   return caveat + `paper's finding (accuracy difference without BN above with BN for p in 0.3..0.7) ${verdict} at this scale: ` +
     `without BN above with BN at ${holds.length} of ${parts.length} fills; ` +
-    parts.map((x) => `p=${formatFill(x.p)}: ${f(x.plain)} vs ${f(x.bn)}`).join('; ');
+    parts.map((x) => `p=${formatFill(x.p)}: ${f(x.plain)} vs ${f(x.bn)}`).join('; ') +
+    (paired && paired.pairs > 1
+      ? `; paired by seed (same mask) over p in ${paired.fills.map(formatFill).join('..')}: without minus with BN ${paired.mean.toFixed(3)} +- ` +
+        `${paired.se.toFixed(3)} (standard error), positive in ${paired.positive} of ${paired.pairs} pairs`
+      : '');
 }
 
 function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: readonly string[], log: (line: string) => void): MergeResult {
@@ -191,6 +199,8 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
   };
   put('results.csv', (p) => writeFileAtomic(p, formatResults(rows)));
   put('summary.csv', (p) => writeFileAtomic(p, formatSummary(summary)));
+  const paired = pairedTable(rows, plan.models.plain, plan.models.bn);
+  put('paired.csv', (p) => writeFileAtomic(p, formatPaired(paired)));
   const f4a = figure4a(plan, summary);
   const f4b = figure4b(plan, summary);
   put('fig4a-acc-diff.png', (p) => writeFigure(p, f4a));
@@ -199,7 +209,9 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
   const choice = figure3Choice(plan);
   if (f3) put('fig3.png', (p) => writeFigure(p, f3));
   else log(`fig3.png not drawn: the runs of p=${formatFill(choice.p)}, seed ${choice.seed} have no landscape/landscape.json in ${runDirs.join(', ')}`);
-  const finding = findingOf(plan, summary);
+  const curves = figureCurves(plan, planRuns(plan), runDirs);
+  if (curves) put('curves.png', (p) => writeFigure(p, curves));
+  const finding = findingOf(plan, summary, pairedMid(rows, plan.models.plain, plan.models.bn));
   const byP = plan.fills.map((p) => {
     const s = (m: string) => summary.find((x) => x.model === m && x.p === p)!;
     const a = s(plan.models.plain), b = s(plan.models.bn);
@@ -218,8 +230,16 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
           ? [{ caption: `Figure 3: random mask (p = ${formatFill(choice.p)}, seed ${choice.seed}) and the test-loss landscapes without and with batch norm`,
             figure: f3 }]
           : []),
+        ...(curves
+          ? [{
+            caption:
+              'Learning curves: quick test evaluations during training, black-cell accuracy (solid) and accuracy difference (dotted), mean ± std over runs',
+            figure: curves,
+          }]
+          : []),
       ],
-      notes: [finding, 'Tables: results.csv (one row per run) and summary.csv (mean and sample standard deviation over seeds) next to this file.'],
+      notes: [finding, 'Tables: results.csv (one row per run), summary.csv (mean and sample standard deviation over seeds) and paired.csv ' +
+        '(without minus with BN, paired by seed, per fill and pooled over 0.3..0.7) next to this file.'],
       config: plan,
     }));
   return { dir, rows, summary, finding, files };
