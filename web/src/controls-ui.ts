@@ -88,7 +88,7 @@ export function createControls(deps: ControlsDeps): Controls {
     select(cell) {
       selected = cell;
       els.exportCell.disabled = cell === null;
-      if (cell !== null) els.exportCell.title = `export the network at ${cellName(deps.pattern(), cell).split(' · ')[0]}`;
+      els.exportCell.title = cell === null ? 'click a map cell first' : `export the network at ${cellName(deps.pattern(), cell).split(' · ')[0]}`;
     },
     onMessage(m) {
       switch (m.type) {
