@@ -46,3 +46,17 @@ test('an empty chart says "no data yet"; legends wrap into aligned rows', () => 
   assert.equal(new Set(ys).size, 3, 'one entry per row at this width');
   assert.ok(w.height > e.height);
 });
+
+test("dodge shifts a series' dots and error bars sideways by that many units, not its neighbours", () => {
+  const chart = (dodge?: number) =>
+    renderLineChart({ title: 't', xLabel: 'p', xDomain: [0, 1], series: [
+      { name: 'a', points: [[0.5, 1], [0.6, 2]], errors: [0.5, 0.5], dodge },
+      { name: 'b', points: [[0.5, 1.5], [0.6, 2.5]], errors: [0.5, 0.5] },
+    ] });
+  const cx = (f: Figure) => [...f.body.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+  const bars = (f: Figure) => [...f.body.matchAll(/<path d="M([\d.]+) [\d.]+V[\d.]+M[^"]*" stroke="[^"]*" stroke-width="1.3"/g)].map((m) => Number(m[1]));
+  const [plain, shifted] = [chart(), chart(-3)];
+  assert.equal(cx(plain).length, 4);
+  assert.deepEqual(cx(shifted).map((v, i) => +(v - cx(plain)[i]).toFixed(2)), [-3, -3, 0, 0]);
+  assert.deepEqual(bars(shifted).map((v, i) => +(v - bars(plain)[i]).toFixed(2)), [-3, -3, 0, 0]);
+});

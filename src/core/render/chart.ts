@@ -16,6 +16,11 @@ export interface ChartSeries {
   dotted?: boolean;
   /** A dot on every point. Default: true for at most 30 points. */
   markers?: boolean;
+  /**
+   * Horizontal shift of the series' points and error bars in user units, so that the error bars
+   * of several series at the same x stay apart (a position dodge). Default 0.
+   */
+  dodge?: number;
 }
 
 /** A line chart: title, axis labels, and series sharing the axes. */
@@ -102,12 +107,12 @@ export function renderLineChart(c: LineChart): Figure {
         run = 0;
         return;
       }
-      const px = num(x(p[0])), py = num(y(p[1])), e = s.errors?.[k] ?? 0;
+      const cx = x(p[0]) + (s.dodge ?? 0), px = num(cx), py = num(y(p[1])), e = s.errors?.[k] ?? 0;
       d += `${run++ === 0 ? 'M' : 'L'}${px} ${py}`;
       const lone = run === 1 && !(k + 1 < s.points.length && ok(s.points[k + 1]));
       if (lone || (s.markers ?? s.points.length <= 30)) dots.push(`<circle cx="${px}" cy="${py}" r="3.2" fill="${colors[i]}"/>`);
       if (e > 0) {
-        const y0 = num(y(p[1] - e)), y1 = num(y(p[1] + e)), x0 = num(x(p[0]) - 4), x1 = num(x(p[0]) + 4);
+        const y0 = num(y(p[1] - e)), y1 = num(y(p[1] + e)), x0 = num(cx - 4), x1 = num(cx + 4);
         dots.push(`<path d="M${px} ${y0}V${y1}M${x0} ${y0}H${x1}M${x0} ${y1}H${x1}" stroke="${colors[i]}" stroke-width="1.3"/>`);
       }
     });

@@ -17,8 +17,12 @@ export const BN_COLOR = '#d62728';
 function seriesOf(summary: readonly SummaryRow[], model: string, pick: (s: SummaryRow) => { mean: number; std: number; }, withErr: boolean, name: string,
   color: string, dotted = false): ChartSeries {
   const rows = summary.filter((s) => s.model === model);
-  return { name, color, dotted, points: rows.map((s) => [s.p, pick(s).mean]), errors: withErr ? rows.map((s) => pick(s).std) : undefined };
+  return { name, color, dotted, points: rows.map((s) => [s.p, pick(s).mean]), errors: withErr ? rows.map((s) => pick(s).std) : undefined,
+    dodge: withErr ? dodgeOf(color) : undefined };
 }
+
+/** Error bars of the two models at the same x drawn 3 units apart to each side: without BN left, with BN right. */
+const dodgeOf = (color: string) => (color === PLAIN_COLOR ? -3 : 3);
 
 const P_TICKS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
@@ -173,7 +177,7 @@ export function figureCurves(plan: StudyPlan, runs: readonly StudyRun[], dirs: r
   const series = curves.flatMap((c): ChartSeries[] => {
     const [label, color] = c.model === plan.models.plain ? ['without BN', PLAIN_COLOR] : ['with BN', BN_COLOR];
     const line = (m: readonly MeanStd[], what: string, dotted: boolean): ChartSeries => ({ name: `${label}, ${what}`, color, dotted,
-      points: c.steps.map((s, i) => [s, m[i].mean]), errors: m.map((x) => x.std) });
+      points: c.steps.map((s, i) => [s, m[i].mean]), errors: m.map((x) => x.std), dodge: dodgeOf(color) });
     return [line(c.accBlack, 'black-cell accuracy', false), line(c.accDiff, 'accuracy difference', true)];
   });
   return renderLineChart({
