@@ -66,6 +66,8 @@ test('volume: a 4-cell cube frame from the URL trains and draws its grid of slic
     assert.equal(await page.inputValue('#manifold'), 'volume');
     assert.equal(await page.inputValue('#builtin'), 'cube-frame');
     assert.deepEqual([d0.lastLandscape!.rows, d0.lastLandscape!.cols, (d0.lastLandscape as unknown as { slices: number; }).slices], [4, 4, 4]);
+    const cells = await page.evaluate(() => (window as unknown as { mpoApp: { targetCells(): string; }; }).mpoApp.targetCells());
+    assert.match(cells, /^4x4x4:[01]{64}$/, 'the target is the whole 4x4x4 solid');
     const before = await canvasPixels(page, 'loss-map');
     await stepTimes(page, 3, 30_000);
     const d = await diag(page);

@@ -26,7 +26,7 @@ export interface AppDiag {
   probes: number;
   /** Cells exported. */
   exports: number;
-  /** The target's cells as a string of 0/1, row-major. */
+  /** The target's shape and cells: `HxW:` (`DxHxW:` for a volume) then 0/1 per cell, slice-major, then row-major. */
   targetCells: () => string;
 }
 

@@ -28,7 +28,7 @@ let nextId = 1;
 let switching: { id: number; backend: BackendName; } | null = null;
 
 /** Diagnostics for tests and curious users: `window.mpoApp` in the console. */
-const diag = createDiag(() => `${pattern.height}x${pattern.width}:${Array.from(pattern.cells).join('')}`);
+const diag = createDiag(() => `${(pattern.depth ?? 1) > 1 ? `${pattern.depth}x` : ''}${pattern.height}x${pattern.width}:${Array.from(pattern.cells).join('')}`);
 (window as unknown as { mpoApp: typeof diag; }).mpoApp = diag;
 
 function send(m: ToWorker, transfer: Transferable[] = []): void {
