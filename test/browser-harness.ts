@@ -115,6 +115,7 @@ export async function cellPoint(page: Page, id: string, side: number, row: numbe
 export async function draw8x8(page: Page): Promise<void> {
   await setField(page, 'size', '8');
   await page.click('#clear');
+  assert.match(await page.textContent('#status') ?? '', /no black cell/, 'an empty target gets a hint');
   for (const row of [2, 5]) {
     const a = await cellPoint(page, 'target', 8, row, 1);
     const b = await cellPoint(page, 'target', 8, row, 6);
@@ -123,6 +124,7 @@ export async function draw8x8(page: Page): Promise<void> {
     await page.mouse.move(b.x, b.y, { steps: 8 });
     await page.mouse.up();
   }
+  assert.equal(await page.evaluate(() => document.getElementById('status')!.className.includes('hint')), false, 'the hint goes once there are black cells');
 }
 
 /** Distinct colours of a canvas, and a hash of its pixels. */

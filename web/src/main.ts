@@ -150,6 +150,8 @@ function setPattern(p: PatternData): void {
     setStatus(problem, 'hint');
     return;
   }
+  // A hint about the previous target (e.g. "draw at least one black cell") no longer applies.
+  if (els.status.classList.contains('hint')) setStatus('target set: press play');
   const landscape = views.landscape();
   if (landscape && !landscapeFits(landscape, pattern)) views.dropLandscape();
   send({ type: 'pattern', pattern: clonePattern(pattern) });
