@@ -122,17 +122,25 @@ test('results CSV: fixed format, sorted rows, round trip, mean and sample std', 
   assert.throws(() => parseResults('model,p\n', '"f.csv"'), /"f.csv" does not start with the header/);
 });
 
-test('paired differences: without minus with BN by seed, mean, standard error, pairs without a partner ignored; pooled over 0.3..0.7', () => {
-  const row = (model: string, p: number, seed: number, accDiff: number) => ({ model, p, seed, accBlack: accDiff, accWhite: 0, accDiff, auc: 1 });
-  const rows = [row('a', 0.5, 1, 0.5), row('a', 0.5, 2, 0.3), row('a', 0.5, 3, 0.9), row('b', 0.5, 1, 0.2), row('b', 0.5, 2, 0.4), row('a', 0.3, 1, 0.6),
-    row('b', 0.3, 1, 0.1), row('a', 0.9, 1, 0.7), row('b', 0.9, 1, 0.7)];
-  const at5 = pairedDifference(rows, 'a', 'b', [0.5]);
-  assert.deepEqual({ ...at5, mean: +at5.mean.toFixed(12), se: +at5.se.toFixed(12) }, { fills: [0.5], pairs: 2, mean: 0.1, se: 0.2, positive: 1 });
-  const table = pairedTable(rows, 'a', 'b');
-  assert.deepEqual(table.map((r) => [r.fills, r.pairs, r.positive]), [[[0.3], 1, 1], [[0.5], 2, 1], [[0.9], 1, 0], [[0.3, 0.5], 3, 2]]);
-  // Pooled over 0.3 and 0.5: differences 0.5, 0.3, -0.1: mean 0.233333, std 0.305505, se 0.176383.
-  assert.equal(formatPaired(table), `${PAIRED_HEADER}\n0.3,1,0.500000,0.000000,1\n0.5,2,0.100000,0.200000,1\n0.9,1,0.000000,0.000000,0\n` +
-    '0.3..0.5,3,0.233333,0.176383,2\n');
+test('paired differences: without minus with BN by seed, standard error over seeds, runs without a partner ignored; pooled over fills by seed', async () => {
+  const { findingOf } = await import('../src/node/study/study.js');
+  const plan = buildPlan({ fills: [0.3, 0.5, 0.9], seeds: 2 });
+  const { plain: a, bn: b } = plan.models;
+  const row = (model: string, p: number, seed: number, accDiff: number) => ({ model, p, seed, accBlack: 0.75, accWhite: 0.75 - accDiff, accDiff, auc: 1 });
+  const rows = [row(a, 0.5, 1, 0.5), row(a, 0.5, 2, 0.3), row(a, 0.5, 3, 0.9), row(b, 0.5, 1, 0.2), row(b, 0.5, 2, 0.4), row(a, 0.3, 1, 0.6),
+    row(b, 0.3, 1, 0.1), row(a, 0.3, 2, 0.2), row(b, 0.3, 2, 0.4), row(a, 0.9, 1, 0.7), row(b, 0.9, 1, 0.7)];
+  const at5 = pairedDifference(rows, a, b, [0.5]);
+  assert.deepEqual({ ...at5, mean: +at5.mean.toFixed(12), se: +at5.se.toFixed(12) }, { fills: [0.5], seeds: 2, mean: 0.1, se: 0.2, positive: 1 });
+  const table = pairedTable(rows, a, b);
+  assert.deepEqual(table.map((r) => [r.fills, r.seeds, r.positive]), [[[0.3], 2, 1], [[0.5], 2, 1], [[0.9], 1, 0], [[0.3, 0.5], 2, 1]]);
+  // Pooled over 0.3 and 0.5, a seed is one unit: seed 1 (0.5 + 0.3) / 2 = 0.4, seed 2 (-0.2 - 0.1) / 2 = -0.15; mean 0.125, std 0.388909,
+  // se 0.275 (the four pairs taken as independent would give se 0.165).
+  assert.equal(formatPaired(table), `${PAIRED_HEADER}\n0.3,2,0.150000,0.350000,1\n0.5,2,0.100000,0.200000,1\n0.9,1,0.000000,0.000000,0\n` +
+    '0.3..0.5,2,0.125000,0.275000,1\n');
+  const finding = findingOf(plan, summarize(rows), table[3]);
+  assert.match(finding,
+    /; paired by seed \(same mask and initial weights\) over p in 0\.3\.\.0\.5: without minus with BN 0\.125 \+- 0\.275 \(standard error over 2 seeds\), positive for 1 of 2 seeds$/);
+  assert.doesNotMatch(findingOf(plan, summarize(rows), pairedDifference(rows, a, b, [0.9])), /paired by seed/, 'one seed: no standard error to give');
 });
 
 test('learning curves: mean and std over runs of the quick evaluations in metrics.jsonl; a damaged line is skipped; none gives no figure', () => {
@@ -183,12 +191,10 @@ test('a tiny study run whole equals the same study run as two shards and merged;
   const above = [0.3, 0.6].filter((p) => diff('plain-cnn6-small', p) > diff('bn-cnn-small', p)).length;
   assert.ok(w.merged!.finding.includes(`at this scale: without BN above with BN at ${above} of 2 fills; ` +
     `p=0.3: ${diff('plain-cnn6-small', 0.3).toFixed(3)} +- 0.000 vs ${diff('bn-cnn-small', 0.3).toFixed(3)} +- 0.000; p=0.6: `), w.merged!.finding);
-  // One seed per fill: the pooled pairs are the two fills' differences.
+  // One seed: the pooled row is the mean of its two fills' differences, with no standard error, and the finding gives none.
   const d = [0.3, 0.6].map((p) => diff('plain-cnn6-small', p) - diff('bn-cnn-small', p));
-  assert.match(w.merged!.finding,
-    new RegExp(`; paired by seed \\(same mask\\) over p in 0\\.3\\.\\.0\\.6: without minus with BN ${((d[0] + d[1]) / 2).toFixed(3)} \\+- ` +
-      `${(Math.abs(d[0] - d[1]) / 2).toFixed(3)} \\(standard error\\), positive in ${d.filter((x) => x > 0).length} of 2 pairs$`));
-  assert.equal(read(whole, 'paired.csv').split('\n')[3].split(',')[0], '0.3..0.6');
+  assert.equal(read(whole, 'paired.csv').split('\n')[3], `0.3..0.6,1,${((d[0] + d[1]) / 2).toFixed(6)},0.000000,${(d[0] + d[1]) / 2 > 0 ? 1 : 0}`);
+  assert.doesNotMatch(w.merged!.finding, /paired by seed/);
   assert.match(read(whole, 'report.html'), /Learning curves: quick test evaluations during training/);
 
   // Shards 1/2 and 2/2 in two folders (in-process runs), then merged into the first.

@@ -199,41 +199,47 @@ export function formatSummary(rows: readonly SummaryRow[]): string {
 }
 
 /** Header of `paired.csv`. */
-export const PAIRED_HEADER = 'fills,pairs,diff_mean,diff_se,positive';
+export const PAIRED_HEADER = 'fills,seeds,diff_mean,diff_se,positive';
 
 /**
- * The accuracy difference without minus with batch norm, paired by seed (both models of a seed
- * fit the same mask), at one fill or pooled over several: the study's most direct comparison.
+ * The accuracy difference without minus with batch norm, paired by seed, at one fill or pooled
+ * over several: the study's most direct comparison. Both models of a seed fit the same mask from
+ * the same initial weights. Across fills, a seed's masks are nested (the same random numbers
+ * thresholded at each p) and its initial weights are the same, so its runs at different fills
+ * are not independent: a seed is the unit. Each seed's difference is its mean over the fills;
+ * the mean and standard error are over seeds.
  */
 export interface PairedRow {
-  /** The fills the pairs come from: one p, or the lowest and highest of a pooled range. */
+  /** The fills: one p, or the lowest and highest of a pooled range. */
   readonly fills: readonly number[];
-  /** Seeds with a run of both models. */
-  readonly pairs: number;
-  /** Mean over the pairs of accDiff(without BN) - accDiff(with BN). */
+  /** Seeds with a run of both models at one of the fills at least. */
+  readonly seeds: number;
+  /** Mean over seeds of the seed's mean accDiff(without BN) - accDiff(with BN) over the fills. */
   readonly mean: number;
-  /** Standard error of that mean (sample std / sqrt(pairs); 0 for one pair). */
+  /** Standard error of that mean (sample std over seeds / sqrt(seeds); 0 for one seed). */
   readonly se: number;
-  /** Pairs in which the model without BN has the larger accuracy difference. */
+  /** Seeds whose difference is positive (without BN the larger accuracy difference, the paper's sign). */
   readonly positive: number;
 }
 
 /** Paired differences of `plain` minus `bn` over the rows whose p is in `fills` (see {@link PairedRow}). */
 export function pairedDifference(rows: readonly ResultRow[], plain: string, bn: string, fills: readonly number[]): PairedRow {
   const byKey = new Map(rows.filter((r) => r.model === bn).map((r) => [`${r.p}\u0000${r.seed}`, r]));
-  const d = rows.filter((r) => r.model === plain && fills.includes(r.p)).flatMap((r) => {
+  const bySeed = new Map<number, number[]>();
+  for (const r of rows.filter((x) => x.model === plain && fills.includes(x.p))) {
     const other = byKey.get(`${r.p}\u0000${r.seed}`);
-    return other ? [r.accDiff - other.accDiff] : [];
-  });
+    if (other) bySeed.set(r.seed, [...(bySeed.get(r.seed) ?? []), r.accDiff - other.accDiff]);
+  }
+  const d = [...bySeed.values()].map((v) => meanStd(v).mean);
   const { mean, std } = meanStd(d);
-  return { fills: [Math.min(...fills), Math.max(...fills)].filter((p, i, a) => a.indexOf(p) === i), pairs: d.length, mean,
+  return { fills: [Math.min(...fills), Math.max(...fills)].filter((p, i, a) => a.indexOf(p) === i), seeds: d.length, mean,
     se: d.length > 0 ? std / Math.sqrt(d.length) : NaN, positive: d.filter((v) => v > 0).length };
 }
 
 /** The fills of the paper's finding (Figure 4a): 0.3 <= p <= 0.7. */
 export const isMidFill = (p: number): boolean => p >= 0.3 - 1e-9 && p <= 0.7 + 1e-9;
 
-/** The pairs pooled over the fills in 0.3..0.7 the rows have; undefined when they have none. */
+/** The seeds' differences pooled over the fills in 0.3..0.7 the rows have; undefined when they have none. */
 export function pairedMid(rows: readonly ResultRow[], plain: string, bn: string): PairedRow | undefined {
   const mid = [...new Set(rows.map((r) => r.p))].filter(isMidFill);
   return mid.length > 0 ? pairedDifference(rows, plain, bn, mid) : undefined;
@@ -241,7 +247,7 @@ export function pairedMid(rows: readonly ResultRow[], plain: string, bn: string)
 
 /**
  * The paired table: one row per fill, then (when the study has more than one fill in 0.3..0.7,
- * where the paper's finding lies) the pairs pooled over those fills, labelled `lo..hi`.
+ * where the paper's finding lies) the seeds' differences pooled over those fills, labelled `lo..hi`.
  */
 export function pairedTable(rows: readonly ResultRow[], plain: string, bn: string): PairedRow[] {
   const fills = [...new Set(rows.map((r) => r.p))].sort((a, b) => a - b);
@@ -252,6 +258,6 @@ export function pairedTable(rows: readonly ResultRow[], plain: string, bn: strin
 
 /** `paired.csv` text (6 decimals; a pooled row's fills as `lo..hi`). */
 export function formatPaired(rows: readonly PairedRow[]): string {
-  const lines = rows.map((r) => [r.fills.map(formatFill).join('..'), r.pairs, fmt(r.mean), fmt(r.se), r.positive].join(','));
+  const lines = rows.map((r) => [r.fills.map(formatFill).join('..'), r.seeds, fmt(r.mean), fmt(r.se), r.positive].join(','));
   return [PAIRED_HEADER, ...lines].join('\n') + '\n';
 }

@@ -164,7 +164,7 @@ export const CONVERGED_BLACK_ACC = 0.7;
 /**
  * The paper's finding (accuracy difference without BN above with BN for 0.3 <= p <= 0.7), checked on
  * the summary; prefixed with NOT CONVERGED when a model's black-cell accuracy stays under {@link CONVERGED_BLACK_ACC}.
- * With `paired` (the pairs pooled over those fills, see {@link pairedTable}) it ends with their mean difference
+ * With `paired` (the seeds' differences pooled over those fills, see {@link pairedDifference}) it ends with their mean
  * and standard error.
  */
 export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[], paired?: PairedRow): string {
@@ -183,9 +183,11 @@ export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[], paire
   return caveat + `paper's finding (accuracy difference without BN above with BN for p in 0.3..0.7) ${verdict} at this scale: ` +
     `without BN above with BN at ${holds.length} of ${parts.length} fills; ` +
     parts.map((x) => `p=${formatFill(x.p)}: ${f(x.plain)} vs ${f(x.bn)}`).join('; ') +
-    (paired && paired.pairs > 1
-      ? `; paired by seed (same mask) over p in ${paired.fills.map(formatFill).join('..')}: without minus with BN ${paired.mean.toFixed(3)} +- ` +
-        `${paired.se.toFixed(3)} (standard error), positive in ${paired.positive} of ${paired.pairs} pairs`
+    (paired && paired.seeds > 1
+      ? `; paired by seed (same mask and initial weights) over p in ${paired.fills.map(formatFill).join('..')}: without minus with BN ` +
+        `${paired.mean.toFixed(3)} +- ${
+          paired.se.toFixed(3)
+        } (standard error over ${paired.seeds} seeds), positive for ${paired.positive} of ${paired.seeds} seeds`
       : '');
 }
 
@@ -239,7 +241,7 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
           : []),
       ],
       notes: [finding, 'Tables: results.csv (one row per run), summary.csv (mean and sample standard deviation over seeds) and paired.csv ' +
-        '(without minus with BN, paired by seed, per fill and pooled over 0.3..0.7) next to this file.'],
+        '(without minus with BN, paired by seed, per fill and pooled over 0.3..0.7 by seed) next to this file.'],
       config: plan,
     }));
   return { dir, rows, summary, finding, files };
