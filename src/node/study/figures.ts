@@ -71,14 +71,16 @@ interface Grid {
   loss: number[];
 }
 
+/** The path of `file` in run `name`'s folder in the first study folder of `dirs` that has it; null when none has. */
+function runFile(dirs: readonly string[], name: string, file: string): string | null {
+  return dirs.map((d) => join(d, 'runs', name, file)).find((path) => existsSync(path)) ?? null;
+}
+
 function readTestLoss(dirs: readonly string[], name: string): Grid | null {
-  for (const d of dirs) {
-    const path = join(d, 'runs', name, 'landscape', 'landscape.json');
-    if (!existsSync(path)) continue;
-    const j = JSON.parse(readFileSync(path, 'utf8')) as { rows: number; cols: number; test: { loss: number[]; }; };
-    return { rows: j.rows, cols: j.cols, loss: j.test.loss };
-  }
-  return null;
+  const path = runFile(dirs, name, join('landscape', 'landscape.json'));
+  if (!path) return null;
+  const j = JSON.parse(readFileSync(path, 'utf8')) as { rows: number; cols: number; test: { loss: number[]; }; };
+  return { rows: j.rows, cols: j.cols, loss: j.test.loss };
 }
 
 /**
@@ -115,21 +117,18 @@ interface QuickPoint {
 }
 
 function readQuick(dirs: readonly string[], name: string): QuickPoint[] {
-  for (const d of dirs) {
-    const path = join(d, 'runs', name, 'metrics.jsonl');
-    if (!existsSync(path)) continue;
-    return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
-      if (!line.includes('acc_black_test_quick')) return [];
-      try {
-        const m = JSON.parse(line) as Record<string, unknown>;
-        const [step, accBlack, accDiff] = [m.step, m.acc_black_test_quick, m.acc_diff_test_quick];
-        return typeof step === 'number' && typeof accBlack === 'number' && typeof accDiff === 'number' ? [{ step, accBlack, accDiff }] : [];
-      } catch {
-        return []; // a line cut short by a crash: the other lines still count
-      }
-    });
-  }
-  return [];
+  const path = runFile(dirs, name, 'metrics.jsonl');
+  if (!path) return [];
+  return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
+    if (!line.includes('acc_black_test_quick')) return [];
+    try {
+      const m = JSON.parse(line) as Record<string, unknown>;
+      const [step, accBlack, accDiff] = [m.step, m.acc_black_test_quick, m.acc_diff_test_quick];
+      return typeof step === 'number' && typeof accBlack === 'number' && typeof accDiff === 'number' ? [{ step, accBlack, accDiff }] : [];
+    } catch {
+      return []; // a line cut short by a crash: the other lines still count
+    }
+  });
 }
 
 /** One model's learning curve over the study's runs: mean and std over runs at every logged step. */
