@@ -104,6 +104,7 @@ test('training needs only the gradients src/core/gradients.ts registers for brow
     assert.throws(() => tf.grad((v: tf.Tensor) => tf.max(v))(tf.ones([2])), /gradient function not found for Max/);
     // every model of the registry on the plane; the manifold code (Gram-Schmidt, which differs by
     // dimension) and the decorrelation regulariser do not depend on the model: the MLP covers them
+    // (and the BN model once more, with the original code's batch-norm convention)
     const cases: [string, number, boolean][] = [
       ...Object.keys(MODELS).map((name): [string, number, boolean] => [name, 2, false]),
       ['mlp', 0, false],
