@@ -132,11 +132,14 @@ test('paired differences: without minus with BN by seed, standard error over see
   const at5 = pairedDifference(rows, a, b, [0.5]);
   assert.deepEqual({ ...at5, mean: +at5.mean.toFixed(12), se: +at5.se.toFixed(12) }, { fills: [0.5], seeds: 2, mean: 0.1, se: 0.2, positive: 1 });
   const table = pairedTable(rows, a, b);
-  assert.deepEqual(table.map((r) => [r.fills, r.seeds, r.positive]), [[[0.3], 2, 1], [[0.5], 2, 1], [[0.9], 1, 0], [[0.3, 0.5], 2, 1]]);
+  assert.deepEqual(table.map((r) => [r.fills, r.seeds, r.positive]), [[[0.3], 2, 1], [[0.5], 2, 1], [[0.9], 1, 0], [[0.3, 0.5], 2, 1], [[0.3, 0.9], 2, 1]]);
   // Pooled over 0.3 and 0.5, a seed is one unit: seed 1 (0.5 + 0.3) / 2 = 0.4, seed 2 (-0.2 - 0.1) / 2 = -0.15; mean 0.125, std 0.388909,
   // se 0.275 (the four pairs taken as independent would give se 0.165).
   assert.equal(formatPaired(table), `${PAIRED_HEADER}\n0.3,2,0.150000,0.350000,1\n0.5,2,0.100000,0.200000,1\n0.9,1,0.000000,0.000000,0\n` +
-    '0.3..0.5,2,0.125000,0.275000,1\n');
+    '0.3..0.5,2,0.125000,0.275000,1\n' +
+    // Pooled over all three fills: seed 1 (0.3 + 0.5 + 0) / 3 = 0.266667, seed 2 as before -0.15 (no run of b at 0.9); mean 0.058333,
+    // se |0.266667 + 0.15| / 2 = 0.208333.
+    '0.3..0.9,2,0.058333,0.208333,1\n');
   const finding = findingOf(plan, summarize(rows), table[3]);
   assert.match(finding,
     /; paired by seed \(same mask and initial weights\) over p in 0\.3\.\.0\.5: without minus with BN 0\.125 \+- 0\.275 \(standard error over 2 seeds\), positive for 1 of 2 seeds$/);
@@ -164,8 +167,10 @@ test('learning curves: mean and std over runs of the quick evaluations in metric
   assert.deepEqual(plain.accDiff.map((m) => +m.mean.toFixed(12)), [0.2, 0.4]);
   assert.deepEqual({ runs: bn.runs, steps: bn.steps }, { runs: 0, steps: [] });
   const fig = figureCurves(plan, runs, [dir]);
-  assert.ok(fig && /mean ± std over 2 runs/.test(fig.body) && /without BN, black-cell accuracy/.test(fig.body), fig?.body.slice(0, 300));
+  assert.ok(fig && /mean ± std over runs \(2 without BN, 0 with\)/.test(fig.body) && /without BN, black-cell accuracy/.test(fig.body), fig?.body.slice(0, 300));
   assert.equal(figureCurves(plan, runs, [join(tmp, 'nowhere')]), null);
+  for (const r of runs.filter((x) => x.model === plan.models.bn)) write(r.name, [quick(10, 0.5, 0.2)]);
+  assert.match(figureCurves(plan, runs, [dir])!.body, /mean ± std over 2 runs per model/);
 });
 
 test('a tiny study run whole equals the same study run as two shards and merged; reruns skip finished runs', async () => {

@@ -131,6 +131,13 @@ function readQuick(dirs: readonly string[], name: string): QuickPoint[] {
   });
 }
 
+/** The learning curves' y label: runs per model, or each model's count when they differ. */
+function curvesYLabel(plan: StudyPlan, curves: readonly LearningCurve[]): string {
+  const n = (model: string) => curves.find((c) => c.model === model)?.runs ?? 0;
+  const [plain, bn] = [n(plan.models.plain), n(plan.models.bn)];
+  return plain === bn ? `mean ± std over ${plain} runs per model` : `mean ± std over runs (${plain} without BN, ${bn} with)`;
+}
+
 /** One model's learning curve over the study's runs: mean and std over runs at every logged step. */
 export interface LearningCurve {
   readonly model: string;
@@ -182,7 +189,7 @@ export function figureCurves(plan: StudyPlan, runs: readonly StudyRun[], dirs: r
   return renderLineChart({
     title: 'Quick test accuracy during training',
     xLabel: 'step',
-    yLabel: `mean ± std over ${curves.reduce((n, c) => n + c.runs, 0)} runs`,
+    yLabel: curvesYLabel(plan, curves),
     series,
   });
 }

@@ -247,12 +247,15 @@ export function pairedMid(rows: readonly ResultRow[], plain: string, bn: string)
 
 /**
  * The paired table: one row per fill, then (when the study has more than one fill in 0.3..0.7,
- * where the paper's finding lies) the seeds' differences pooled over those fills, labelled `lo..hi`.
+ * where the paper's finding lies) the seeds' differences pooled over those fills, then (when it
+ * also has fills outside that range) pooled over all its fills; pooled rows are labelled `lo..hi`.
  */
 export function pairedTable(rows: readonly ResultRow[], plain: string, bn: string): PairedRow[] {
   const fills = [...new Set(rows.map((r) => r.p))].sort((a, b) => a - b);
   const out = fills.map((p) => pairedDifference(rows, plain, bn, [p]));
-  if (fills.filter(isMidFill).length > 1) out.push(pairedMid(rows, plain, bn)!);
+  const mid = fills.filter(isMidFill).length;
+  if (mid > 1) out.push(pairedMid(rows, plain, bn)!);
+  if (fills.length > 1 && mid < fills.length) out.push(pairedDifference(rows, plain, bn, fills));
   return out;
 }
 
