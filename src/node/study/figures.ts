@@ -131,13 +131,6 @@ function readQuick(dirs: readonly string[], name: string): QuickPoint[] {
   });
 }
 
-/** The learning curves' y label: runs per model, or each model's count when they differ. */
-function curvesYLabel(plan: StudyPlan, curves: readonly LearningCurve[]): string {
-  const n = (model: string) => curves.find((c) => c.model === model)?.runs ?? 0;
-  const [plain, bn] = [n(plan.models.plain), n(plan.models.bn)];
-  return plain === bn ? `mean ± std over ${plain} runs per model` : `mean ± std over runs (${plain} without BN, ${bn} with)`;
-}
-
 /** One model's learning curve over the study's runs: mean and std over runs at every logged step. */
 export interface LearningCurve {
   readonly model: string;
@@ -169,6 +162,13 @@ export function learningCurves(plan: StudyPlan, runs: readonly StudyRun[], dirs:
     const stat = (pick: (q: QuickPoint) => number) => steps.map((s) => meanStd(byStep.get(s)!.map(pick)));
     return { model, runs: counted, steps, accBlack: stat((q) => q.accBlack), accDiff: stat((q) => q.accDiff) };
   });
+}
+
+/** The learning curves' y label: runs per model, or each model's count when they differ. */
+function curvesYLabel(plan: StudyPlan, curves: readonly LearningCurve[]): string {
+  const n = (model: string) => curves.find((c) => c.model === model)?.runs ?? 0;
+  const [plain, bn] = [n(plan.models.plain), n(plan.models.bn)];
+  return plain === bn ? `mean ± std over ${plain} runs per model` : `mean ± std over runs (${plain} without BN, ${bn} with)`;
 }
 
 /**
