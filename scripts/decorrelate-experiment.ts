@@ -65,7 +65,7 @@ for (const lambda of LAMBDAS) {
   const coords = black.map((c) => cellCoordsOf(c, { dims: 1, depth: 1, height: 1, width: POINTS }));
   const logits = tf.tidy(() => logitsAtPoints(model, frame, coords, test.x));
   rows.push({ method: lambda > 0 ? 'mpo line + decorrelate' : 'mpo line (no regulariser)', lambda, steps_per_member: STEPS,
-    point_evaluations: POINTS * STEPS * 256, seconds: s?.seconds ?? NaN, m: ensembleMetrics(logits, test.labels) });
+    point_evaluations: POINTS * STEPS * 256, seconds: s?.seconds ?? NaN, m: await ensembleMetrics(logits, test.labels) });
   logits.dispose();
   dispose();
   disposePlaneState(state);
@@ -85,7 +85,7 @@ for (let seed = 1; seed <= K; seed++) {
 }
 const stacked = tf.stack(nets) as tf.Tensor3D;
 rows.push({ method: 'independent networks (mpo train)', lambda: null, steps_per_member: indSteps, point_evaluations: K * indSteps * 256, seconds: indSeconds,
-  m: ensembleMetrics(stacked, test.labels) });
+  m: await ensembleMetrics(stacked, test.labels) });
 stacked.dispose();
 for (const t of nets) t.dispose();
 

@@ -67,10 +67,10 @@ test("the decorrelation penalty's gradient matches finite differences", () => {
   assert.ok(checked > v.length / 2, 'most entries have a real gradient');
 });
 
-test('ensemble metrics: member and ensemble accuracy, correlation and disagreement', () => {
+test('ensemble metrics: member and ensemble accuracy, correlation and disagreement', async () => {
   // two members, 4 images, 2 classes; labels 0 0 1 1
   const logits = tf.tensor3d([[[2, 0], [2, 0], [0, 2], [2, 0]], [[2, 0], [0, 2], [0, 2], [0, 2]]], [2, 4, 2]);
-  const m = ensembleMetrics(logits, Int32Array.of(0, 0, 1, 1));
+  const m = await ensembleMetrics(logits, Int32Array.of(0, 0, 1, 1));
   assert.deepEqual(m.pointAcc, [0.75, 0.75]);
   assert.equal(m.meanDisagreement, 0.5);
   assert.ok(m.ensembleAcc >= 0.5 && m.ensembleAcc <= 1);

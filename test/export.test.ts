@@ -128,19 +128,19 @@ test('batch-norm models are refused in one line naming the models that export; b
 });
 
 /** A run folder as mpo fit leaves it (config.json, pattern.txt, checkpoint.mpo), made without training. */
-function makeRunFolder(dir: string, modelName: string): void {
+async function makeRunFolder(dir: string, modelName: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ model: modelName, pattern: 'heart', patternSize: 4, provenance: { tool: 'test' } }));
   writeFileSync(join(dir, 'pattern.txt'), '#..#\n####\n.##.\n');
   const model = createModel(modelName, { inputShape: [28, 28, 1], numClasses: 10 });
   const state = createPlaneState(model, { seed: 9, scaleInit: 0.5 });
-  writeFileSync(join(dir, 'checkpoint.mpo'), encodeCheckpoint(checkpointOf(model, state, { seconds: 1 })));
+  writeFileSync(join(dir, 'checkpoint.mpo'), encodeCheckpoint(await checkpointOf(model, state, { seconds: 1 })));
   disposePlaneState(state);
 }
 
 test('runExport writes model.json + weights.bin that load back and equal the plane at the cell', async () => {
   const dir = join(tmp, 'run-cnn');
-  makeRunFolder(dir, 'cnn');
+  await makeRunFolder(dir, 'cnn');
   const r = await runExport({ dir, cell: '2,3', out: join(tmp, 'm') });
   assert.equal(r.out, join(tmp, 'm'));
   assert.deepEqual([r.row, r.col, r.model], [2, 3, 'cnn']);

@@ -17,7 +17,7 @@ await useCpu();
 const STEPS = 1000;
 
 /** Trains `model` for 1,000 steps; returns the tensor counts after step 1, 10, 100 and 1,000. */
-function countsOver(model: Model, shape: [number, number, number], chunkSize?: number): number[] {
+async function countsOver(model: Model, shape: [number, number, number], chunkSize?: number): Promise<number[]> {
   const n = 4;
   const x = randn([n, ...shape], 1) as tf.Tensor4D;
   const data = { x, labels: Int32Array.from([0, 1, 2, 1]), numClasses: 3 };
@@ -26,21 +26,21 @@ function countsOver(model: Model, shape: [number, number, number], chunkSize?: n
   const opts = { batchSize: 3, blackPerStep: 1, whitePerStep: 1, lr: 1e-3, gradClip: 100, whiteClip: 2.5, chunkSize };
   const counts: number[] = [];
   for (let step = 1; step <= STEPS; step++) {
-    trainStep(model, state, data, cells, opts);
+    await trainStep(model, state, data, cells, opts);
     if (step === 1 || step === 10 || step === 100 || step === STEPS) counts.push(tf.memory().numTensors);
   }
   assert.equal(state.step, STEPS);
   return counts;
 }
 
-test('MLP: the tensor count after 1,000 steps equals the count after the first step', () => {
-  const counts = countsOver(createMlp({ inputShape: [3, 3, 1], hidden: 4, numClasses: 3 }), [3, 3, 1], 1);
+test('MLP: the tensor count after 1,000 steps equals the count after the first step', async () => {
+  const counts = await countsOver(createMlp({ inputShape: [3, 3, 1], hidden: 4, numClasses: 3 }), [3, 3, 1], 1);
   assert.deepEqual(counts, [counts[0], counts[0], counts[0], counts[0]], `tensor counts at steps 1/10/100/1000: ${counts}`);
 });
 
-test('CNN with batch norm and max-pool: the tensor count stays flat over 1,000 steps', () => {
+test('CNN with batch norm and max-pool: the tensor count stays flat over 1,000 steps', async () => {
   const model = createCnn({ inputShape: [4, 4, 1], numClasses: 3, channels: [2, 2], batchNorm: true, hidden: 3 });
-  const counts = countsOver(model, [4, 4, 1]);
+  const counts = await countsOver(model, [4, 4, 1]);
   assert.deepEqual(counts, [counts[0], counts[0], counts[0], counts[0]], `tensor counts at steps 1/10/100/1000: ${counts}`);
 });
 

@@ -31,8 +31,9 @@ for (const name of ['mlp', 'cnn']) {
     const pool = await createWorkerPool({ workers: 2, model: name, ctx, backend: 'cpu', train: { images, labels, shape: [n, 8, 8, 1] } });
     try {
       const par = await pool.gradients(state, sample, opts);
-      assert.ok(Math.abs(par.loss - local.loss) < 1e-5, `loss ${par.loss} vs ${local.loss}`);
-      assert.deepEqual(Array.from(par.ce).map((v) => v.toFixed(4)), Array.from(local.ce).map((v) => v.toFixed(4)));
+      const [parLoss, localLoss] = [par.loss.dataSync()[0], local.loss.dataSync()[0]];
+      assert.ok(Math.abs(parLoss - localLoss) < 1e-5, `loss ${parLoss} vs ${localLoss}`);
+      assert.deepEqual(Array.from(par.ce.dataSync()).map((v) => v.toFixed(4)), Array.from(local.ce.dataSync()).map((v) => v.toFixed(4)));
       for (const k of Object.keys(local.grads)) {
         const a = local.grads[k].dataSync(), b = par.grads[k].dataSync();
         a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-5 + 1e-4 * Math.abs(v), `${k}[${i}]: ${v} vs ${b[i]}`));

@@ -313,9 +313,9 @@ async function handle(m: ToWorker): Promise<void> {
       await loop;
       return;
     case 'save':
-      await paused(() => {
+      await paused(async () => {
         if (!state || !model) throw new Error('nothing to save yet');
-        const bytes = encodeCheckpoint(checkpointOf(model, state, { seconds: trainSeconds }));
+        const bytes = encodeCheckpoint(await checkpointOf(model, state, { seconds: trainSeconds }));
         const { config, patternText } = runConfig();
         post({ type: 'saved', id: m.id, checkpoint: bytes, config, patternText }, [bytes.buffer]);
       });

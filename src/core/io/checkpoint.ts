@@ -168,12 +168,12 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
 /**
  * The checkpoint of a plane `state` of `model`: theta, Adam's state, the random generator's
  * state and the step, plus `extra` (e.g. `{ seconds }`, the training time so far, which
- * `mpo fit --resume` and `mpo eval` read). The values are copied out of the tensors.
+ * `mpo fit --resume` and `mpo eval` read). The values are copied out of the tensors, read asynchronously.
  */
-export function checkpointOf(model: Model, state: PlaneState, extra: Record<string, unknown> = {}): Checkpoint {
+export async function checkpointOf(model: Model, state: PlaneState, extra: Record<string, unknown> = {}): Promise<Checkpoint> {
   check(model && typeof model.name === 'string', 'checkpointOf: model must be an mpo Model');
   check(state && typeof state.vars === 'object' && state.adam, 'checkpointOf: state must be a PlaneState');
-  const v = stateValues(state);
+  const v = await stateValues(state);
   const copy = (p: ParamValues): ParamValues => Object.fromEntries(Object.entries(p).map(([k, a]) => [k, Float32Array.from(a)]));
   return {
     model: model.name,

@@ -122,7 +122,6 @@ export function bezierGradients(task: BezierTask, vars: Record<string, tf.Variab
     }, bendVars);
     const named: Record<string, tf.Tensor> = {};
     for (const k of keys) named[k] = tf.keep(grads[vars[k].name] ?? tf.zerosLike(vars[k]));
-    const loss = value.dataSync()[0];
-    return { grads: named, loss, ce: Float32Array.of(loss) };
+    return { grads: named, loss: tf.keep(value), ce: tf.keep(tf.reshape(value, [1])) as tf.Tensor1D };
   });
 }

@@ -80,14 +80,19 @@ export async function evaluatePoints(model: Model, frame: Frame, coords: readonl
     for (let p = 0; p < coords.length; p += perPass) {
       const part = coords.slice(p, p + perPass);
       for (const b of batches) {
-        const [ls, cs] = tf.tidy(() => {
+        // One read per pass: the points' summed CE and hits packed in one [2, P] tensor.
+        const packed = tf.tidy(() => {
           const logits = logitsAtPoints(model, frame, part, b.x);
           const classes = logits.shape[2];
           const labels = tf.cast(tf.oneHot(b.y, classes), 'float32');
           const ce = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), labels), -1));
           const hit = tf.cast(tf.equal(tf.argMax(logits, -1), tf.expandDims(b.y, 0)), 'float32');
-          return [tf.sum(ce, -1).dataSync(), tf.sum(hit, -1).dataSync()];
+          return tf.stack([tf.sum(ce, -1), tf.sum(hit, -1)]);
         });
+        const values = await packed.data();
+        packed.dispose();
+        const ls = values.subarray(0, part.length);
+        const cs = values.subarray(part.length);
         for (let i = 0; i < part.length; i++) {
           lossSum[p + i] += ls[i];
           correct[p + i] += cs[i];

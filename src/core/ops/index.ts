@@ -7,4 +7,4 @@ export { batchNorm, type BatchNormOptions } from './batch-norm.js';
 export { conv2d, type Conv2dOptions } from './conv2d.js';
 export { dense, batchedDense, type DenseOptions } from './dense.js';
 export { maxPool2x2 } from './max-pool.js';
-export { channelSum, channelMoments } from './reduce.js';
+export { channelSum, channelMoments, sumScalars } from './reduce.js';

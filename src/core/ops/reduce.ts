@@ -32,3 +32,13 @@ export function channelMoments(t: tf.Tensor): { mean: tf.Tensor1D; variance: tf.
     return { mean, variance };
   });
 }
+
+/**
+ * The sum of scalar tensors as one scalar, safe on every backend: `tf.addN` of 8 or more
+ * tensors returns zeros on tfjs-backend-webgpu 4.22 (it exceeds the shader's storage-buffer
+ * limit), so this stacks the scalars (concat splits its inputs to fit that limit) and sums them.
+ * An empty list sums to 0.
+ */
+export function sumScalars(terms: readonly tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => (terms.length === 0 ? tf.scalar(0) : tf.sum(tf.stack(terms.map((t) => tf.reshape(t, [])))))) as tf.Scalar;
+}

@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { sumScalars } from '../ops/reduce.js';
 import type { Rng } from '../random.js';
 
 /**
@@ -78,16 +79,16 @@ export function toParamSet(specs: readonly ParamSpec[], values: ParamValues, var
   return out;
 }
 
-/** Reads a {@link ParamSet}'s values back into plain arrays. */
-export function readParamSet(set: ParamSet): ParamValues {
-  const out: ParamValues = {};
-  for (const [k, t] of Object.entries(set)) out[k] = t.dataSync() as Float32Array;
-  return out;
+/** Reads a {@link ParamSet}'s values back into plain arrays (asynchronously: GPU backends cannot read synchronously). */
+export async function readParamSet(set: ParamSet): Promise<ParamValues> {
+  const keys = Object.keys(set);
+  const arrays = await Promise.all(keys.map((k) => set[k].data()));
+  return Object.fromEntries(keys.map((k, i) => [k, arrays[i] as Float32Array]));
 }
 
 /** Sum over all tensors of the elementwise product: the inner product <a, b> in weight space. */
 export function dot(a: ParamSet, b: ParamSet): tf.Scalar {
-  return tf.addN(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k])))) as tf.Scalar;
+  return tf.tidy(() => sumScalars(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k])))));
 }
 
 /** `a + c * b` for every tensor (c a number or a scalar tensor). */

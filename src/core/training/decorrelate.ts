@@ -58,8 +58,7 @@ export function decorrelatedGradients(model: Model, state: PlaneState, data: Tra
     keys.forEach((k, i) => {
       named[k] = tf.keep(grads[varList[i].name] ?? tf.zerosLike(varList[i]));
     });
-    const ceValues = (ce as unknown as tf.Tensor).dataSync() as Float32Array;
-    return { grads: named, loss: value.dataSync()[0], ce: Float32Array.from(ceValues) };
+    return { grads: named, loss: tf.keep(value), ce: tf.keep(ce as unknown as tf.Tensor1D) };
   });
 }
 
@@ -78,20 +77,29 @@ export interface EnsembleMetrics {
 }
 
 /** {@link EnsembleMetrics} of members' logits `[K, N, C]` against integer labels (N). */
-export function ensembleMetrics(logits: tf.Tensor3D, labels: Int32Array): EnsembleMetrics {
+export async function ensembleMetrics(logits: tf.Tensor3D, labels: Int32Array): Promise<EnsembleMetrics> {
   const [k, n, c] = logits.shape;
   check(labels.length === n, `ensembleMetrics: ${n} predictions but ${labels.length} labels`);
-  return tf.tidy(() => {
+  // Everything is computed on the device, then read back in two reads (the summary numbers and the predictions).
+  const [summary, predictions] = tf.tidy(() => {
     const y = tf.tensor1d(labels, 'int32');
     const probs = tf.softmax(logits);
     const pred = tf.argMax(logits, -1) as tf.Tensor2D; // [K, N]
-    const pointAcc = Array.from(tf.mean(tf.cast(tf.equal(pred, tf.expandDims(y, 0)), 'float32'), 1).dataSync());
+    const pointAcc = tf.mean(tf.cast(tf.equal(pred, tf.expandDims(y, 0)), 'float32'), 1);
     const mean = tf.mean(probs, 0) as tf.Tensor2D;
-    const ensembleAcc = tf.mean(tf.cast(tf.equal(tf.argMax(mean, -1), y), 'float32')).dataSync()[0];
+    const ensembleAcc = tf.mean(tf.cast(tf.equal(tf.argMax(mean, -1), y), 'float32'));
     const onehot = tf.cast(tf.oneHot(y, c), 'float32') as tf.Tensor2D;
-    const ensembleLoss = tf.neg(tf.mean(tf.sum(tf.mul(tf.log(tf.add(mean, 1e-12)), onehot), -1))).dataSync()[0];
-    const corr = k >= 2 ? errorCorrelationPenalty(logits, onehot).dataSync()[0] : NaN;
-    const p = pred.arraySync() as number[][];
+    const ensembleLoss = tf.neg(tf.mean(tf.sum(tf.mul(tf.log(tf.add(mean, 1e-12)), onehot), -1)));
+    const corr = k >= 2 ? errorCorrelationPenalty(logits, onehot) : tf.scalar(NaN);
+    return [tf.concat([tf.stack([ensembleAcc, ensembleLoss, corr]), pointAcc]), pred];
+  });
+  const [values, predValues] = await Promise.all([summary.data(), predictions.data()]);
+  summary.dispose();
+  predictions.dispose();
+  const [ensembleAcc, ensembleLoss, corr] = Array.from(values.subarray(0, 3));
+  const pointAcc = Array.from(values.subarray(3));
+  const p = Array.from({ length: k }, (_, i) => predValues.subarray(i * n, (i + 1) * n));
+  {
     let dis = 0, pairs = 0;
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
@@ -102,5 +110,5 @@ export function ensembleMetrics(logits: tf.Tensor3D, labels: Int32Array): Ensemb
       }
     }
     return { pointAcc, ensembleAcc, ensembleLoss, meanErrorCorrelation: corr, meanDisagreement: pairs ? dis / pairs : NaN };
-  });
+  }
 }

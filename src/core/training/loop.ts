@@ -94,7 +94,7 @@ export async function* trainLoop(opts: LoopOptions): AsyncGenerator<StepResult, 
     const lr = learningRate(opts.step.lr, opts.lrSchedule ?? 'constant', state.step, steps);
     const stepOpts: StepOptions = { ...opts.step, lr };
     const sample = sampleStep(state, data.labels.length, cells, stepOpts);
-    const stats = applyStep(state, sample, await gradients(state, sample, stepOpts), stepOpts);
+    const stats = await applyStep(state, sample, await gradients(state, sample, stepOpts), stepOpts);
     const stepSeconds = (performance.now() - t0) / 1000;
     seconds += stepSeconds;
     const last = state.step === steps;

@@ -4,7 +4,7 @@ import { createRng, type Rng, type RngState } from '../random.js';
 import { initParamValues, type ParamSpec, type ParamValues, type WeightInit } from '../plane/params.js';
 import type { ManifoldTheta } from '../plane/manifold.js';
 import type { Model } from '../models/model.js';
-import { createAdamState, type AdamState } from './adam.js';
+import { adamMoments, createAdamState, disposeAdamState, type AdamState } from './adam.js';
 
 /** Names of the stored direction parameters: the paper's w_up and phi_right, then further ones. */
 export function directionName(i: number): string {
@@ -73,30 +73,21 @@ export function stateFromValues(specs: readonly ParamSpec[], values: ParamValues
   const expected = specs.length * (dims + 1) + 1;
   check(Object.keys(vars).length === expected,
     `checkpoint has ${Object.keys(vars).length} parameters, the model needs ${expected}: it was saved for another model`);
-  const state = createAdamState(vars);
-  if (adam) {
-    state.step = adam.step;
-    for (const k of Object.keys(vars)) {
-      state.m[k].dispose();
-      state.v[k].dispose();
-      state.m[k] = tf.keep(tf.tensor(adam.m[k], vars[k].shape, 'float32'));
-      state.v[k] = tf.keep(tf.tensor(adam.v[k], vars[k].shape, 'float32'));
-    }
-  }
+  const state = createAdamState(vars, adam);
   return { vars, adam: state, rng: createRng(rngState), step, dims };
 }
 
-/** The plain values of a state, for a checkpoint. */
-export function stateValues(state: PlaneState): { theta: ParamValues; adamM: ParamValues; adamV: ParamValues; } {
-  const theta: ParamValues = {};
-  const adamM: ParamValues = {};
-  const adamV: ParamValues = {};
-  for (const k of Object.keys(state.vars)) {
-    theta[k] = state.vars[k].dataSync() as Float32Array;
-    adamM[k] = state.adam.m[k].dataSync() as Float32Array;
-    adamV[k] = state.adam.v[k].dataSync() as Float32Array;
-  }
-  return { theta, adamM, adamV };
+/** The plain values of a state, for a checkpoint: read back asynchronously (a GPU backend cannot read synchronously). */
+export async function stateValues(state: PlaneState): Promise<{ theta: ParamValues; adamM: ParamValues; adamV: ParamValues; }> {
+  const [theta, { m, v }] = await Promise.all([thetaValues(state), adamMoments(state.adam)]);
+  return { theta, adamM: m, adamV: v };
+}
+
+/** Theta's plain values (each a fresh copy), read back asynchronously. */
+export async function thetaValues(state: PlaneState): Promise<ParamValues> {
+  const keys = Object.keys(state.vars);
+  const arrays = await Promise.all(keys.map((k) => state.vars[k].data()));
+  return Object.fromEntries(keys.map((k, i) => [k, arrays[i] as Float32Array]));
 }
 
 /** Views the state's variables as a {@link ManifoldTheta}. */
@@ -113,7 +104,6 @@ export function thetaOf(model: Model, state: PlaneState): ManifoldTheta {
 export function disposePlaneState(state: PlaneState): void {
   for (const k of Object.keys(state.vars)) {
     state.vars[k].dispose();
-    state.adam.m[k].dispose();
-    state.adam.v[k].dispose();
   }
+  disposeAdamState(state.adam);
 }

@@ -70,20 +70,21 @@ export interface StepStats {
 
 /**
  * The per-step gradient work: sums over chunks of points, so a backend with little memory
- * (or a pool of workers) can split it. Returns the summed gradients and the per-point CE.
+ * (or a pool of workers) can split it. Returns the summed gradients, the loss and the per-point
+ * CE as tensors on the device: nothing is read back, so a GPU step runs without waiting.
  */
 export function mpoGradients(model: Model, state: PlaneState, x: tf.Tensor4D, labels: tf.Tensor2D,
   points: readonly { coords: readonly number[]; white: boolean; }[], nBlack: number, nWhite: number,
-  opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>): { grads: Record<string, tf.Tensor>; loss: number; ce: Float32Array; } {
+  opts: Pick<StepOptions, 'whiteClip' | 'chunkSize'>): StepGradients {
   const chunk = Math.max(1, opts.chunkSize ?? points.length);
   const varList = Object.values(state.vars);
   const keys = Object.keys(state.vars);
   let grads: Record<string, tf.Tensor> | null = null;
-  let loss = 0;
-  const ce = new Float32Array(points.length);
+  let loss: tf.Scalar | null = null;
+  let ce: tf.Tensor1D | null = null;
   for (let start = 0; start < points.length; start += chunk) {
     const part = points.slice(start, start + chunk);
-    let ceChunk: tf.Tensor | null = null;
+    let ceChunk: tf.Tensor1D | null = null;
     const { value, grads: g } = tf.variableGrads(() => {
       const frame = frameOf(thetaOf(model, state));
       const logits = logitsAtPoints(model, frame, part.map((p) => p.coords), x);
@@ -91,26 +92,34 @@ export function mpoGradients(model: Model, state: PlaneState, x: tf.Tensor4D, la
       ceChunk = tf.keep(c.clone());
       return mpoLossTerms(c, part.map((p) => p.white), nBlack, nWhite, { whiteClip: opts.whiteClip });
     }, varList);
-    loss += value.dataSync()[0];
-    value.dispose();
-    ce.set((ceChunk as unknown as tf.Tensor).dataSync() as Float32Array, start);
-    (ceChunk as unknown as tf.Tensor).dispose();
+    loss = accumulate(loss, value);
+    ce = ce ? concatDisposing(ce, ceChunk!) : ceChunk!;
     const named: Record<string, tf.Tensor> = {};
     // A variable the loss does not use (the scale s of a 0-dimensional manifold) gets a zero gradient.
     keys.forEach((k, i) => {
       named[k] = g[varList[i].name] ?? tf.zerosLike(varList[i]);
     });
     if (!grads) grads = named;
-    else {
-      for (const k of keys) {
-        const sum = tf.add(grads[k], named[k]);
-        grads[k].dispose();
-        named[k].dispose();
-        grads[k] = sum;
-      }
-    }
+    else for (const k of keys) grads[k] = accumulate(grads[k], named[k]);
   }
-  return { grads: grads!, loss, ce };
+  return { grads: grads!, loss: loss ?? tf.scalar(0), ce: ce ?? tf.tensor1d([]) };
+}
+
+/** `a + b`, disposing both (a null `a` is taken as zero). */
+function accumulate<T extends tf.Tensor>(a: T | null, b: T): T {
+  if (!a) return b;
+  const sum = tf.add(a, b) as T;
+  a.dispose();
+  b.dispose();
+  return sum;
+}
+
+/** `concat([a, b])`, disposing both. */
+function concatDisposing(a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor1D {
+  const out = tf.concat([a, b]);
+  a.dispose();
+  b.dispose();
+  return out;
 }
 
 /** What a step samples: the batch and the cells, with their plane coordinates. */
@@ -140,11 +149,15 @@ export function sampleStep(state: PlaneState, n: number, cells: TrainCells, opts
   return { batchIdx, points, nBlack: black.length, nWhite: white.length, ...(augment ? { augment } : {}) };
 }
 
-/** The gradient work of one step: summed gradients (keys of `state.vars`), the loss and the per-point CE. */
+/**
+ * The gradient work of one step, on the device: summed gradients (keys of `state.vars`), the
+ * objective of eq. 3 and the per-point CE [K] (black points first, as in the sample). The
+ * consumer ({@link applyStep}) disposes them.
+ */
 export interface StepGradients {
   readonly grads: Record<string, tf.Tensor>;
-  readonly loss: number;
-  readonly ce: Float32Array;
+  readonly loss: tf.Scalar;
+  readonly ce: tf.Tensor1D;
 }
 
 /** Computes a step's gradients in this thread (the path browsers use). */
@@ -164,35 +177,43 @@ export function localGradients(model: Model, state: PlaneState, data: TrainData,
 }
 
 /**
- * Finishes a step from its gradients: clips them, checks for NaN (an MpoError, theta left
- * unchanged), applies Adam and disposes the gradients.
+ * Finishes a step from its gradients: clips them, applies Adam and disposes the gradients, all
+ * on the device, then reads what the step reports in ONE read (loss, gradient norm, black and
+ * white CE and the scale packed into one tensor). A non-finite loss or gradient leaves theta and
+ * Adam's moments unchanged (a guard on the device) and throws an MpoError.
  */
-export function applyStep(state: PlaneState, sample: StepSample, g: StepGradients, opts: StepOptions): StepStats {
+export async function applyStep(state: PlaneState, sample: StepSample, g: StepGradients, opts: StepOptions): Promise<StepStats> {
   const { grads, loss, ce } = g;
+  let report: tf.Tensor1D;
+  const adamStep = state.adam.step;
   try {
-    const gradNorm = clipGlobalNorm(grads, opts.gradClip);
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      throw new MpoError(`training diverged at step ${state.step + 1} (loss ${loss}, gradient norm ${gradNorm}): ` +
-        `lower --lr (now ${opts.lr}) or --grad-clip, then resume from the last checkpoint with --resume`);
+    const norm = clipGlobalNorm(grads, opts.gradClip);
+    const guard = tf.tidy(() => tf.logicalAnd(tf.isFinite(loss), tf.isFinite(norm)) as tf.Scalar);
+    try {
+      adamUpdate(state.vars, grads, state.adam, { lr: opts.lr }, { guard });
+      report = tf.tidy(() => {
+        const white = tf.tensor1d(sample.points.map((p) => (p.white ? 1 : 0)));
+        const ceBlack = tf.div(tf.sum(tf.mul(ce, tf.sub(1, white))), Math.max(sample.nBlack, 1));
+        const ceWhite = tf.div(tf.sum(tf.mul(ce, white)), Math.max(sample.nWhite, 1));
+        return tf.stack([loss, norm, ceBlack, ceWhite, tf.reshape(state.vars.scale, [])]) as tf.Tensor1D;
+      });
+    } finally {
+      norm.dispose();
+      guard.dispose();
     }
-    adamUpdate(state.vars, grads, state.adam, { lr: opts.lr });
-    state.step += 1;
-    let sb = 0, sw = 0;
-    sample.points.forEach((p, i) => {
-      if (p.white) sw += ce[i];
-      else sb += ce[i];
-    });
-    return {
-      step: state.step,
-      loss,
-      ceBlack: sb / Math.max(sample.nBlack, 1),
-      ceWhite: sw / Math.max(sample.nWhite, 1),
-      gradNorm,
-      scale: state.vars.scale.dataSync()[0],
-    };
   } finally {
-    for (const t of Object.values(grads)) t.dispose();
+    for (const t of [...Object.values(grads), loss, ce]) t.dispose();
   }
+  const values = await report.data();
+  report.dispose();
+  const [lossValue, gradNorm, ceBlack, ceWhite, scale] = Array.from(values);
+  if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
+    state.adam.step = adamStep;
+    throw new MpoError(`training diverged at step ${state.step + 1} (loss ${lossValue}, gradient norm ${gradNorm}): ` +
+      `lower --lr (now ${opts.lr}) or --grad-clip, then resume from the last checkpoint with --resume`);
+  }
+  state.step += 1;
+  return { step: state.step, loss: lossValue, ceBlack, ceWhite, gradNorm, scale };
 }
 
 /**
@@ -200,7 +221,7 @@ export function applyStep(state: PlaneState, sample: StepSample, g: StepGradient
  * with the state's generator, computes the gradient of eq. 3, clips it and applies Adam.
  * Throws an MpoError (and leaves theta unchanged) when the loss or gradient is not finite.
  */
-export function trainStep(model: Model, state: PlaneState, data: TrainData, cells: TrainCells, opts: StepOptions): StepStats {
+export async function trainStep(model: Model, state: PlaneState, data: TrainData, cells: TrainCells, opts: StepOptions): Promise<StepStats> {
   const sample = sampleStep(state, data.labels.length, cells, opts);
   return applyStep(state, sample, localGradients(model, state, data, sample, opts), opts);
 }

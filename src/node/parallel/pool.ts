@@ -5,7 +5,7 @@ import { MpoError } from '../../core/errors.js';
 import type { PointEvaluator } from '../../core/landscape/evaluate.js';
 import type { ModelContext } from '../../core/models/registry.js';
 import type { ParamValues } from '../../core/plane/params.js';
-import { stateValues, type PlaneState } from '../../core/training/plane-state.js';
+import { thetaValues, type PlaneState } from '../../core/training/plane-state.js';
 import type { StepGradients, StepSample } from '../../core/training/step.js';
 import type { PlainData, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
 
@@ -117,7 +117,7 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
     size: workers.length,
     addData,
     async gradients(state, sample, o) {
-      const theta = stateValues(state).theta;
+      const theta = await thetaValues(state);
       const parts = splitEven(sample.points.length, workers.length).filter(([a, b]) => b > a);
       const replies = await Promise.all(parts.map(([a, b], i) =>
         call(workers[i], {
@@ -146,11 +146,11 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
       });
       const grads: Record<string, tf.Tensor> = {};
       for (const k of Object.keys(state.vars)) grads[k] = tf.tensor(sums[k], state.vars[k].shape, 'float32');
-      return { grads, loss, ce };
+      return { grads, loss: tf.scalar(loss), ce: tf.tensor1d(ce) };
     },
     evaluator(state, name, o) {
       return async (coords, onProgress) => {
-        const theta = stateValues(state).theta;
+        const theta = await thetaValues(state);
         // Small slices, handed out as workers free up: balanced and with progress.
         const slice = Math.max(1, Math.min(o.pointsPerPass * 4, Math.ceil(coords.length / (workers.length * 4))));
         const loss = new Float32Array(coords.length);

@@ -51,12 +51,11 @@ async function handle(req: WorkerRequest): Promise<void> {
     const labels = oneHot(req.batchIdx.map((i) => train.labels[i]), init.numClasses);
     try {
       const g = mpoGradients(model, s, x, labels, req.points, req.nBlack, req.nWhite, { whiteClip: req.whiteClip, chunkSize: req.chunkSize });
-      const grads: ParamValues = {};
-      for (const [k, t] of Object.entries(g.grads)) {
-        grads[k] = t.dataSync() as Float32Array;
-        t.dispose();
-      }
-      reply({ id: req.id, kind: 'gradients', grads, loss: g.loss, ce: g.ce }, Object.values(grads).map((a) => a.buffer as ArrayBuffer));
+      const keys = Object.keys(g.grads);
+      const [values, loss, ce] = await Promise.all([Promise.all(keys.map((k) => g.grads[k].data())), g.loss.data(), g.ce.data()]);
+      for (const t of [...Object.values(g.grads), g.loss, g.ce]) t.dispose();
+      const grads: ParamValues = Object.fromEntries(keys.map((k, i) => [k, values[i] as Float32Array]));
+      reply({ id: req.id, kind: 'gradients', grads, loss: loss[0], ce: ce as Float32Array }, Object.values(grads).map((a) => a.buffer as ArrayBuffer));
     } finally {
       x.dispose();
       labels.dispose();

@@ -9,7 +9,7 @@ import type { ParamSet, ParamValues } from '../../core/plane/params.js';
 import { renderLineChart } from '../../core/render/chart.js';
 import { compose } from '../../core/render/svg.js';
 import * as tf from '../tf-node.js';
-import { createPlaneState, disposePlaneState, stateValues } from '../../core/training/plane-state.js';
+import { createPlaneState, disposePlaneState, thetaValues } from '../../core/training/plane-state.js';
 import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
 import { writeFigure } from '../output/png.js';
@@ -82,10 +82,10 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig,
       signal: opts.signal,
       gradients: (st, sample) => bezierGradients({ ...task, rng: st.rng }, st.vars, sample),
     });
-    saveCheckpoint(join(out, 'bend.mpo'), checkpointOf(model, state, { seconds, command: 'connect', a: a.dir, b: b.dir }));
+    saveCheckpoint(join(out, 'bend.mpo'), await checkpointOf(model, state, { seconds, command: 'connect', a: a.dir, b: b.dir }));
     if (opts.signal?.aborted) throw new MpoError(`interrupted at step ${state.step}: the bend so far is saved in ${join(out, 'bend.mpo')}`, 130);
     const bend: ParamValues = {};
-    for (const [k, v] of Object.entries(stateValues(state).theta)) if (k.startsWith('origin/')) bend[k.slice('origin/'.length)] = v;
+    for (const [k, v] of Object.entries(await thetaValues(state))) if (k.startsWith('origin/')) bend[k.slice('origin/'.length)] = v;
     const ts = tValues(opts.points, 0, 1);
     const bs = model.usesBatchStats ? batchSize : 1000;
     const evalSplit = async (data: DeviceData) => {

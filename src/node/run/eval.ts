@@ -61,6 +61,7 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
     const trainLand = await landscapeOf(model, state, rp, train, config, 'train map', opts.quiet, pool);
     const evalSeconds = (performance.now() - t0) / 1000;
     return writeRunResults({
+      scale: (await state.vars.scale.data())[0],
       out,
       config,
       model,

@@ -126,7 +126,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
     }
     const st = state;
     let seconds = Number(ckpt?.extra?.seconds ?? 0);
-    const save = () => saveCheckpoint(join(out, RUN_FILES.checkpoint), checkpointOf(model, st, { seconds }));
+    const save = async () => saveCheckpoint(join(out, RUN_FILES.checkpoint), await checkpointOf(model, st, { seconds }));
     if (pool) await pool.addData('quick', quick.plain);
     const chunkSize = config.chunkSize ?? defaultChunkSize(model, config.batchSize);
     const stop = new AbortController();
@@ -184,7 +184,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
         };
         if (r.quick) Object.assign(line, { auc_test_quick: r.quick.auc, acc_diff_test_quick: r.quick.accDiff, acc_black_test_quick: r.quick.accBlack });
         if (r.step % config.logEvery === 0 || r.quick || r.last) appendFileSync(join(out, RUN_FILES.metrics), `${JSON.stringify(line)}\n`);
-        if (r.step % config.checkpointEvery === 0 || r.last) save();
+        if (r.step % config.checkpointEvery === 0 || r.last) await save();
         progress.update(r.step, `loss ${r.loss.toFixed(3)}${r.quick ? ` auc ${r.quick.auc.toFixed(3)}` : ''}`);
         if (r.step >= stopAfter || opts.stopWhen?.(line)) stop.abort();
       }
@@ -192,14 +192,14 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
       progress.stop();
     }
     if (opts.signal?.aborted) {
-      save();
+      await save();
       throw new MpoError(`interrupted at step ${st.step}; the checkpoint is saved: continue with mpo fit --resume ${out}`, 130);
     }
     if (stop.signal.aborted) {
-      save();
+      await save();
       return null;
     }
-    if (config.steps === 0) save();
+    if (config.steps === 0) await save();
     return await writeFinalOutputs({ out, config, model, state: st, rp, train, test, seconds, backend: run.backend, quiet: opts.quiet, log, pool });
   } finally {
     quick.x.dispose();

@@ -168,7 +168,7 @@ export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
   const t0 = performance.now();
   const testLand = await landscapeOf(f.model, f.state, f.rp, f.test, f.config, 'test map', f.quiet, f.pool);
   const head = headOf(f.train, f.config.evalImages);
-  const trainSub = f.config.augment ? augmentedCopy(head, f.config) : head;
+  const trainSub = f.config.augment ? await augmentedCopy(head, f.config) : head;
   if (trainSub !== head) head.x.dispose();
   let trainLand: Landscape;
   try {
@@ -177,7 +177,7 @@ export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
     trainSub.x.dispose();
   }
   const evalSeconds = (performance.now() - t0) / 1000;
-  return writeRunResults({ ...f, testLand, trainLand, evalSeconds });
+  return writeRunResults({ ...f, testLand, trainLand, evalSeconds, scale: (await f.state.vars.scale.data())[0] });
 }
 
 /**
@@ -186,15 +186,17 @@ export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
  * first `evalImages` training images, drawn from `deriveSeed(seed, 'augment-eval')` (reproducible,
  * and apart from the training draws).
  */
-export function augmentedCopy(d: DeviceData, config: Pick<FitConfig, 'seed' | 'augmentErase'>): DeviceData {
+export async function augmentedCopy(d: DeviceData, config: Pick<FitConfig, 'seed' | 'augmentErase'>): Promise<DeviceData> {
   const options = cifarAugment(config.augmentErase);
   const x = applyAugment(d.x, drawAugment(createRng(deriveSeed(config.seed, 'augment-eval')), d.n, options), options);
-  const images = x.dataSync() as Float32Array;
+  const images = (await x.data()) as Float32Array;
   return { ...d, x, plain: { ...d.plain, images } };
 }
 
 /** Writes the files of evaluated landscapes (shared by `mpo fit` and `mpo eval`). */
-export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand: Landscape; evalSeconds: number; suffix?: string; }): RunSummary {
+export function writeRunResults(
+  f: FinalInput & { testLand: Landscape; trainLand: Landscape; evalSeconds: number; scale: number; suffix?: string; },
+): RunSummary {
   const { out, config, rp } = f;
   const dir = join(out, 'landscape');
   const domain = lossDomainOf(f.testLand, f.trainLand);
@@ -240,7 +242,7 @@ export function writeRunResults(f: FinalInput & { testLand: Landscape; trainLand
     untrained: f.state.step === 0,
     seconds: Number(f.seconds.toFixed(2)),
     eval_seconds: Number(f.evalSeconds.toFixed(2)),
-    scale: f.state.vars.scale.dataSync()[0],
+    scale: f.scale,
     pattern: rp.pattern.name,
     model: f.model.name,
     dataset: config.dataset,

@@ -65,7 +65,7 @@ export async function runTrain(config: FitConfig,
       signal: opts.signal,
       chunkSize: defaultChunkSize(model, batchSize),
     });
-    saveCheckpoint(join(out, NETWORK_FILES.checkpoint), checkpointOf(model, state, { seconds, command: 'train' }));
+    saveCheckpoint(join(out, NETWORK_FILES.checkpoint), await checkpointOf(model, state, { seconds, command: 'train' }));
     if (opts.signal?.aborted) {
       throw new MpoError(`interrupted at step ${state.step}: the network so far is saved in ${out}; train again with more --steps`, 130);
     }

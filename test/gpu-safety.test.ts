@@ -1,0 +1,150 @@
+// What the WebGPU backend needs of the core (../shared/notes/gpu-device.md): in Node it cannot read a
+// tensor synchronously at all (`dataSync` throws "OffscreenCanvas is not defined"), and `tf.addN` of
+// 8 or more tensors returns zeros there. These tests train, checkpoint and evaluate planes with the
+// synchronous reads replaced by functions that throw, and with an AddN kernel that throws on 8 inputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '../src/node/tf-node.js';
+import { MODELS } from '../src/core/models/registry.js';
+import type { Model } from '../src/core/models/model.js';
+import { createPlaneState, disposePlaneState, type PlaneState } from '../src/core/training/plane-state.js';
+import { quickEvaluate, trainLoop, type StepResult } from '../src/core/training/loop.js';
+import { checkpointOf } from '../src/core/io/checkpoint.js';
+import { computeFrame } from '../src/core/plane/manifold.js';
+import { evaluateLandscape } from '../src/core/landscape/evaluate.js';
+import { decorrelatedGradients } from '../src/core/training/decorrelate.js';
+import { sumScalars } from '../src/core/ops/reduce.js';
+import { thetaOf } from '../src/core/training/plane-state.js';
+import { randn, useCpu } from './helpers.js';
+
+await useCpu();
+
+/** Runs `fn` with `dataSync`, `arraySync` and `bufferSync` throwing, and an AddN kernel that throws on 8 or more inputs. */
+async function withGpuRules<T>(fn: () => Promise<T>): Promise<T> {
+  const proto = tf.Tensor.prototype as unknown as Record<string, unknown>;
+  const names = ['dataSync', 'arraySync', 'bufferSync'];
+  const saved = names.map((n) => proto[n]);
+  for (const n of names) {
+    proto[n] = function() {
+      throw new Error(`${n}() called: a synchronous read (WebGPU in Node cannot read synchronously)`);
+    };
+  }
+  const addN = tf.getKernel('AddN', 'cpu')!;
+  tf.unregisterKernel('AddN', 'cpu');
+  tf.registerKernel({
+    ...addN,
+    kernelFunc: (args) => {
+      const n = (args.inputs as unknown as unknown[]).length;
+      if (n >= 8) throw new Error(`addN of ${n} tensors (tfjs-backend-webgpu returns zeros for 8 or more)`);
+      return addN.kernelFunc(args);
+    },
+  });
+  try {
+    return await fn();
+  } finally {
+    names.forEach((n, i) => (proto[n] = saved[i]));
+    tf.unregisterKernel('AddN', 'cpu');
+    tf.registerKernel(addN);
+  }
+}
+
+/** Trains `model` 3 steps on a 3x3 pattern (quick evaluation at the end), checkpoints it and evaluates a padded landscape. */
+async function trainCheckpointEvaluate(model: Model, opts: { dims?: number; decorrelate?: boolean; chunkSize?: number; } = {}) {
+  const x = randn([6, ...model.inputShape], 3) as tf.Tensor4D;
+  const labels = Int32Array.from([0, 1, 2, 0, 1, 2]);
+  const data = { x, labels, numClasses: 3 };
+  const dims = opts.dims ?? 2;
+  const state: PlaneState = createPlaneState(model, { seed: 1, scaleInit: 0.2, dims });
+  const pattern = { name: 't', height: 3, width: 3, cells: Uint8Array.from([1, 0, 0, 1, 1, 0, 0, 1, 1]) };
+  const results: StepResult[] = [];
+  try {
+    for await (const r of trainLoop({
+      model,
+      state,
+      steps: 3,
+      data,
+      cells: { height: 3, width: 3, black: [0, 3, 4, 7, 8], white: [1, 2, 5, 6] },
+      step: { batchSize: 4, blackPerStep: 2, whitePerStep: 2, lr: 1e-3, gradClip: 1e-3, whiteClip: 2.5, chunkSize: opts.chunkSize },
+      gradients: opts.decorrelate ? (s, sample, o) => decorrelatedGradients(model, s, data, sample, { whiteClip: o.whiteClip, lambda: 1 }) : undefined,
+      quick: dims === 2 ? { every: 3, run: (s) => quickEvaluate(model, s, pattern, { x, labels }, { batchSize: 6 }) } : undefined,
+    })) results.push(r);
+    const ckpt = await checkpointOf(model, state, { seconds: 1 });
+    const { frame, dispose } = computeFrame(thetaOf(model, state));
+    try {
+      const land = await evaluateLandscape(model, frame, { x, labels }, { height: 3, width: 3, padding: 1, dims, batchSize: 4, pointsPerPass: 4 });
+      return { results, ckpt, land };
+    } finally {
+      dispose();
+    }
+  } finally {
+    disposePlaneState(state);
+    x.dispose();
+  }
+}
+
+test('the guards work: a synchronous read and an addN of 8 tensors throw inside withGpuRules', async () => {
+  await withGpuRules(async () => {
+    assert.throws(() => tf.scalar(1).dataSync(), /dataSync\(\) called/);
+    assert.throws(() => tf.scalar(1).arraySync(), /arraySync\(\) called/);
+    assert.throws(() => tf.addN(Array.from({ length: 8 }, () => tf.scalar(1))), /addN of 8 tensors/);
+    assert.equal((await tf.addN(Array.from({ length: 7 }, () => tf.scalar(1))).data())[0], 7);
+    // the core's replacement sums any number of scalars
+    assert.equal((await sumScalars(Array.from({ length: 40 }, (_, i) => tf.scalar(i))).data())[0], 780);
+  });
+  assert.equal(tf.scalar(2).dataSync()[0], 2, 'restored afterwards');
+});
+
+for (const name of ['mlp', 'cnn', 'bn-cnn-small', 'plain-cnn6-small']) {
+  test(`${name}: a plane trains, quick-evaluates, checkpoints and evaluates with no synchronous read and no addN of 8+`, async () => {
+    const model = MODELS[name].create({ inputShape: [8, 8, 1], numClasses: 3 });
+    assert.ok(model.params.length * 3 + 1 >= 8, 'enough variables that one addN over them would have 8+ inputs');
+    const { results, ckpt, land } = await withGpuRules(() => trainCheckpointEvaluate(model));
+    assert.equal(results.length, 3);
+    for (const r of results) assert.ok(Number.isFinite(r.loss) && r.gradNorm > 1e-3 && Number.isFinite(r.scale), `step ${r.step}: ${JSON.stringify(r)}`);
+    assert.ok(Number.isFinite(results[2].quick!.auc), 'the quick evaluation ran');
+    assert.equal(ckpt.step, 3);
+    assert.equal(Object.keys(ckpt.adam.m).length, model.params.length * 3 + 1);
+    assert.equal(land.loss.length, 25);
+    assert.ok(land.loss.every(Number.isFinite));
+  });
+}
+
+test('lines, volumes, chunked steps and the decorrelation regulariser also run without synchronous reads', async () => {
+  const model = MODELS.mlp.create({ inputShape: [4, 4, 1], numClasses: 3 });
+  await withGpuRules(async () => {
+    for (const opts of [{ dims: 1 }, { dims: 3 }, { chunkSize: 1 }, { decorrelate: true }]) {
+      const { results } = await trainCheckpointEvaluate(model, opts);
+      assert.equal(results.length, 3, JSON.stringify(opts));
+    }
+  });
+});
+
+test('one read a step: a training step of the loop reads the device once', async () => {
+  const model = MODELS.mlp.create({ inputShape: [4, 4, 1], numClasses: 3 });
+  const proto = tf.Tensor.prototype as unknown as { data: () => Promise<unknown>; };
+  const data = proto.data;
+  let reads = 0;
+  proto.data = function(this: tf.Tensor) {
+    reads++;
+    return data.call(this);
+  };
+  try {
+    const x = randn([6, 4, 4, 1], 3) as tf.Tensor4D;
+    const state = createPlaneState(model, { seed: 1, scaleInit: 0.2 });
+    let steps = 0;
+    for await (const _ of trainLoop({
+      model,
+      state,
+      steps: 5,
+      data: { x, labels: Int32Array.from([0, 1, 2, 0, 1, 2]), numClasses: 3 },
+      cells: { height: 2, width: 2, black: [0, 3], white: [1, 2] },
+      step: { batchSize: 4, blackPerStep: 2, whitePerStep: 2, lr: 1e-3, gradClip: 100, whiteClip: 2.5, chunkSize: 1 },
+    })) steps++;
+    assert.equal(steps, 5);
+    assert.equal(reads, 5, `${reads} reads in 5 steps`);
+    disposePlaneState(state);
+    x.dispose();
+  } finally {
+    proto.data = data;
+  }
+});
