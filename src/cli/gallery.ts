@@ -3,6 +3,7 @@ import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, parseConfig, type FitConfig 
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { defaultJobs } from '../node/jobs/index.js';
+import { describeShard, parseShard } from '../node/jobs/shard.js';
 import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
 import { SETTINGS } from '../core/config.js';
 
@@ -26,6 +27,8 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
     .option('--out <dir>', 'gallery folder; a rerun skips finished patterns and resumes stopped ones', 'runs/gallery')
     .option('--config <file>', 'JSON or YAML config for every fit (flags override it)')
     .option('--jobs <n>', 'fits running at the same time, one child process each (default: 2 on >= 2 cores, else 1)')
+    .option('--shard <i/N|auto>', 'fit only the patterns whose position mod N is i-1, no gallery files; auto (or auto/N) reads i and N from a ' +
+      'SLURM job array or Kubernetes Indexed Job; afterwards the same command without --shard draws the gallery (docs/cluster.md)')
     .option('--quiet', 'no progress output');
   for (const key of CONFIG_KEYS) {
     if (OWN_KEYS.has(key)) continue;
@@ -35,7 +38,7 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
     else cmd.addOption(new Option(`--${flagName(key)} <value>`, `${SETTINGS[key].help} (default: ${def})`));
   }
   cmd.action(async (opts: Record<string, unknown>) => {
-    const { patterns, images, size, out, config: file, jobs, quiet, ...rest } = opts;
+    const { patterns, images, size, out, config: file, jobs, quiet, shard: shardText, ...rest } = opts;
     const flags: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) flags[k] = v;
     if (size !== undefined) flags.patternSize = size;
@@ -43,6 +46,7 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
     const settings = { ...fromFile, ...parseConfig(flags, 'the command line') };
     const nJobs = jobs === undefined ? defaultJobs() : Number(jobs);
     if (!Number.isInteger(nJobs) || nJobs < 1) throw new MpoError(`--jobs is "${String(jobs)}": give a whole number >= 1`);
+    const shard = shardText === undefined ? undefined : parseShard(String(shardText));
     const rows = await runGallery({
       patterns: list(patterns),
       images: list(images),
@@ -51,6 +55,7 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
       jobs: nJobs,
       quiet: !!quiet,
       signal: interrupt(),
+      shard,
     });
     const w = Math.max(7, ...rows.map((r) => r.pattern.length));
     const n = (v: number | undefined, width: number) => (typeof v === 'number' ? v.toFixed(4) : 'n/a').padStart(width);
@@ -58,7 +63,10 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
       `${'pattern'.padEnd(w)}  auc_test  bowl_auc  acc_diff_test  log_loss_gap_train_test\n` +
         rows.map((r) => `${r.pattern.padEnd(w)}  ${n(r.auc_test, 8)}  ${n(r.bowl_auc, 8)}  ${n(r.acc_diff_test, 13)}  ${n(r.log_loss_gap_train_test, 23)}\n`)
           .join('') +
-        `results in ${String(out)} (open ${String(out)}/report.html)\n`,
+        (shard
+          ? `${describeShard(shard)}: ${rows.length} patterns done in ${String(out)}; ` +
+            'when every shard is done, run the same command without --shard to draw the gallery\n'
+          : `results in ${String(out)} (open ${String(out)}/report.html)\n`),
     );
   });
 }

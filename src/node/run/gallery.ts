@@ -4,6 +4,7 @@ import { resolveConfig, type FitConfig } from '../../core/config.js';
 import { check, MpoError } from '../../core/errors.js';
 import { BUILTIN_NAMES, isBuiltinPattern } from '../../core/pattern/builtins.js';
 import { configChanges, planFits, runFits, type JobsResult } from '../jobs/index.js';
+import { describeShard, shardItems, type Shard } from '../jobs/shard.js';
 import { formatDuration } from '../progress.js';
 import { writeGalleryFiles } from './gallery-figure.js';
 import { readRow, type GalleryEntry, type GalleryRow } from './gallery-rows.js';
@@ -49,6 +50,12 @@ export interface GalleryOptions {
   readonly log?: (line: string) => void;
   /** Aborting it (the CLI's Ctrl-C) starts no further fit; running ones stop at a checkpoint; then an MpoError (exit 130). */
   readonly signal?: AbortSignal;
+  /**
+   * Fit only this shard's patterns (those whose position in the gallery mod N is i - 1) and write no
+   * gallery files: shards share `out` (or are copied into one), and the same gallery run without a
+   * shard once all are done skips every finished fit and draws the whole gallery.
+   */
+  readonly shard?: Shard;
 }
 
 /** A folder-safe name for an image pattern: its base name without extension, `[a-z0-9_-]` only. */
@@ -94,12 +101,15 @@ export function galleryEntries(opts: Pick<GalleryOptions, 'patterns' | 'images' 
  * `<out>/configs/`, a child process's output in `<out>/logs/`); skips finished ones. Then writes
  * `gallery.png`, `gallery.csv`, `gallery.json` and `report.html` in `out`, and returns the rows.
  * A failed pattern does not stop the others; afterwards an MpoError names the failures.
+ * With a shard, fits only the shard's patterns, returns their rows and writes no gallery files
+ * (see {@link GalleryOptions.shard}).
  */
 export async function runGallery(opts: GalleryOptions): Promise<GalleryRow[]> {
   check(Number.isInteger(opts.jobs) && opts.jobs >= 1, `--jobs is ${opts.jobs}: give a whole number >= 1`);
   const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
   const out = resolve(opts.out);
-  const entries = galleryEntries({ ...opts, out });
+  const all = galleryEntries({ ...opts, out }); // every shard names and checks all patterns alike
+  const entries = shardItems(all, opts.shard);
   const jobs = planFits(entries, 'gallery folder');
   for (const j of jobs) {
     const changes = j.state === 'fresh' ? [] : configChanges(j.dir, j.config);
@@ -112,7 +122,10 @@ export async function runGallery(opts: GalleryOptions): Promise<GalleryRow[]> {
     }
   }
   const skipped = jobs.filter((j) => j.state === 'finished');
-  log(`gallery: ${entries.length} patterns in ${out}, ${Math.min(opts.jobs, Math.max(1, jobs.length - skipped.length))} at a time` +
+  const which = opts.shard ?
+    `${describeShard(opts.shard)}: ${entries.length} of ${all.length} patterns (${entries.map((e) => e.name).join(', ') || 'none'})` :
+    `${entries.length} patterns`;
+  log(`gallery: ${which} in ${out}, ${Math.min(opts.jobs, Math.max(1, jobs.length - skipped.length))} at a time` +
     (skipped.length ? `; skipping finished ${skipped.map((e) => e.name).join(', ')}` : ''));
   const finishedRows = () => entries.filter((e) => existsSync(join(e.dir, RUN_FILES.summary))).map(readRow);
   let result: JobsResult;
@@ -130,20 +143,18 @@ export async function runGallery(opts: GalleryOptions): Promise<GalleryRow[]> {
   } catch (e) {
     if (e instanceof MpoError && e.exitCode === 130) {
       const rows = finishedRows(); // what was finished before Ctrl-C is drawn
-      if (rows.length) writeGalleryFiles(out, entries, rows);
+      if (rows.length && !opts.shard) writeGalleryFiles(out, entries, rows);
     }
     throw e;
   }
   const rows = finishedRows();
-  if (rows.length) writeGalleryFiles(out, entries, rows);
-  log(
-    `gallery: ${rows.length} of ${entries.length} patterns done in ${formatDuration(result.seconds)}; min auc_test ${
-      rows.length
-        ? Math.min(...rows.map((r) => r.auc_test)).toFixed(3)
-        : '-'
-    }` +
-      `; see ${join(out, 'report.html')}`,
-  );
+  if (rows.length && !opts.shard) writeGalleryFiles(out, entries, rows);
+  const minAuc = rows.length ? Math.min(...rows.map((r) => r.auc_test)).toFixed(3) : '-';
+  const next = opts.shard
+    ? '; when every shard is done, run the same mpo gallery command without --shard to draw the gallery (finished patterns are skipped)'
+    : `; see ${join(out, 'report.html')}`;
+  const shardTag = opts.shard ? `shard ${opts.shard.index}/${opts.shard.count}: ` : '';
+  log(`gallery: ${shardTag}${rows.length} of ${entries.length} patterns done in ${formatDuration(result.seconds)}; min auc_test ${minAuc}${next}`);
   if (result.failures.length) {
     throw new MpoError(`gallery patterns failed: ${result.failures.map((f) => `${f.name} (${f.reason})`).join('; ')}: ` +
       'fix the cause and rerun the same command (finished patterns are skipped)');

@@ -1,5 +1,9 @@
 import { MpoError } from '../../core/errors.js';
 import { CONFIG_KEYS, flagName, resolveConfig, type FitConfig } from '../../core/config.js';
+import { inShard, type Shard } from '../jobs/shard.js';
+
+/** `--shard i/N | auto | auto/N` is parsed beside the batch jobs (mpo gallery shards too); re-exported for the study's callers. */
+export { parseShard, type Shard } from '../jobs/shard.js';
 
 /**
  * The batch-norm study (section 4.2, Figures 3 and 4): random square masks with fill
@@ -145,12 +149,6 @@ export interface StudyRun {
   readonly config: FitConfig;
 }
 
-/** A shard: 1-based index i of N. */
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
-
 /** Options of {@link buildPlan}. */
 export interface PlanOptions {
   /** Scale (default `cpu`). */
@@ -186,17 +184,6 @@ export function parseSeeds(text: string): number {
   const v = Number(String(text).trim());
   if (!Number.isInteger(v) || v < 1 || v > 1000) throw new MpoError(`--seeds is "${text}": give the number of seeds, a whole number in 1..1000 (e.g. 5)`);
   return v;
-}
-
-/** Parses `--shard i/N` (1 <= i <= N). */
-export function parseShard(text: string): Shard {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(String(text));
-  if (!m) throw new MpoError(`--shard is "${text}": give i/N with whole numbers 1 <= i <= N, e.g. --shard 1/4 (SLURM: --shard $((SLURM_ARRAY_TASK_ID+1))/N)`);
-  const index = Number(m[1]), count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count) {
-    throw new MpoError(`--shard ${index}/${count} is out of range: i must be in 1..N (here 1..${Math.max(count, 1)})`);
-  }
-  return { index, count };
 }
 
 /** Builds the study's plan: checks the options and resolves every run's settings. */
@@ -237,9 +224,9 @@ export function planRuns(plan: StudyPlan): StudyRun[] {
   return runs;
 }
 
-/** The runs of one shard: those whose index mod N is i - 1. */
+/** The runs of one shard: those whose index mod N is i - 1 (`--shard i/N`, or `auto` in a job array: src/node/jobs/shard.ts). */
 export function shardRuns(runs: readonly StudyRun[], shard: Shard): StudyRun[] {
-  return runs.filter((r) => r.index % shard.count === shard.index - 1);
+  return runs.filter((r) => inShard(r.index, shard));
 }
 
 /**

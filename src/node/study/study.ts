@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { firstLine, MpoError } from '../../core/errors.js';
+import { describeShard } from '../jobs/shard.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
@@ -16,7 +17,8 @@ import { executeRuns } from './runner.js';
  *
  * Study folder layout: `study.json` (the plan, equal for every shard), `configs/<run>.json`,
  * `runs/<run>/` (one `mpo fit` output folder per run), `logs/<run>.log` (child-process output),
- * `results-shard-i-of-N.csv` (sharded runs), and after merging `results.csv`, `summary.csv`,
+ * `results-shard-i-of-N.csv` (sharded runs: every shard may write into the same folder on a shared
+ * file system, or into its own, merged with `mpo study merge DIR DIR2 ...`), and after merging `results.csv`, `summary.csv`,
  * `paired.csv`, `fig4a-acc-diff.png`, `fig4b-acc.png`, `fig3.png`, `curves.png` (when runs log quick
  * evaluations), `report.html`.
  */
@@ -25,7 +27,7 @@ import { executeRuns } from './runner.js';
 export interface StudyOptions extends PlanOptions {
   /** Study folder. */
   readonly out: string;
-  /** Run only this shard and write `results-shard-i-of-N.csv` (no merge). */
+  /** Run only this shard (`--shard i/N` or `auto`, see src/node/jobs/shard.ts) and write `results-shard-i-of-N.csv` (no merge). */
   readonly shard?: Shard;
   /** Runs at a time (>= 2: child processes; 1: in this process). Default 1. */
   readonly jobs?: number;
@@ -113,7 +115,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResult> {
   writeOrCheckPlan(dir, plan);
   const jobs = opts.jobs ?? 1;
   log(`study bn, ${planHeadline(plan)}: ${runs.length} of ${all.length} runs` +
-    `${opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : ''}, ${jobs} at a time, in ${dir}`);
+    `${opts.shard ? ` (${describeShard(opts.shard)})` : ''}, ${jobs} at a time, in ${dir}`);
   const outcomes = await executeRuns(runs, { dir, jobs, log, signal: opts.signal });
   const rows = outcomes.map((o) => rowOf(o.run, o.summary));
   const text = formatResults(rows);
