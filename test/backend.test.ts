@@ -25,9 +25,9 @@ test('initBackend starts wasm by default and cpu on request, and reports the act
 });
 
 test('initBackend rejects an unknown backend name and a bad thread count', async () => {
-  await assert.rejects(initBackend('webgpu' as BackendName), {
+  await assert.rejects(initBackend('vulkan' as BackendName), {
     name: 'MpoError',
-    message: /^unknown backend "webgpu": use one of wasm, cpu, tensorflow$/,
+    message: /^unknown backend "vulkan": use one of wasm, cpu, tensorflow, webgpu$/,
   });
   for (const threads of [0, 1.5, -2]) {
     await assert.rejects(initBackend('wasm', { threads }), {

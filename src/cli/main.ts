@@ -76,7 +76,7 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
     .option('--padding <n>', 'extra cells around the pattern')
     .option('--resolution <n>', 'points per cell spacing')
     .option('--images <n>', 'images of each split')
-    .option('--backend <name>', 'wasm | cpu | tensorflow')
+    .option('--backend <name>', 'wasm | cpu | tensorflow | webgpu')
     .option('--quiet', 'no progress output')
     .action(async (dir: string, o: Record<string, string | boolean | undefined>) => {
       const parsed = parseConfig({

@@ -327,10 +327,12 @@ export const SETTINGS = Object.freeze({
     doc: "Worker threads that share each step's cells and the landscape's points, each with its own "
       + 'single-threaded backend (null: one per core; 1: everything in the main thread). Node only.',
   }),
-  backend: oneOf(['wasm', 'cpu', 'tensorflow'], {
+  backend: oneOf(['wasm', 'cpu', 'tensorflow', 'webgpu'], {
     default: 'wasm',
-    help: 'TensorFlow.js backend (tensorflow needs @tensorflow/tfjs-node)',
-    doc: 'TensorFlow.js backend: `wasm` (default), `cpu`, or `tensorflow` (needs @tensorflow/tfjs-node, installed by you).',
+    help: 'TensorFlow.js backend (tensorflow needs @tensorflow/tfjs-node; webgpu a GPU with a Vulkan driver)',
+    doc: 'TensorFlow.js backend: `wasm` (default), `cpu`, `tensorflow` (needs @tensorflow/tfjs-node, installed by you), or `webgpu` '
+      + "(a GPU through Dawn's `webgpu` package: needs libvulkan1 and the GPU vendor's Vulkan driver; checked by a self-test against wasm "
+      + 'before training; runs in one thread, --workers does not apply). See docs/gpu.md.',
   }),
 });
 

@@ -1,3 +1,4 @@
+import type { BackendName } from '../backend.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
@@ -25,7 +26,7 @@ export interface EvalRunOptions {
   /** Images of each split (default: the run's `evalImages`). */
   readonly images?: number;
   /** Backend (default: the run's). */
-  readonly backend?: 'wasm' | 'cpu' | 'tensorflow';
+  readonly backend?: BackendName;
   readonly quiet?: boolean;
   readonly log?: (line: string) => void;
 }

@@ -10,7 +10,7 @@ import { quickEvaluate, trainLoop } from '../../core/training/loop.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
 import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
 import { createProgress } from '../progress.js';
-import { defaultChunkSize, headOf } from './setup.js';
+import { chunkSizeFor, headOf } from './setup.js';
 import { openRun } from './open.js';
 import { writeFinalOutputs, writePatternOutputs, type RunSummary } from './outputs.js';
 import { cifarAugment } from '../../core/data/augment.js';
@@ -128,7 +128,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
     let seconds = Number(ckpt?.extra?.seconds ?? 0);
     const save = async () => saveCheckpoint(join(out, RUN_FILES.checkpoint), await checkpointOf(model, st, { seconds }));
     if (pool) await pool.addData('quick', quick.plain);
-    const chunkSize = config.chunkSize ?? defaultChunkSize(model, config.batchSize);
+    const chunkSize = config.chunkSize ?? await chunkSizeFor(model, config.batchSize, run.backend, st.dims);
     const stop = new AbortController();
     const stopAfter = opts.stopAfter === undefined ? Infinity : st.step + opts.stopAfter;
     const progress = createProgress({ label: 'fit', total: config.steps, quiet: opts.quiet });

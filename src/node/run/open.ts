@@ -39,12 +39,16 @@ export async function openRun(config: FitConfig, opts: OpenRunOptions): Promise<
   const rp = runPatternOf(config);
   const { train: trainSet, test: testSet } = await loadRunData(config, opts.log, { trainLimit: opts.evalOnly ? config.evalImages : undefined });
   const model = modelOf(config, trainSet);
-  const workers = config.workers ?? defaultWorkers();
+  // One GPU runs all of a step's cells at once in this thread: no worker pool beside it.
+  const workers = backend === 'webgpu' ? 1 : config.workers ?? defaultWorkers();
+  if (backend === 'webgpu' && (config.workers ?? 1) > 1) {
+    opts.log(`note: --workers ${config.workers} does not apply to --backend webgpu (one thread drives the GPU)`);
+  }
   const train = toDevice(trainSet);
   const test = toDevice(testSet);
   let pool: WorkerPool | null = null;
   try {
-    if (workers > 1) {
+    if (workers > 1 && config.backend !== 'webgpu') {
       pool = await createWorkerPool({
         workers,
         model: config.model,

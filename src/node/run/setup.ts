@@ -13,6 +13,7 @@ import { loadDataset, type Dataset } from '../data/dataset.js';
 import { resolvePattern } from '../pattern-source.js';
 import { checkManifoldPattern, withManifoldDefaults } from '../../core/pattern/manifold-patterns.js';
 import type { PlainData } from '../parallel/protocol.js';
+import { chunkSizeForDevice } from '../../core/training/chunk.js';
 
 /**
  * The pattern of a config: a random mask when `randomMask` is set (framed as the original's with
@@ -106,6 +107,20 @@ export function defaultChunkSize(model: Model, batchSize: number): number {
   // worth keeps each worker's WASM heap (which never shrinks) small, and costs no speed.
   if (model.usesBatchStats || model.params.length > 12) return Math.max(1, Math.floor(64 / batchSize));
   return Math.max(1, Math.floor(512 / batchSize));
+}
+
+/**
+ * Cells per gradient computation on the active backend: on webgpu as many as the device's
+ * limits allow (its largest buffer; `MPO_GPU_MEMORY_GB`, default 8, for all activations), since a
+ * GPU runs a large dispatch about as fast as a small one; elsewhere {@link defaultChunkSize}.
+ */
+export async function chunkSizeFor(model: Model, batchSize: number, backend: string, dims = 2): Promise<number> {
+  if (backend !== 'webgpu') return defaultChunkSize(model, batchSize);
+  const device = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number; }; }; }).device;
+  const maxTensorBytes = device?.limits?.maxStorageBufferBindingSize ?? 128 * 2 ** 20;
+  const gb = Number(process.env.MPO_GPU_MEMORY_GB ?? 8);
+  const memoryBytes = (Number.isFinite(gb) && gb > 0 ? gb : 8) * 2 ** 30;
+  return chunkSizeForDevice(model, batchSize, { maxTensorBytes, memoryBytes }, { dims });
 }
 
 /** A prefix of a device data set (the first `n` examples). */
