@@ -43,11 +43,13 @@ export { toTernary, trainedCells, type TernaryOptions, type TrainedCells } from 
 export { parsePatternText, patternToText, type PatternTextOptions } from './pattern/text.js';
 
 // training (eq. 3, Adam, one step, the loop)
-export { adamUpdate, clipGlobalNorm, createAdamState, type AdamOptions, type AdamState } from './training/adam.js';
+export { adamMoments, adamUpdate, clipGlobalNorm, createAdamState, globalNorm, type AdamOptions, type AdamState, type AdamUpdateOptions } from './training/adam.js';
+export { activationBytes, chunkSizeForDevice, type DeviceLimits } from './training/chunk.js';
+export { backendSelfTest, relativeDifference, selfTestCases, type SelfTestCase, type SelfTestOptions } from './backend-check.js';
 export { learningRate, quickEvaluate, trainLoop, type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type QuickEvalOptions,
   type StepResult } from './training/loop.js';
 export { mpoLossTerms, oneHot, pointCrossEntropy, type MpoLossOptions } from './training/loss.js';
-export { createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, type PlaneInitOptions, type PlaneState } from './training/plane-state.js';
+export { createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, thetaValues, type PlaneInitOptions, type PlaneState } from './training/plane-state.js';
 export { applyStep, localGradients, mpoGradients, sampleStep, trainStep, type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells,
   type TrainData } from './training/step.js';
 
