@@ -29,8 +29,11 @@ let server: Server | null = null;
 let url = '';
 let browser: Browser | null = null;
 
-/** Registers the calling test file's `before` (build, serve, launch) and `after` (close, clean up) hooks. */
-export function useApp(): void {
+/**
+ * Registers the calling test file's `before` (build, serve, launch) and `after` (close, clean up)
+ * hooks; `extraArgs` go to Chromium after the usual flags (`--enable-unsafe-webgpu` for WebGPU).
+ */
+export function useApp(extraArgs: readonly string[] = []): void {
   before(async () => {
     if (!haveChromium) return;
     tmp = mkdtempSync(join(tmpdir(), 'mpo-web-test-'));
@@ -40,7 +43,7 @@ export function useApp(): void {
       executablePath: CHROMIUM,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        '--disable-quic', '--disable-dev-shm-usage'],
+        '--disable-quic', '--disable-dev-shm-usage', ...extraArgs],
     });
     mkdirSync(OUT, { recursive: true });
   });

@@ -11,7 +11,8 @@ import { createControls } from './controls-ui.js';
 import { findElements } from './elements.js';
 import { cellName, defaultPattern, landscapeFits, patternOfSpec, specOfPattern } from './manifold-ui.js';
 import { showProbe } from './probe-ui.js';
-import type { BackendName, FromWorker, ManifoldName, PatternData, Settings, ToWorker } from './protocol.js';
+import { type BackendName, type FromWorker, type ManifoldName, type PatternData, type Settings, SOFTWARE_GPU_PARAM, softwareGpuAllowed,
+  type ToWorker } from './protocol.js';
 import { createSettingsPanel, settingsChange } from './settings-ui.js';
 import { createTargetEditor } from './target-ui.js';
 import { decodeHash, encodeHash, type AppState } from './url-state.js';
@@ -75,7 +76,9 @@ function startWorker(backend: BackendName, after?: Uint8Array): void {
   ready = false;
   running = false;
   controls.showRunning(running);
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  if (softwareGpuAllowed(location.search)) workerUrl.searchParams.set(SOFTWARE_GPU_PARAM.name, SOFTWARE_GPU_PARAM.value);
+  worker = new Worker(workerUrl, { type: 'module' });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
   worker.onerror = (e) => setStatus(`the training worker failed: ${e.message || 'see the browser console'}`, true);
   setStatus('starting the worker…');

@@ -49,6 +49,19 @@ export interface PatternData {
   origin: { kind: 'builtin'; name: string; } | { kind: 'random'; p: number; } | { kind: 'cells'; };
 }
 
+/**
+ * The query parameter that lets the webgpu choice run on a software adapter (SwiftShader, a
+ * fallback adapter), which the app otherwise declines as slower than wasm: `?gpu=software` in the
+ * page's URL (the query, not the hash: it is no setting to share, and the hash is rewritten) is
+ * passed on in the worker's URL. For tests of the app's real WebGPU path in headless Chromium.
+ */
+export const SOFTWARE_GPU_PARAM = { name: 'gpu', value: 'software' } as const;
+
+/** Whether a URL query (`location.search`) carries {@link SOFTWARE_GPU_PARAM}. */
+export function softwareGpuAllowed(search: string): boolean {
+  return new URLSearchParams(search).get(SOFTWARE_GPU_PARAM.name) === SOFTWARE_GPU_PARAM.value;
+}
+
 /** Page -> worker. */
 export type ToWorker =
   | { type: 'init'; backend: BackendName; }

@@ -1,13 +1,15 @@
 /**
- * The training worker's start: the TF.js backend (WebGPU only after a self-test, wasm as the
- * fallback) and the embedded FashionMNIST subset, fetched with progress and put on the device.
+ * The training worker's start: the TF.js backend (WebGPU only on a hardware adapter and after
+ * the core's self-test against wasm, wasm as the fallback) and the embedded FashionMNIST subset,
+ * fetched with progress and put on the device.
  */
 import * as tf from '../../src/core/tf.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { backendSelfTest } from '../../src/core/backend-check.js';
 import { parseIdxImagesRaw, parseIdxLabelsRaw } from '../../src/core/data/idx.js';
 import { firstLine } from '../../src/core/errors.js';
 import type { TrainData } from '../../src/core/training/step.js';
-import type { BackendName } from './protocol.js';
+import { type BackendName, softwareGpuAllowed } from './protocol.js';
 
 /** Test images shown for a clicked cell. */
 const PROBE_IMAGES = 8;
@@ -89,38 +91,43 @@ export async function loadData(base: string, progress: ProgressFn): Promise<AppD
 }
 
 /**
- * Whether WebGPU is worth offering: a real (not fallback, not SwiftShader) adapter, and the
- * backend's synchronous reads (the core's path) agree with plain arithmetic, including
- * `addN` of 10 tensors (tfjs-backend-webgpu 4.22 returns zeros for both in some set-ups).
+ * Why WebGPU is not used here, or null: it needs an adapter, a hardware one unless
+ * `allowSoftware` (SwiftShader and fallback adapters are slower than wasm), a backend that starts,
+ * and the core's self-test against wasm ({@link backendSelfTest}: matMul, conv2d with gradients,
+ * addN and a sum of scalars, an MPO step of the MLP and of the CNN, within a relative 1e-4;
+ * tfjs-backend-webgpu 4.22 returns zeros from `addN` of 8+ and from `dataSync` in Chromium).
+ * The wasm backend's paths must be set before (the self-test starts wasm as its reference).
+ * Leaves webgpu active when it returns null.
  */
-async function webgpuProblem(): Promise<string | null> {
+async function webgpuProblem(allowSoftware: boolean): Promise<string | null> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown>; }; }).gpu;
   if (!gpu) return 'this browser has no WebGPU';
-  const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { description?: string; architecture?: string; }; } | null;
+  const adapter = (await gpu.requestAdapter()) as {
+    isFallbackAdapter?: boolean;
+    info?: { description?: string; architecture?: string; isFallbackAdapter?: boolean; };
+  } | null;
   if (!adapter) return 'no WebGPU adapter';
   const desc = `${adapter.info?.description ?? ''} ${adapter.info?.architecture ?? ''}`.toLowerCase();
-  if (adapter.isFallbackAdapter || desc.includes('swiftshader')) return 'WebGPU runs in software here (slower than wasm)';
+  const software = adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter || desc.includes('swiftshader');
+  if (software && !allowSoftware) return 'WebGPU runs in software here (slower than wasm)';
   if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') return 'the WebGPU backend did not start';
-  const ok = tf.tidy(() => {
-    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
-    const b = tf.tensor2d([1, 0, -1, 2, 0.5, 1], [3, 2]);
-    const mm = tf.matMul(a, b).dataSync();
-    const sum = tf.addN(Array.from({ length: 10 }, (_, i) => tf.scalar(i))).dataSync()[0];
-    return Math.abs(mm[0] - 2.5) < 1e-5 && Math.abs(mm[1] - 6) < 1e-5 && Math.abs(mm[3] - 15) < 1e-5 && sum === 45;
-  });
-  return ok ? null : 'the WebGPU backend gave wrong results in a self-test';
+  const problem = await backendSelfTest('webgpu', { reference: 'wasm' });
+  return problem && `in its self-test, ${problem}`;
 }
 
 /**
- * Starts the TF.js backend `backend` (the wasm binaries next to the page at `base`), falling
- * back to wasm; returns a note for the user when the asked backend is not the one running.
+ * Starts the TF.js backend `backend` (the wasm binaries next to the worker's script at `base`),
+ * falling back to wasm; returns a note for the user when the asked backend is not the one
+ * running, e.g. `webgpu not used: in its self-test, an MPO step of the CNN differs from wasm by
+ * 3.1e-2 (relative; at most 1e-4); using wasm`. `?gpu=software` on `base` (the page passes it
+ * on, see {@link softwareGpuAllowed}) lets webgpu run on a software adapter.
  */
 export async function startBackend(backend: BackendName, base: string): Promise<string | undefined> {
   setWasmPaths(new URL('./', base).href);
   let note: string | undefined;
   let want: BackendName = backend;
   if (want === 'webgpu') {
-    const problem = await webgpuProblem().catch((e) => firstLine(e));
+    const problem = await webgpuProblem(softwareGpuAllowed(new URL(base).search)).catch((e) => firstLine(e));
     if (problem) {
       note = `webgpu not used: ${problem}; using wasm`;
       want = 'wasm';
