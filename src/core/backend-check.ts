@@ -79,7 +79,7 @@ export function selfTestCases(): SelfTestCase[] {
       run: () => read(tf.tidy(() => tf.matMul(tf.tensor2d(values(64 * 96, 1), [64, 96]), tf.tensor2d(values(96 * 48, 2), [96, 48])))),
     },
     {
-      name: 'conv2d and its gradients',
+      name: 'conv2d with its gradients',
       run: () =>
         read(tf.tidy(() => {
           const x = tf.tensor4d(values(4 * 10 * 10 * 3, 4), [4, 10, 10, 3]);
@@ -143,7 +143,7 @@ export async function backendSelfTest(backend: string, opts: SelfTestOptions = {
   if (!(await tf.setBackend(reference))) return `the reference backend ${reference} did not start`;
   const expected: Float32Array[] = [];
   for (const c of cases) expected.push(await c.run());
-  if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) return `${backend} did not start again after the reference ran`;
+  if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) return `${backend} did not start (after the reference ${reference} ran)`;
   for (let i = 0; i < cases.length; i++) {
     let actual: Float32Array;
     try {

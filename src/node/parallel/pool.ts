@@ -4,10 +4,10 @@ import * as tf from '../tf-node.js';
 import { MpoError } from '../../core/errors.js';
 import type { PointEvaluator } from '../../core/landscape/evaluate.js';
 import type { ModelContext } from '../../core/models/registry.js';
-import type { ParamValues } from '../../core/plane/params.js';
-import { thetaValues, type PlaneState } from '../../core/training/plane-state.js';
+import { flatten } from '../../core/training/adam.js';
+import type { PlaneState } from '../../core/training/plane-state.js';
 import type { StepGradients, StepSample } from '../../core/training/step.js';
-import type { PlainData, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
+import type { PlainData, SharedTheta, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
 
 /** Options of {@link createWorkerPool}. */
 export interface PoolOptions {
@@ -37,8 +37,24 @@ export interface WorkerPool {
   gradients(state: PlaneState, sample: StepSample, opts: { whiteClip: number; chunkSize?: number; }): Promise<StepGradients>;
   /** A point evaluator over the data set `name` for the state's current theta. */
   evaluator(state: PlaneState, name: string, opts: { batchSize: number; pointsPerPass: number; }): PointEvaluator;
+  /** Where the last step's time went (see {@link PoolStepTiming}); null before the first step. */
+  readonly lastStep: PoolStepTiming | null;
   /** Stops the workers. */
   close(): Promise<void>;
+}
+
+/** Where one step of {@link WorkerPool.gradients} spent its time (milliseconds): what `npm run bench` reports per worker count. */
+export interface PoolStepTiming {
+  /** Reading theta and writing it once into the shared buffer. */
+  readonly shareMs: number;
+  /** From sending the requests to the last reply. */
+  readonly waitMs: number;
+  /** Each worker's own time on its share (theta in, gradients, read back). */
+  readonly workerMs: readonly number[];
+  /** Each worker's number of cells. */
+  readonly cells: readonly number[];
+  /** Summing the workers' gradients and making the tensors. */
+  readonly reduceMs: number;
 }
 
 /** Number of workers to use when the config does not say: one per core, at most 2 (the machine's cores). */
@@ -113,11 +129,35 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
   };
   if (opts.train) await addData('train', opts.train);
 
+  // Theta goes to the workers through one shared buffer, written once per request round.
+  let shared: SharedTheta | null = null;
+  const shareTheta = async (state: PlaneState): Promise<SharedTheta> => {
+    const keys = Object.keys(state.vars);
+    const sizes = keys.map((k) => state.vars[k].size);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (!shared || shared.buffer.byteLength !== 4 * total || shared.keys.join() !== keys.join()) {
+      shared = { buffer: new SharedArrayBuffer(4 * total), keys, sizes };
+    }
+    const flat = flatten(state.vars, keys);
+    try {
+      new Float32Array(shared.buffer).set(await flat.data());
+    } finally {
+      flat.dispose();
+    }
+    return shared;
+  };
+  let lastStep: PoolStepTiming | null = null;
+
   return {
     size: workers.length,
     addData,
+    get lastStep() {
+      return lastStep;
+    },
     async gradients(state, sample, o) {
-      const theta = await thetaValues(state);
+      const t0 = performance.now();
+      const theta = await shareTheta(state);
+      const t1 = performance.now();
       const parts = splitEven(sample.points.length, workers.length).filter(([a, b]) => b > a);
       const replies = await Promise.all(parts.map(([a, b], i) =>
         call(workers[i], {
@@ -132,25 +172,35 @@ export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
           augment: sample.augment,
         } as Omit<WorkerRequest, 'id'>)
       ));
+      const t2 = performance.now();
       const ce = new Float32Array(sample.points.length);
       let loss = 0;
-      const sums: ParamValues = {};
+      let sum: Float32Array | null = null;
       replies.forEach((r, i) => {
         if (r.kind !== 'gradients') throw new Error(`unexpected worker reply ${r.kind}`);
         loss += r.loss;
         ce.set(r.ce, parts[i][0]);
-        for (const [k, v] of Object.entries(r.grads)) {
-          if (!sums[k]) sums[k] = v;
-          else for (let j = 0; j < v.length; j++) sums[k][j] += v[j];
-        }
+        if (!sum) sum = r.grads;
+        else for (let j = 0; j < sum.length; j++) sum[j] += r.grads[j];
       });
       const grads: Record<string, tf.Tensor> = {};
-      for (const k of Object.keys(state.vars)) grads[k] = tf.tensor(sums[k], state.vars[k].shape, 'float32');
+      let at = 0;
+      theta.keys.forEach((k, i) => {
+        grads[k] = tf.tensor(sum!.subarray(at, at + theta.sizes[i]), state.vars[k].shape, 'float32');
+        at += theta.sizes[i];
+      });
+      lastStep = {
+        shareMs: t1 - t0,
+        waitMs: t2 - t1,
+        workerMs: replies.map((r) => (r.kind === 'gradients' ? r.ms : NaN)),
+        cells: parts.map(([a, b]) => b - a),
+        reduceMs: performance.now() - t2,
+      };
       return { grads, loss: tf.scalar(loss), ce: tf.tensor1d(ce) };
     },
     evaluator(state, name, o) {
       return async (coords, onProgress) => {
-        const theta = await thetaValues(state);
+        const theta = await shareTheta(state);
         // Small slices, handed out as workers free up: balanced and with progress.
         const slice = Math.max(1, Math.min(o.pointsPerPass * 4, Math.ceil(coords.length / (workers.length * 4))));
         const loss = new Float32Array(coords.length);

@@ -1,5 +1,4 @@
 import type { ModelContext } from '../../core/models/registry.js';
-import type { ParamValues } from '../../core/plane/params.js';
 import type { AugmentDraw, AugmentOptions } from '../../core/data/augment.js';
 
 /** Images and labels as plain arrays (copied once into each worker). */
@@ -8,6 +7,13 @@ export interface PlainData {
   readonly labels: Int32Array;
   /** [N, h, w, c] */
   readonly shape: [number, number, number, number];
+}
+
+/** Theta as one flat float32 vector in a SharedArrayBuffer, with the variables' names and sizes in its order. */
+export interface SharedTheta {
+  readonly buffer: SharedArrayBuffer;
+  readonly keys: readonly string[];
+  readonly sizes: readonly number[];
 }
 
 /** Sent once when a worker starts (as `workerData`). */
@@ -25,7 +31,8 @@ export type WorkerRequest =
   | {
     readonly id: number;
     readonly kind: 'gradients';
-    readonly theta: ParamValues;
+    /** Theta, all variables flattened in the worker's key order, shared (written once per step by the pool, not copied per worker). */
+    readonly theta: SharedTheta;
     readonly batchIdx: number[];
     readonly points: { coords: number[]; white: boolean; }[];
     readonly nBlack: number;
@@ -38,7 +45,7 @@ export type WorkerRequest =
   | {
     readonly id: number;
     readonly kind: 'evaluate';
-    readonly theta: ParamValues;
+    readonly theta: SharedTheta;
     readonly data: string;
     readonly coords: number[][];
     readonly batchSize: number;
@@ -49,6 +56,15 @@ export type WorkerRequest =
 export type WorkerReply =
   | { readonly id: number; readonly kind: 'ready'; }
   | { readonly id: number; readonly kind: 'done'; }
-  | { readonly id: number; readonly kind: 'gradients'; readonly grads: ParamValues; readonly loss: number; readonly ce: Float32Array; }
+  | {
+    readonly id: number;
+    readonly kind: 'gradients';
+    /** All gradients flattened in the key order of the request's theta. */
+    readonly grads: Float32Array;
+    readonly loss: number;
+    readonly ce: Float32Array;
+    /** Milliseconds the worker spent on the request (theta in, gradients, read back). */
+    readonly ms: number;
+  }
   | { readonly id: number; readonly kind: 'evaluate'; readonly loss: Float32Array; readonly acc: Float32Array; }
   | { readonly id: number; readonly kind: 'error'; readonly message: string; readonly mpo: boolean; readonly exitCode: number; };

@@ -13,7 +13,8 @@ import { mpoGradients } from '../../core/training/step.js';
 import { oneHot } from '../../core/training/loss.js';
 import type { ParamValues } from '../../core/plane/params.js';
 import { initBackend } from '../backend.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
+import type { SharedTheta, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
+import { flatten } from '../../core/training/adam.js';
 import { applyAugment } from '../../core/data/augment.js';
 
 const init = workerData as WorkerInit;
@@ -22,8 +23,15 @@ const model = createModel(init.model, init.ctx);
 const data = new Map<string, { x: tf.Tensor4D; labels: Int32Array; }>();
 let state: PlaneState | null = null;
 
-/** Loads theta into the worker's variables (created on first use). */
-function loadTheta(theta: ParamValues): PlaneState {
+/** Loads the shared theta into the worker's variables (created on first use). */
+function loadTheta(shared: SharedTheta): PlaneState {
+  const flat = new Float32Array(shared.buffer);
+  const theta: ParamValues = {};
+  let at = 0;
+  shared.keys.forEach((k, i) => {
+    theta[k] = flat.slice(at, at + shared.sizes[i]); // a copy: no tensor may alias the buffer the pool rewrites
+    at += shared.sizes[i];
+  });
   if (!state) {
     state = stateFromValues(model.params, theta, init.dims, [1, 2, 3, 4], 0);
   } else {
@@ -42,6 +50,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     data.set(req.name, { x: tf.tensor4d(req.data.images, req.data.shape), labels: req.data.labels });
     reply({ id: req.id, kind: 'done' });
   } else if (req.kind === 'gradients') {
+    const t0 = performance.now();
     const s = loadTheta(req.theta);
     const train = data.get('train')!;
     const x = tf.tidy(() => {
@@ -51,11 +60,12 @@ async function handle(req: WorkerRequest): Promise<void> {
     const labels = oneHot(req.batchIdx.map((i) => train.labels[i]), init.numClasses);
     try {
       const g = mpoGradients(model, s, x, labels, req.points, req.nBlack, req.nWhite, { whiteClip: req.whiteClip, chunkSize: req.chunkSize });
-      const keys = Object.keys(g.grads);
-      const [values, loss, ce] = await Promise.all([Promise.all(keys.map((k) => g.grads[k].data())), g.loss.data(), g.ce.data()]);
-      for (const t of [...Object.values(g.grads), g.loss, g.ce]) t.dispose();
-      const grads: ParamValues = Object.fromEntries(keys.map((k, i) => [k, values[i] as Float32Array]));
-      reply({ id: req.id, kind: 'gradients', grads, loss: loss[0], ce: ce as Float32Array }, Object.values(grads).map((a) => a.buffer as ArrayBuffer));
+      const flat = flatten(g.grads, req.theta.keys);
+      for (const t of Object.values(g.grads)) t.dispose();
+      const [grads, loss, ce] = await Promise.all([flat.data(), g.loss.data(), g.ce.data()]);
+      for (const t of [flat, g.loss, g.ce]) t.dispose();
+      const out = Float32Array.from(grads);
+      reply({ id: req.id, kind: 'gradients', grads: out, loss: loss[0], ce: Float32Array.from(ce), ms: performance.now() - t0 }, [out.buffer]);
     } finally {
       x.dispose();
       labels.dispose();
