@@ -34,3 +34,23 @@ test('checkpoints are written atomically and corrupt ones are named', () => {
   assert.throws(() => loadCheckpoint(path), /is corrupt \(not an mpo checkpoint\)/);
   assert.throws(() => loadCheckpoint(join(dir, 'nope.mpo')), /no checkpoint at/);
 });
+
+test('a flipped byte in a checkpoint file is refused, naming the file; an old MPOCKPT1 file loads with a note', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mpo-ckpt-crc-'));
+  const path = join(dir, 'checkpoint.mpo');
+  saveCheckpoint(path, ckpt);
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 5]! ^= 0x10; // one bit of a weight
+  writeFileSync(path, bytes);
+  assert.throws(() => loadCheckpoint(path, () => {}),
+    /^MpoError: checkpoint ".*checkpoint\.mpo" is corrupt \(checksum mismatch\): delete it and start the run again, or resume from a copy$/);
+  const notes: string[] = [];
+  const old = loadCheckpoint(new URL('./fixtures/checkpoint-v1.mpo', import.meta.url).pathname, (l) => notes.push(l));
+  assert.equal(old.step, 7);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0]!, /^note: checkpoint ".*checkpoint-v1\.mpo" is in the old MPOCKPT1 format, which has no checksum: it is read unchecked/);
+  const quiet: string[] = [];
+  saveCheckpoint(path, old);
+  loadCheckpoint(path, (l) => quiet.push(l));
+  assert.deepEqual(quiet, [], 'a checkpoint saved now is checked, without a note');
+});

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import zlib from 'node:zlib';
 import * as tf from '../src/node/tf-node.js';
 import { useCpu } from './helpers.js';
 import { adamMoments } from '../src/core/training/adam.js';
-import { checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint } from '../src/core/io/checkpoint.js';
+import { checkpointFormat, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint } from '../src/core/io/checkpoint.js';
+import { crc32 } from '../src/core/io/crc32.js';
 import { createPlaneState, disposePlaneState } from '../src/core/training/plane-state.js';
 import { createModel } from '../src/core/models/registry.js';
 
@@ -27,8 +29,12 @@ const FIXTURE: Checkpoint = {
   extra: { seconds: 12.5, note: 'héllo ✓' },
 };
 
-/** The encoder mpo used before the core codec (Node's Buffer), kept here as the reference for byte equality. */
-function oldBufferEncode(c: Checkpoint): Buffer {
+/**
+ * The encoder mpo used before the core codec (Node's Buffer), kept here as the reference for byte
+ * equality: format 1 (`MPOCKPT1`, no checksum), or with `version` 2 the same bytes as `MPOCKPT2`
+ * with the CRC-32 of the payload after the header length.
+ */
+function oldBufferEncode(c: Checkpoint, version: 1 | 2 = 1): Buffer {
   const entries: { group: string; key: string; length: number; }[] = [];
   const arrays: Float32Array[] = [];
   for (const [group, values] of [['theta', c.theta], ['m', c.adam.m], ['v', c.adam.v]] as const) {
@@ -38,7 +44,7 @@ function oldBufferEncode(c: Checkpoint): Buffer {
     }
   }
   const header = Buffer.from(JSON.stringify({
-    version: 1,
+    version,
     model: c.model,
     dims: c.dims,
     step: c.step,
@@ -48,28 +54,43 @@ function oldBufferEncode(c: Checkpoint): Buffer {
     entries,
   }));
   const total = arrays.reduce((n, a) => n + a.length, 0);
-  const out = Buffer.alloc(8 + 4 + header.length + total * 4);
-  out.write('MPOCKPT1', 0, 'latin1');
+  const start = version === 1 ? 12 : 16;
+  const out = Buffer.alloc(start + header.length + total * 4);
+  out.write(`MPOCKPT${version}`, 0, 'latin1');
   out.writeUInt32LE(header.length, 8);
-  header.copy(out, 12);
-  let off = 12 + header.length;
+  header.copy(out, start);
+  let off = start + header.length;
   for (const a of arrays) {
     Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, off);
     off += a.byteLength;
   }
+  if (version === 2) out.writeUInt32LE(zlib.crc32(out.subarray(16)), 12);
   return out;
 }
 
-test('the core codec writes exactly the bytes of the committed Buffer-era fixture, and reads it back', () => {
-  const bytes = encodeCheckpoint(FIXTURE);
-  assert.ok(bytes instanceof Uint8Array);
-  const old = new Uint8Array(readFileSync(fixture));
-  assert.equal(bytes.length, old.length);
-  assert.deepEqual(bytes, old);
-  assert.deepEqual(decodeCheckpoint(old, 'fixture'), FIXTURE);
+test('crc32: the check value of CRC-32/ISO-HDLC and zlib on random data, whole and in pieces', () => {
+  assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+  assert.equal(crc32(new Uint8Array(0)), 0);
+  assert.equal(crc32(new TextEncoder().encode('The quick brown fox jumps over the lazy dog')), 0x414fa339);
+  const data = new Uint8Array(10_007);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+  assert.equal(crc32(data), zlib.crc32(data));
+  assert.equal(crc32(data.subarray(5000), crc32(data.subarray(0, 5000))), crc32(data));
 });
 
-test('byte-equal to the old Buffer encoder on an unaligned header and empty/odd arrays', () => {
+test('the Buffer-era MPOCKPT1 fixture still loads; the codec writes MPOCKPT2, the same bytes plus a CRC-32', () => {
+  const old = new Uint8Array(readFileSync(fixture));
+  assert.equal(checkpointFormat(old), 1);
+  assert.deepEqual(decodeCheckpoint(old, 'fixture'), FIXTURE);
+  const bytes = encodeCheckpoint(FIXTURE);
+  assert.ok(bytes instanceof Uint8Array);
+  assert.equal(checkpointFormat(bytes), 2);
+  assert.deepEqual(bytes, new Uint8Array(oldBufferEncode(FIXTURE, 2)));
+  assert.equal(bytes.length, old.length + 4);
+  assert.deepEqual(decodeCheckpoint(bytes, 'new'), FIXTURE);
+});
+
+test('byte-equal to the old Buffer encoder on an unaligned header and empty/odd arrays; both formats decode', () => {
   for (const header of ['', 'x', 'xy', 'xyz']) {
     const c: Checkpoint = {
       ...FIXTURE,
@@ -82,10 +103,12 @@ test('byte-equal to the old Buffer encoder on an unaligned header and empty/odd 
       },
     };
     const ours = encodeCheckpoint(c);
-    assert.deepEqual(ours, new Uint8Array(oldBufferEncode(c)), `pad "${header}"`);
-    const back = decodeCheckpoint(ours.subarray(0), 'x');
-    assert.ok(Number.isNaN(back.theta['phi_right/a']![0]));
-    assert.deepEqual(back.adam, c.adam);
+    assert.deepEqual(ours, new Uint8Array(oldBufferEncode(c, 2)), `pad "${header}"`);
+    for (const bytes of [ours.subarray(0), new Uint8Array(oldBufferEncode(c, 1))]) {
+      const back = decodeCheckpoint(bytes, 'x');
+      assert.ok(Number.isNaN(back.theta['phi_right/a']![0]));
+      assert.deepEqual(back.adam, c.adam);
+    }
   }
   // A subarray view with a non-zero offset decodes the same.
   const bytes = encodeCheckpoint(FIXTURE);
@@ -94,17 +117,35 @@ test('byte-equal to the old Buffer encoder on an unaligned header and empty/odd 
   assert.deepEqual(decodeCheckpoint(shifted.subarray(3), 'x'), FIXTURE);
 });
 
+test('a changed byte anywhere after the magic is a checksum mismatch (format 2); format 1 cannot tell', () => {
+  const bytes = encodeCheckpoint(FIXTURE);
+  const msg = /^MpoError: checkpoint "f\.mpo" is corrupt \(checksum mismatch\): delete it and start the run again, or resume from a copy$/;
+  const hlen = new DataView(bytes.buffer).getUint32(8, true);
+  const step = 16 + new TextDecoder().decode(bytes.subarray(16, 16 + hlen)).indexOf('"step":7') + 7;
+  for (const at of [12, 15, step, 16 + hlen, bytes.length - 1]) {
+    const bad = Uint8Array.from(bytes);
+    bad[at]! ^= at === step ? 0x01 : 0x40; // the step 7 becomes 6: still a valid header
+    assert.throws(() => decodeCheckpoint(bad, 'f.mpo'), msg, `byte ${at}`);
+  }
+  const v1 = new Uint8Array(oldBufferEncode(FIXTURE, 1));
+  v1[v1.length - 1]! ^= 0x40;
+  assert.notDeepEqual(decodeCheckpoint(v1, 'old').adam.v, FIXTURE.adam.v, 'format 1 has no checksum: read unchecked');
+});
+
 test('corrupt bytes give the one-line corrupt-checkpoint error', () => {
   const bytes = encodeCheckpoint(FIXTURE);
   const msg = (why: RegExp) =>
     new RegExp(`^MpoError: checkpoint "f\\.mpo" is corrupt \\(${why.source}\\): delete it and start the run again, or resume from a copy$`);
-  assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3), 'f.mpo'), msg(/expected 600 bytes, found 597/));
+  assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3), 'f.mpo'), msg(/expected 604 bytes, found 601/));
   assert.throws(() => decodeCheckpoint(new TextEncoder().encode('hello world, not a checkpoint'), 'f.mpo'), msg(/not an mpo checkpoint/));
   assert.throws(() => decodeCheckpoint(new Uint8Array(0), 'f.mpo'), msg(/not an mpo checkpoint/));
   assert.throws(() => decodeCheckpoint(bytes.subarray(0, 40), 'f.mpo'), msg(/truncated header/));
-  const badJson = Uint8Array.from(bytes);
-  badJson[12] = '}'.charCodeAt(0); // the header's '{' becomes '}': not JSON
+  const badJson = new Uint8Array(oldBufferEncode(FIXTURE, 1));
+  badJson[12] = '}'.charCodeAt(0); // the header's '{' becomes '}': not JSON (format 1: no checksum to catch it first)
   assert.throws(() => decodeCheckpoint(badJson, 'f.mpo'), msg(/unreadable header/));
+  const badJson2 = Uint8Array.from(bytes);
+  badJson2[16] = '}'.charCodeAt(0);
+  assert.throws(() => decodeCheckpoint(badJson2, 'f.mpo'), msg(/checksum mismatch/));
   // Valid JSON that is not a checkpoint header.
   const json = new TextEncoder().encode('{"model":"mlp"}');
   const noEntries = new Uint8Array(12 + json.length);

@@ -43,13 +43,15 @@ export { toTernary, trainedCells, type TernaryOptions, type TrainedCells } from 
 export { parsePatternText, patternToText, type PatternTextOptions } from './pattern/text.js';
 
 // training (eq. 3, Adam, one step, the loop)
-export { adamMoments, adamUpdate, clipGlobalNorm, createAdamState, globalNorm, type AdamOptions, type AdamState, type AdamUpdateOptions } from './training/adam.js';
-export { activationBytes, chunkSizeForDevice, type DeviceLimits } from './training/chunk.js';
 export { backendSelfTest, relativeDifference, selfTestCases, type SelfTestCase, type SelfTestOptions } from './backend-check.js';
+export { adamMoments, adamUpdate, clipGlobalNorm, createAdamState, globalNorm, type AdamOptions, type AdamState,
+  type AdamUpdateOptions } from './training/adam.js';
+export { activationBytes, chunkSizeForDevice, type DeviceLimits } from './training/chunk.js';
 export { learningRate, quickEvaluate, trainLoop, type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type QuickEvalOptions,
   type StepResult } from './training/loop.js';
 export { mpoLossTerms, oneHot, pointCrossEntropy, type MpoLossOptions } from './training/loss.js';
-export { createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, thetaValues, type PlaneInitOptions, type PlaneState } from './training/plane-state.js';
+export { createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, thetaValues, type PlaneInitOptions,
+  type PlaneState } from './training/plane-state.js';
 export { applyStep, localGradients, mpoGradients, sampleStep, trainStep, type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells,
   type TrainData } from './training/step.js';
 
@@ -60,7 +62,9 @@ export { correlation, patternMetrics, rocAuc, type PatternMetrics } from './land
 
 // saving planes, exporting cells, reading data
 export { encodeIdx, parseIdxImagesRaw, parseIdxLabelsRaw, type IdxImages, type IdxLabels } from './data/idx.js';
-export { CHECKPOINT_MAGIC, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint, type Checkpoint } from './io/checkpoint.js';
+export { CHECKPOINT_MAGIC, CHECKPOINT_MAGIC_V1, checkpointFormat, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint,
+  type Checkpoint } from './io/checkpoint.js';
+export { crc32 } from './io/crc32.js';
 export { EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, cellParamValues, checkCell, checkExportable, exportLayersModel, type ExportLayersOptions, type LayersExport,
   type LayersModelJson } from './io/export-layers.js';
 

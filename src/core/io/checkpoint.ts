@@ -1,25 +1,39 @@
 /**
- * The `MPOCKPT1` checkpoint format, isomorphic (Node and browsers: only `Uint8Array`,
- * `DataView`, `TextEncoder` and `TextDecoder`). Layout:
+ * The checkpoint format, isomorphic (Node and browsers: only `Uint8Array`, `DataView`,
+ * `TextEncoder` and `TextDecoder`). {@link encodeCheckpoint} writes `MPOCKPT2`:
  *
- *     bytes 0..7    the ASCII magic `MPOCKPT1`
+ *     bytes 0..7    the ASCII magic `MPOCKPT2`
  *     bytes 8..11   header length L, unsigned 32-bit little-endian
- *     bytes 12..    L bytes of UTF-8 JSON: { version: 1, model, dims, step, rng, adamStep, extra,
+ *     bytes 12..15  CRC-32 (src/core/io/crc32.ts) of every byte from 16 to the end (header and
+ *                   values), unsigned 32-bit little-endian
+ *     bytes 16..    L bytes of UTF-8 JSON: { version: 2, model, dims, step, rng, adamStep, extra,
  *                   entries: [{ group: 'theta' | 'm' | 'v', key, length }, ...] }
  *     then          the entries' float32 values (little-endian), in entry order, no padding
  *
- * Entries are theta's keys in insertion order, then Adam's m, then v. `src/node/checkpoint.ts`
- * adds file reading and atomic writing; a browser saves {@link encodeCheckpoint}'s bytes as a
- * download, and `mpo eval` reads them.
+ * {@link decodeCheckpoint} also reads the older `MPOCKPT1` (the same without the CRC: the header
+ * at byte 12, `version: 1`), which cannot be checked for damage. Entries are theta's keys in
+ * insertion order, then Adam's m, then v. `src/node/checkpoint.ts` adds file reading and atomic
+ * writing; a browser saves {@link encodeCheckpoint}'s bytes as a download, and `mpo eval` reads them.
  */
 import { check, MpoError } from '../errors.js';
 import type { ParamValues } from '../plane/params.js';
 import type { RngState } from '../random.js';
 import type { Model } from '../models/model.js';
 import { stateFromValues, stateValues, type PlaneState } from '../training/plane-state.js';
+import { crc32 } from './crc32.js';
 
-/** The 8 bytes every checkpoint starts with. */
-export const CHECKPOINT_MAGIC = 'MPOCKPT1';
+/** The 8 bytes a checkpoint written now starts with (format 2, with a CRC-32 of the payload). */
+export const CHECKPOINT_MAGIC = 'MPOCKPT2';
+
+/** The 8 bytes of the first format (no checksum), still read by {@link decodeCheckpoint}. */
+export const CHECKPOINT_MAGIC_V1 = 'MPOCKPT1';
+
+/** The format of checkpoint bytes from their magic: 2 (checksummed), 1 (no checksum) or null (not a checkpoint). */
+export function checkpointFormat(bytes: Uint8Array): 1 | 2 | null {
+  let magic = '';
+  for (let i = 0; i < Math.min(8, bytes.length); i++) magic += String.fromCharCode(bytes[i]!);
+  return magic === CHECKPOINT_MAGIC ? 2 : magic === CHECKPOINT_MAGIC_V1 ? 1 : null;
+}
 
 /**
  * Everything needed to continue a fit exactly where it stopped: theta, Adam's moments,
@@ -49,6 +63,10 @@ interface Entry {
   length: number;
 }
 
+/** Bytes before the header: magic and header length (format 1), plus the CRC-32 (format 2). */
+const HEAD_V1 = 12;
+const HEAD_V2 = 16;
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function checkValues(values: unknown, what: string): asserts values is ParamValues {
@@ -59,9 +77,9 @@ function checkValues(values: unknown, what: string): asserts values is ParamValu
 }
 
 /**
- * Serialises a checkpoint to bytes (the layout in this module's comment). The bytes are
- * identical to those the Node `Buffer` version of mpo wrote. Throws an MpoError when `c`
- * is not a checkpoint (a value that is not a Float32Array, a missing field).
+ * Serialises a checkpoint to `MPOCKPT2` bytes (the layout in this module's comment: the
+ * `MPOCKPT1` layout the Node `Buffer` version of mpo wrote, plus a CRC-32). Throws an MpoError
+ * when `c` is not a checkpoint (a value that is not a Float32Array, a missing field).
  */
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   check(typeof c === 'object' && c !== null, 'encodeCheckpoint: c must be a checkpoint object');
@@ -79,7 +97,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     }
   }
   const header = new TextEncoder().encode(JSON.stringify({
-    version: 1,
+    version: 2,
     model: c.model,
     dims: c.dims,
     step: c.step,
@@ -89,17 +107,18 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     entries,
   }));
   const total = arrays.reduce((n, a) => n + a.length, 0);
-  const out = new Uint8Array(12 + header.length + total * 4);
+  const out = new Uint8Array(HEAD_V2 + header.length + total * 4);
   for (let i = 0; i < 8; i++) out[i] = CHECKPOINT_MAGIC.charCodeAt(i);
   const view = new DataView(out.buffer);
   view.setUint32(8, header.length, true);
-  out.set(header, 12);
-  let off = 12 + header.length;
+  out.set(header, HEAD_V2);
+  let off = HEAD_V2 + header.length;
   for (const a of arrays) {
     if (LITTLE_ENDIAN) out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
     else for (let i = 0; i < a.length; i++) view.setFloat32(off + 4 * i, a[i]!, true);
     off += a.byteLength;
   }
+  view.setUint32(12, crc32(out.subarray(HEAD_V2)), true);
   return out;
 }
 
@@ -122,31 +141,34 @@ function isHeader(h: unknown): h is {
 }
 
 /**
- * Parses checkpoint bytes. `name` (a file name, or any label) is used in error messages:
- * bytes that are not a whole checkpoint give a one-line MpoError
- * `checkpoint "<name>" is corrupt (<why>): delete it and start the run again, or resume from a copy`.
+ * Parses checkpoint bytes (`MPOCKPT2`, or the unchecked `MPOCKPT1`). `name` (a file name, or any
+ * label) is used in error messages: bytes that are not a whole, undamaged checkpoint give a
+ * one-line MpoError
+ * `checkpoint "<name>" is corrupt (<why>): delete it and start the run again, or resume from a copy`,
+ * where `<why>` is e.g. `checksum mismatch` (a changed byte) or `expected N bytes, found M`.
  * The arrays returned are copies (they do not share memory with `bytes`).
  */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   check(bytes instanceof Uint8Array, `decodeCheckpoint: bytes must be a Uint8Array (or Buffer), got ${Object.prototype.toString.call(bytes)}`);
   const corrupt = (why: string) => new MpoError(`checkpoint "${name}" is corrupt (${why}): delete it and start the run again, or resume from a copy`);
-  let magic = '';
-  for (let i = 0; i < Math.min(8, bytes.length); i++) magic += String.fromCharCode(bytes[i]!);
-  if (bytes.length < 12 || magic !== CHECKPOINT_MAGIC) throw corrupt('not an mpo checkpoint');
+  const format = checkpointFormat(bytes);
+  const start = format === 2 ? HEAD_V2 : HEAD_V1;
+  if (format === null || bytes.length < start) throw corrupt('not an mpo checkpoint');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = view.getUint32(8, true);
-  if (12 + hlen > bytes.length) throw corrupt('truncated header');
+  if (start + hlen > bytes.length) throw corrupt('truncated header');
   let h: unknown;
   try {
-    h = JSON.parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(12, 12 + hlen)));
+    h = JSON.parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(start, start + hlen)));
   } catch {
-    throw corrupt('unreadable header');
+    h = undefined;
   }
+  const expected = isHeader(h) ? start + hlen + h.entries.reduce((n, e) => n + e.length, 0) * 4 : null;
+  if (expected !== null && bytes.length !== expected) throw corrupt(`expected ${expected} bytes, found ${bytes.length}`);
+  if (format === 2 && crc32(bytes.subarray(HEAD_V2)) !== view.getUint32(12, true)) throw corrupt('checksum mismatch');
   if (!isHeader(h)) throw corrupt('unreadable header');
-  const total = h.entries.reduce((n, e) => n + e.length, 0);
-  if (bytes.length !== 12 + hlen + total * 4) throw corrupt(`expected ${12 + hlen + total * 4} bytes, found ${bytes.length}`);
   const groups: Record<Group, ParamValues> = { theta: {}, m: {}, v: {} };
-  let off = 12 + hlen;
+  let off = start + hlen;
   for (const e of h.entries) {
     const arr = new Float32Array(e.length);
     if (LITTLE_ENDIAN) new Uint8Array(arr.buffer).set(bytes.subarray(off, off + e.length * 4));
