@@ -2,22 +2,50 @@
  * `npm run bench [-- --quick] [-- --only paper,mlp] [-- --pattern-race]`: runs the standard
  * workloads in our engine and, in the same run, the PyTorch reference of the original
  * implementation (../shared/bench/torch_reference.py, with Debian's python3-torch), and prints
- * one table: workload, our median, the reference's median, their ratio, peak RSS of each.
+ * one table: workload, our median, the reference's median, their ratio, peak RSS of each,
+ * our workers, and the landscape's rate in images/s (ours / the reference's).
  * Writes the table to bench/results/<date>.json.
+ *
+ * Options (defaults: what `npm run bench` has always done):
+ * - `--backend wasm|webgpu|cpu`: our backend (default wasm; webgpu runs with 1 worker);
+ * - `--workers N`: our worker threads, passed to bench/workload.ts (default: one per core, at most 8);
+ * - `--ref-device cuda|cpu`, `--ref-threads N`: the reference's `--device` and `--threads`
+ *   (default: its own, cpu and 2 threads);
+ * - `--python PATH`: the Python with torch (default $MPO_PYTHON, else /usr/bin/python3).
+ * A non-default backend or reference device adds `-<backend>` / `-ref-<device>` to the file name.
+ * On a GPU machine without Node, use the offline bundle instead (docs/gpu.md).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WORKLOADS, type WorkloadName } from './workload.js';
+import { WORKLOAD_BACKENDS, WORKLOADS, type WorkloadName } from './workload.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const self = fileURLToPath(import.meta.url);
+const here = dirname(self);
 const root = join(here, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : Object.keys(WORKLOADS);
-const python = '/usr/bin/python3';
+
+/** The value after `flag`, or undefined when the flag is absent; exits with a one-line message when `allowed` rejects it. */
+function option(flag: string, allowed: (v: string) => boolean, want: string): string | undefined {
+  const at = args.indexOf(flag);
+  if (at < 0) return undefined;
+  const v = args[at + 1];
+  if (v === undefined || !allowed(v)) {
+    process.stderr.write(`bench: error: ${flag} needs ${want}, got ${String(v)}\n`);
+    process.exit(1);
+  }
+  return v;
+}
+const positive = (v: string) => Number.isInteger(Number(v)) && Number(v) >= 1;
+const backend = option('--backend', (v) => (WORKLOAD_BACKENDS as readonly string[]).includes(v), WORKLOAD_BACKENDS.join(' | ')) ?? 'wasm';
+const workersArg = option('--workers', positive, 'a positive integer');
+const refDevice = option('--ref-device', (v) => v === 'cuda' || v === 'cpu', 'cuda | cpu');
+const refThreads = option('--ref-threads', positive, 'a positive integer');
+const python = option('--python', (v) => v.length > 0, 'a path') ?? process.env.MPO_PYTHON ?? '/usr/bin/python3';
 const refScript = [join(root, '..', 'shared', 'bench', 'torch_reference.py'), process.env.MPO_TORCH_REFERENCE ?? ''].find((p) => p && existsSync(p));
 
 /** Row of the results table (also the JSON file's rows). */
@@ -30,24 +58,43 @@ interface Row {
   ours_rss_mb: number;
   reference_rss_mb: number | null;
   workers: number;
+  /** Our TF.js backend. */
+  backend: string;
+  /** The landscape's rate (images evaluated per second), ours and the reference's; null for the other workloads. */
+  ours_images_per_s: number | null;
+  reference_images_per_s: number | null;
+  /** The reference's torch device and threads as it reports them (null without a reference). */
+  reference_device: string | null;
+  reference_threads: number | null;
 }
 
 function hasTorch(): boolean {
-  if (!existsSync(python)) return false;
+  if (python.includes('/') && !existsSync(python)) return false;
   return spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 }
 
 function runOurs(name: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'workload.ts'), name, ...(quick ? ['--quick'] : [])], { cwd: root, encoding: 'utf8',
-    maxBuffer: 1 << 24 });
+  // From source under tsx (npm run bench), or bundled as run.js beside workload.js (the GPU bundle).
+  const entry = self.endsWith('.ts') ? ['--import', 'tsx', join(here, 'workload.ts')] : [join(here, 'workload.js')];
+  const extra = [...(quick ? ['--quick'] : []), ...(backend !== 'wasm' ? ['--backend', backend] : []), ...(workersArg ? ['--workers', workersArg] : [])];
+  const r = spawnSync(process.execPath, [...entry, name, ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`workload ${name} failed: ${r.stderr.trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-function runReference(name: WorkloadName): { seconds: number; rss: number; } | null {
+/** What {@link runReference} reads from the reference's JSON line. */
+interface Reference {
+  seconds: number;
+  rss: number;
+  imagesPerS: number | null;
+  device: string;
+  threads: number;
+}
+
+function runReference(name: WorkloadName): Reference | null {
   if (!refScript) return null;
   const w = WORKLOADS[name];
-  const refArgs = [...w.ref, ...(quick ? w.quickRef : [])];
+  const refArgs = [...w.ref, ...(quick ? w.quickRef : []), ...(refDevice ? ['--device', refDevice] : []), ...(refThreads ? ['--threads', refThreads] : [])];
   // Run under a tiny Python wrapper that reports the child's peak RSS.
   const wrapper = 'import resource,subprocess,sys;p=subprocess.run(sys.argv[1:],capture_output=True,text=True);' +
     'sys.stdout.write(p.stdout);sys.stderr.write(p.stderr);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);sys.exit(p.returncode)';
@@ -56,7 +103,8 @@ function runReference(name: WorkloadName): { seconds: number; rss: number; } | n
   const lines = r.stdout.trim().split('\n');
   const rss = Number(lines.pop()) / 1024;
   const j = JSON.parse(lines.pop()!);
-  return { seconds: name === 'landscape' ? j.eval_s_per_cell : j.iter_s_median, rss };
+  return { seconds: name === 'landscape' ? j.eval_s_per_cell : j.iter_s_median, rss, imagesPerS: name === 'landscape' ? j.eval_images_per_s : null,
+    device: j.device, threads: j.threads };
 }
 
 function fmt(v: number | null, digits = 3): string {
@@ -93,21 +141,36 @@ async function main(): Promise<void> {
       ours_rss_mb: ours.max_rss_mb as number,
       reference_rss_mb: ref ? Math.round(ref.rss) : null,
       workers: ours.workers as number,
+      backend: (ours.backend as string | undefined) ?? backend,
+      ours_images_per_s: typeof ours.images_per_s === 'number' ? ours.images_per_s : null,
+      reference_images_per_s: ref?.imagesPerS ?? null,
+      reference_device: ref?.device ?? null,
+      reference_threads: ref?.threads ?? null,
     });
   }
-  const head = ['workload', 'ours (median)', 'reference', 'ratio', 'unit', 'our peak RSS', 'ref peak RSS'];
+  const rate = (r: Row) =>
+    r.ours_images_per_s === null
+      ? '-'
+      : `${Math.round(r.ours_images_per_s)} / ${r.reference_images_per_s === null ? '-' : Math.round(r.reference_images_per_s)}`;
+  const head = ['workload', 'ours (median)', 'reference', 'ratio', 'unit', 'our peak RSS', 'ref peak RSS', 'workers', 'images/s (ours / ref)'];
   const table = [head, ...rows.map((
     r,
   ) => [r.name, `${fmt(r.ours_s)} s`, r.reference_s === null ? '-' : `${fmt(r.reference_s)} s`, fmt(r.ratio, 2), r.unit, `${r.ours_rss_mb} MB`,
-    r.reference_rss_mb === null ? '-' : `${r.reference_rss_mb} MB`]
+    r.reference_rss_mb === null ? '-' : `${r.reference_rss_mb} MB`, String(r.workers), rate(r)]
   )];
   const widths = head.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const text = table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
   process.stdout.write(`${text}\n`);
   mkdirSync(join(here, 'results'), { recursive: true });
-  const file = join(here, 'results', `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), quick, node: process.version, rows }, null, 2)}\n`);
+  const suffix = `${backend !== 'wasm' ? `-${backend}` : ''}${refDevice && refDevice !== 'cpu' ? `-ref-${refDevice}` : ''}${quick ? '-quick' : ''}`;
+  const file = join(here, 'results', `${new Date().toISOString().slice(0, 10)}${suffix}.json`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), quick, node: process.version, backend, rows }, null, 2)}\n`);
   process.stdout.write(`written to ${file}\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`\nbench: error: ${String((err as Error).message ?? err).split('\n')[0]}\n`);
+  process.exitCode = 1;
+}

@@ -1,7 +1,15 @@
 /**
  * One benchmark workload in our engine, in its own process (so that its peak RSS is its own).
  * Usage: node --import tsx bench/workload.ts <paper|reduced|mlp|landscape|bn> [--quick] [--workers N]
- * Prints one JSON line: {name, seconds (median), samples, max_rss_mb, ...}.
+ *   [--backend wasm|webgpu|cpu] [--iters N] [--grid N]
+ * (or `node bench/workload.js ...` in the GPU bundle, see bench/gpu/build-bundle.ts).
+ * - `--backend`: the TF.js backend (default wasm); webgpu runs in this thread only (workers 1:
+ *   the worker pool is wasm/cpu only).
+ * - `--workers N`: worker threads sharing the cells (default: one per core, at most 8).
+ * - `--iters N`: timed steps (the first, untimed step warms up); default the workload's own.
+ * - `--grid N`: the landscape's side in cells (default 20, 8 with --quick).
+ * Prints one JSON line: {name, backend, workers, seconds (median), samples, unit, max_rss_mb, ...};
+ * the landscape adds `images_per_cell` and `images_per_s`.
  */
 import * as tf from '../src/node/tf-node.js';
 import { createModel } from '../src/core/models/registry.js';
@@ -11,9 +19,9 @@ import { createRng, sampleWithoutReplacement } from '../src/core/random.js';
 import { createPlaneState, thetaOf } from '../src/core/training/plane-state.js';
 import { trainLoop } from '../src/core/training/loop.js';
 import { gridPoints } from '../src/core/plane/grid.js';
-import { initBackend } from '../src/node/backend.js';
+import { initBackend, type BackendName } from '../src/node/backend.js';
 import { createWorkerPool, defaultWorkers } from '../src/node/parallel/pool.js';
-import { defaultChunkSize } from '../src/node/run/setup.js';
+import { chunkSizeFor } from '../src/node/run/setup.js';
 
 /** The standard workloads (the same work as ../shared/bench/torch_reference.py's). */
 export const WORKLOADS = {
@@ -30,19 +38,55 @@ export const WORKLOADS = {
 } as const;
 export type WorkloadName = keyof typeof WORKLOADS;
 
+/** Backends a workload can run on (`webgpu` is started by `initBackend` where a GPU adapter exists). */
+export const WORKLOAD_BACKENDS = ['wasm', 'webgpu', 'cpu'] as const;
+
+/** Options of one workload run, as parsed from its command line by {@link parseWorkloadArgs}. */
+export interface WorkloadArgs {
+  name: WorkloadName;
+  quick: boolean;
+  backend: (typeof WORKLOAD_BACKENDS)[number];
+  /** Worker threads (1: everything in this thread; always 1 for webgpu). */
+  workers: number;
+  /** Timed steps, or null for the workload's default. */
+  iters: number | null;
+  /** Landscape side in cells, or null for the default (20; 8 with --quick). */
+  grid: number | null;
+}
+
+/** The value after flag `flag` in `argv` as a positive integer, or null when the flag is absent; throws on a bad value. */
+function positiveInt(argv: string[], flag: string): number | null {
+  const at = argv.indexOf(flag);
+  if (at < 0) return null;
+  const v = Number(argv[at + 1]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} needs a positive integer, got ${String(argv[at + 1])}: pass e.g. ${flag} 4`);
+  return v;
+}
+
+/**
+ * Parses a workload command line (`argv` without node and the script): the workload name first,
+ * then `--quick`, `--backend B`, `--workers N`, `--iters N`, `--grid N`. `defaultWorkers` is used
+ * when `--workers` is absent; webgpu always gets 1 worker. Throws a one-line Error on bad input.
+ */
+export function parseWorkloadArgs(argv: string[], defaultWorkers: number): WorkloadArgs {
+  const name = argv[0] as WorkloadName;
+  if (!WORKLOADS[name]) throw new Error(`unknown workload ${String(name)}: use ${Object.keys(WORKLOADS).join(', ')}`);
+  const bi = argv.indexOf('--backend');
+  const backend = (bi >= 0 ? argv[bi + 1] : 'wasm') as WorkloadArgs['backend'];
+  if (!WORKLOAD_BACKENDS.includes(backend)) throw new Error(`unknown backend ${String(backend)}: use ${WORKLOAD_BACKENDS.join(', ')}`);
+  const workers = backend === 'webgpu' ? 1 : positiveInt(argv, '--workers') ?? defaultWorkers;
+  return { name, quick: argv.includes('--quick'), backend, workers, iters: positiveInt(argv, '--iters'), grid: positiveInt(argv, '--grid') };
+}
+
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function main(): Promise<void> {
-  const name = process.argv[2] as WorkloadName;
-  const quick = process.argv.includes('--quick');
-  const wi = process.argv.indexOf('--workers');
-  const workers = wi > 0 ? Number(process.argv[wi + 1]) : defaultWorkers();
+  const { name, quick, backend, workers, iters: itersArg, grid: gridArg } = parseWorkloadArgs(process.argv.slice(2), defaultWorkers());
   const w = WORKLOADS[name];
-  if (!w) throw new Error(`unknown workload ${name}: use ${Object.keys(WORKLOADS).join(', ')}`);
-  await initBackend('wasm');
+  await initBackend(backend as BackendName);
   const ctx = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10 };
   const model = createModel(w.model, ctx);
   const rng = createRng(0);
@@ -50,12 +94,15 @@ async function main(): Promise<void> {
   const images = Float32Array.from({ length: n * 784 }, () => rng.next());
   const labels = Int32Array.from({ length: n }, () => rng.int(10));
   const state = createPlaneState(model, { seed: 0, scaleInit: 0.1 });
-  const pool = workers > 1 ? await createWorkerPool({ workers, model: w.model, ctx, backend: 'wasm', train: { images, labels, shape: [n, 28, 28, 1] } }) : null;
+  const poolBackend = backend === 'cpu' ? 'cpu' : 'wasm';
+  const pool = workers > 1
+    ? await createWorkerPool({ workers, model: w.model, ctx, backend: poolBackend, train: { images, labels, shape: [n, 28, 28, 1] } })
+    : null;
   const x = tf.tensor4d(images, [n, 28, 28, 1]);
-  const out: Record<string, unknown> = { name, workers };
+  const out: Record<string, unknown> = { name, backend, workers };
   try {
     if (name === 'landscape') {
-      const grid = quick ? 8 : 20;
+      const grid = gridArg ?? (quick ? 8 : 20);
       const { coords } = gridPoints({ height: grid, width: grid });
       const t0 = performance.now();
       if (pool) {
@@ -67,10 +114,12 @@ async function main(): Promise<void> {
         dispose();
       }
       const s = (performance.now() - t0) / 1000;
-      Object.assign(out, { seconds: s / coords.length, total_seconds: s, cells: coords.length, unit: 's per cell' });
+      Object.assign(out, { seconds: s / coords.length, total_seconds: s, cells: coords.length, unit: 's per cell', images_per_cell: n,
+        images_per_s: (n * coords.length) / s });
     } else {
-      const chunkSize = defaultChunkSize(model, w.batch);
-      const iters = quick ? w.quickIters : w.iters;
+      // as `mpo fit` sizes it: memory-bounded on wasm and cpu, as large as the device allows on webgpu
+      const chunkSize = await chunkSizeFor(model, w.batch, backend);
+      const iters = itersArg ?? (quick ? w.quickIters : w.iters);
       // a 50x50 picture, half black and half white: each step samples w.cells of each, as the reference does
       const order = sampleWithoutReplacement(rng, 2500, 2500);
       const cells = { height: 50, width: 50, black: order.slice(0, 1250), white: order.slice(1250) };
@@ -95,4 +144,15 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-if (process.argv[1]?.endsWith('workload.ts')) await main();
+// Run as a script (bench/workload.ts under tsx, workload.js in the GPU bundle), not when imported.
+// A failure prints one line (what bench/gpu/table.ts records as the step's error) and exits 1.
+if (/workload\.(ts|js)$/.test(process.argv[1] ?? '')) {
+  try {
+    await main();
+  } catch (err) {
+    const e = err as Error;
+    process.stderr.write(`workload ${process.argv[2] ?? ''}: error: ${String(e?.message ?? e).split('\n')[0]}\n`);
+    if (process.env.MPO_BENCH_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    process.exit(1);
+  }
+}
