@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, makeRecord, machineFromGpuLine, parseRecords, resultsFile, summarize, type StepRecord } from '../bench/gpu/table.js';
@@ -96,6 +96,7 @@ test('the results file is named after the GPU and keeps every step', () => {
   const written = readdirSync(dir).filter((n) => /^\d{4}-\d{2}-\d{2}-nvidia-h200\.json$/.test(n));
   assert.equal(written.length, 1);
   assert.equal(JSON.parse(readFileSync(join(dir, written[0]), 'utf8')).steps.length, FIXTURE.length);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a step record: result from the last JSON line, timeouts, failures and skips in one line each', () => {
