@@ -232,3 +232,74 @@ test('maxPool2x2 and adaptiveAvgPool2d leak no tensors inside tf.tidy', async ()
     x.dispose();
   }
 });
+
+/** The values of a gradient as numbers, -0 as 0 (the tensor pass multiplies dy by 0). */
+function plain(values: ArrayLike<number>): number[] {
+  return Array.from(values, (v) => v + 0);
+}
+
+/** Gradient of sum(maxPool2x2(x) * up) with the given backward pass. */
+function poolGrad(x: tf.Tensor4D, up: tf.Tensor, backward: 'loop' | 'tensor' | 'auto'): tf.Tensor {
+  return tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(maxPool2x2(xs as tf.Tensor4D, { backward }), up)))(x);
+}
+
+test("maxPool2x2's tensor backward pass equals the loop: signed, all-negative, tied and NaN windows, odd sizes, on cpu (and wasm)", async () => {
+  for (const backend of ['cpu', 'wasm']) {
+    assert.equal(await tf.setBackend(backend), true);
+    POOL_SHAPES.forEach((shape, i) => {
+      tf.tidy(() => {
+        const signed = randn(shape, 80 + i) as tf.Tensor4D;
+        const negative = tf.sub(tf.neg(tf.abs(signed)), 0.5) as tf.Tensor4D;
+        // Values in {-2, -1, 0, 1}: most windows have ties, many are all <= 0.
+        const tied = tf.clipByValue(tf.round(signed), -2, 1) as tf.Tensor4D;
+        const zeros = tf.zeros(shape) as tf.Tensor4D;
+        const values = Float32Array.from(signed.dataSync());
+        for (let j = 0; j < values.length; j += 3) values[j] = NaN;
+        values.fill(NaN, 0, Math.min(values.length, 4 * shape[3]));
+        const withNaN = tf.tensor4d(values, shape);
+        const up = randn([shape[0], Math.floor(shape[1] / 2), Math.floor(shape[2] / 2), shape[3]], 90 + i);
+        // (wasm's forward kernel pools a window whose first element is NaN to -Infinity, so the
+        // two passes differ there: the NaN case runs on cpu only.)
+        const cases: [tf.Tensor4D, string][] = [[signed, 'signed'], [negative, 'negative'], [tied, 'tied'], [zeros, 'zeros']];
+        if (backend === 'cpu') cases.push([withNaN, 'NaN']);
+        for (const [x, what] of cases) {
+          const loop = poolGrad(x, up, 'loop').dataSync();
+          assert.deepEqual(plain(poolGrad(x, up, 'tensor').dataSync()), plain(loop), `${backend} [${shape}] ${what}`);
+        }
+      });
+    });
+  }
+});
+
+test("maxPool2x2's tensor backward pass reads nothing back; 'auto' takes the loop on cpu and wasm", async () => {
+  const proto = tf.Tensor.prototype as unknown as Record<string, unknown>;
+  const saved = { dataSync: proto.dataSync, arraySync: proto.arraySync };
+  for (const backend of ['cpu', 'wasm']) {
+    assert.equal(await tf.setBackend(backend), true);
+    const x = tf.clipByValue(tf.round(randn([2, 5, 7, 3], 7)), -2, 1) as tf.Tensor4D;
+    const up = randn([2, 2, 3, 3], 8);
+    const expected = poolGrad(x, up, 'loop').dataSync();
+    let grad: tf.Tensor;
+    let reads = 0;
+    proto.dataSync = proto.arraySync = () => {
+      throw new Error('a synchronous read');
+    };
+    try {
+      grad = poolGrad(x, up, 'tensor');
+      proto.dataSync = function(this: tf.Tensor) {
+        reads++;
+        return (saved.dataSync as () => unknown).call(this);
+      };
+      poolGrad(x, up, 'auto');
+    } finally {
+      Object.assign(proto, saved);
+    }
+    assert.deepEqual(plain(grad.dataSync()), plain(expected), backend);
+    assert.equal(reads, 2, `${backend}: 'auto' reads x and dy (the loop)`);
+  }
+  await tf.setBackend('cpu');
+  assert.throws(() => maxPool2x2(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, { backward: 'gpu' as never }), {
+    name: 'MpoError',
+    message: /^maxPool2x2: backward must be 'auto', 'loop' or 'tensor', got "gpu"$/,
+  });
+});

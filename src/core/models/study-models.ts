@@ -1,6 +1,7 @@
 import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { createCnn } from './cnn.js';
+import type { Frame } from '../plane/manifold.js';
 import type { Model, ModelEntry } from './model.js';
 
 /**
@@ -41,9 +42,10 @@ export interface InputPoolOptions {
 /**
  * Wraps `inner` (built for inputs `factor` times smaller per side) into a model that takes
  * the full-size data and average-pools it `factor x factor` first (e.g. 28x28 -> 7x7 for 4),
- * in `forward` and, when `inner` has it, in the many-points fast path `forwardPoints`. The pooling has no weights
- * and acts on data only, so no gradient flows through it. Throws an MpoError when the input
- * sides are not multiples of `factor` or do not match `inner`.
+ * in `forward` and, whenever `inner` has it (read at each access: a CNN's depends on the
+ * backend), in the many-points fast path `forwardPoints`. The pooling has no weights and acts on
+ * data only, so no gradient flows through it. Throws an MpoError when the input sides are not
+ * multiples of `factor` or do not match `inner`.
  */
 export function withInputPool(inner: Model, opts: InputPoolOptions): Model {
   const [h, w, c] = opts.inputShape;
@@ -53,15 +55,21 @@ export function withInputPool(inner: Model, opts: InputPoolOptions): Model {
   check(inner.inputShape[0] === h / f && inner.inputShape[1] === w / f && inner.inputShape[2] === c,
     `model "${inner.name}" takes ${inner.inputShape.join('x')}, expected ${h / f}x${w / f}x${c}: build it for the pooled input`);
   const pool = (x: tf.Tensor4D): tf.Tensor4D => (f === 1 ? x : (tf.avgPool(x, f, f, 'valid') as tf.Tensor4D));
-  const innerPoints = inner.forwardPoints?.bind(inner);
-  return {
+  const pooledPoints = (frame: Frame, coords: readonly (readonly number[])[], x: tf.Tensor4D): tf.Tensor3D => inner.forwardPoints!(frame, coords, pool(x));
+  const wrapped: Model = {
     ...inner,
     name: opts.name,
     description: opts.description,
     inputShape: opts.inputShape,
     forward: (weights, x) => inner.forward(weights, pool(x)),
-    forwardPoints: innerPoints ? (frame, coords, x) => innerPoints(frame, coords, pool(x)) : undefined,
   };
+  // Read inner's fast path at each access, not once here: a CNN's `forwardPoints` depends on the
+  // backend in use (`points: 'auto'`).
+  return Object.defineProperty(wrapped, 'forwardPoints', {
+    enumerable: true,
+    configurable: true,
+    get: () => (inner.forwardPoints ? pooledPoints : undefined),
+  });
 }
 
 function smallPair(batchNorm: boolean, name: string, description: string): ModelEntry {
