@@ -1,4 +1,5 @@
 import { MpoError } from './errors.js';
+import { MANIFOLD_DEFAULT_PATTERN } from './pattern/manifold-patterns.js';
 import { SETTINGS, type Setting, type SettingName, type SettingRange, type SettingValue } from './settings.js';
 
 export * from './settings.js';
@@ -135,12 +136,17 @@ export function parseConfig(raw: Record<string, unknown>, source: string): Parti
 }
 
 /**
- * Defaults, then the chosen model's defaults ({@link modelDefaults}), then each layer in order
- * (later layers win): e.g. config file, then flags.
+ * Defaults, then the chosen model's defaults ({@link modelDefaults}), then the chosen manifold's
+ * pattern when no layer names a pattern (a line fits `1d:##..##..##`, a volume a 6-cell
+ * `cube-frame`: {@link MANIFOLD_DEFAULT_PATTERN}), then each layer in order (later layers win):
+ * e.g. config file, then flags. So the config says what is fitted.
  */
 export function resolveConfig(...layers: Partial<FitConfig>[]): FitConfig {
-  const model = [...layers].reverse().find((l) => l.model !== undefined)?.model ?? DEFAULT_FIT_CONFIG.model;
-  return Object.assign({}, DEFAULT_FIT_CONFIG, modelDefaults(model), ...layers) as FitConfig;
+  const last = <K extends keyof FitConfig>(k: K) => [...layers].reverse().find((l) => l[k] !== undefined)?.[k];
+  const model = last('model') ?? DEFAULT_FIT_CONFIG.model;
+  const manifold = last('manifold') ?? DEFAULT_FIT_CONFIG.manifold;
+  const shape = last('pattern') === undefined ? MANIFOLD_DEFAULT_PATTERN[manifold] ?? {} : {};
+  return Object.assign({}, DEFAULT_FIT_CONFIG, modelDefaults(model), shape, ...layers) as FitConfig;
 }
 
 function show(v: unknown): string {

@@ -22,7 +22,9 @@ export interface ManifoldPatternSettings {
 /**
  * The config with the manifold's default pattern when `--pattern` (and `--pattern-size`) are at
  * the plane's defaults: a line fits `1d:##..##..##`, a volume a 6-cell `cube-frame` (a plain bowl
- * around w_O orders its cells exactly wrong: bowl AUC 0).
+ * around w_O orders its cells exactly wrong: bowl AUC 0). `resolveConfig` now puts the manifold's
+ * pattern in the config itself when no pattern is given; this reads the `config.json` of runs
+ * made before, which recorded the plane's default while fitting the manifold's.
  */
 export function withManifoldDefaults<C extends ManifoldPatternSettings>(config: C): C {
   const d = MANIFOLD_DEFAULT_PATTERN[config.manifold];
@@ -32,8 +34,8 @@ export function withManifoldDefaults<C extends ManifoldPatternSettings>(config: 
 
 /**
  * Checks that a pattern fits the manifold: a line needs a 1D strip (one row), a plane a flat
- * picture, a volume a 3D pattern (a flat picture is one slice of it). Throws a one-line MpoError
- * that says what to pass.
+ * picture, a volume a 3D pattern (two or more slices). Throws a one-line MpoError that says what
+ * to pass: a pattern that does not fit is never replaced by another one.
  */
 export function checkManifoldPattern(manifold: string, pattern: Pattern, randomMask: number | null = null): Pattern {
   const dims = DIMS[manifold];
@@ -47,6 +49,10 @@ export function checkManifoldPattern(manifold: string, pattern: Pattern, randomM
       }${pattern.height}x${pattern.width}: --manifold line needs a 1D strip such as --pattern 1d:##..##..##`);
   } else if (dims === 2) {
     check(depth === 1, `pattern "${pattern.name}" is 3D (${depth} slices): fit it with --manifold volume`);
+  } else {
+    check(depth > 1,
+      `pattern "${pattern.name}" is flat (${pattern.height}x${pattern.width}): --manifold volume needs a 3D pattern such as --pattern cube-frame, ` +
+        'ball, sphere-shell or a .txt grid of slices; fit a picture with --manifold plane');
   }
   return pattern;
 }

@@ -11,7 +11,7 @@ import { toTernary, trainedCells } from '../../core/pattern/ternary.js';
 import { validatePattern, type Pattern, type TernaryMask } from '../../core/pattern/pattern.js';
 import { loadDataset, type Dataset } from '../data/dataset.js';
 import { resolvePattern } from '../pattern-source.js';
-import { checkManifoldPattern, withManifoldDefaults } from '../../core/pattern/manifold-patterns.js';
+import { checkManifoldPattern } from '../../core/pattern/manifold-patterns.js';
 import type { PlainData } from '../parallel/protocol.js';
 import { chunkSizeForDevice } from '../../core/training/chunk.js';
 
@@ -34,10 +34,13 @@ export interface RunPattern {
   readonly white: number[];
 }
 
-/** Resolves the pattern and its trained cells. */
+/**
+ * Resolves the pattern and its trained cells. The pattern is the config's own (`resolveConfig`
+ * gives a line or volume its default pattern when none is named); one that does not fit the
+ * manifold is a one-line MpoError ({@link checkManifoldPattern}), never replaced.
+ */
 export function runPatternOf(config: FitConfig): RunPattern {
-  // --manifold line|volume: their default pattern, and a pattern of matching dimension.
-  const pattern = checkManifoldPattern(config.manifold, patternOf(withManifoldDefaults(config)), config.randomMask);
+  const pattern = checkManifoldPattern(config.manifold, patternOf(config), config.randomMask);
   const mask = toTernary(pattern, { ignoreInterior: config.ignoreInterior });
   const { black, white } = trainedCells(mask);
   return { pattern, mask, black, white };
