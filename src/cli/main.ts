@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { CONFIG_KEYS, flagName, parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
 import { firstLine, MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
-import { runFit } from '../node/run/fit.js';
+import { resumeConfigOf, runFit } from '../node/run/fit.js';
 import { runEval } from '../node/run/eval.js';
 import { runPatternsCommand } from './patterns.js';
 import { registerGallery } from './gallery.js';
@@ -57,8 +57,7 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
           `--resume continues a run with its own config.json: drop ${[...extra.map((k) => `--${flagName(k)}`), ...(file ? ['--config'] : [])].join(', ')}`,
         );
       }
-      const saved = readConfigFile(join(String(resume), 'config.json'));
-      const config = resolveConfig(saved, parseConfig(flags, 'the command line'));
+      const config = resumeConfigOf(String(resume), parseConfig(flags, 'the command line'));
       const s = await runFit(config, { out: String(resume), resume: true, quiet: !!quiet, signal: interrupt() });
       if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${resume}\n`);
       return;
@@ -77,6 +76,7 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
     .option('--resolution <n>', 'points per cell spacing')
     .option('--images <n>', 'images of each split')
     .option('--backend <name>', 'wasm | cpu | tensorflow | webgpu')
+    .option('--force', "allow --out to be the fit's own folder, replacing its summary.json, landscape/ and report.html")
     .option('--quiet', 'no progress output')
     .action(async (dir: string, o: Record<string, string | boolean | undefined>) => {
       const parsed = parseConfig({
@@ -92,6 +92,7 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
         resolution: parsed.evalResolution,
         images: parsed.evalImages,
         backend: parsed.backend,
+        force: !!o.force,
         quiet: !!o.quiet,
       });
       process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\n`);
@@ -132,6 +133,21 @@ export async function main(argv: string[]): Promise<number> {
     process.exit(130);
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM and SIGHUP exit through process.exit, so that exit handlers run (run-folder locks are released).
+  const onTerm = (sig: NodeJS.Signals) => process.exit(sig === 'SIGHUP' ? 129 : 143);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+  // Started by mpo gallery or mpo study bn (an IPC channel): end when that parent is gone, however
+  // it ended: stop at the next step with a checkpoint, and in any case within 2 s.
+  const onDisconnect = () => {
+    process.stderr.write('\nmpo: error: the parent process is gone: stopping (the last checkpoint is kept)\n');
+    interrupt.abort();
+    setTimeout(() => process.exit(130), 2000).unref();
+  };
+  if (process.channel) {
+    process.channel.unref();
+    process.on('disconnect', onDisconnect);
+  }
   const program = buildProgram(() => {
     taken = true;
     return interrupt.signal;
@@ -152,6 +168,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
+    process.off('disconnect', onDisconnect);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseConfig } from '../core/config.js';
 import { MpoError } from '../core/errors.js';
 import { runInterpolate, runRandomPlane } from '../node/run/view.js';
 
@@ -25,7 +26,7 @@ export function registerView(program: Command): void {
         out: o.out!,
         points: positiveInt(o.points, 21, '--points'),
         images: positiveInt(o.images, 1000, '--images'),
-        seed: Number(o.seed ?? 1),
+        seed: parseConfig({ seed: o.seed ?? '1' }, 'the command line').seed,
         quiet: !!o.quiet,
       });
       process.stdout.write(`centre test loss ${s.centre_test_loss.toFixed(4)}, largest ${s.max_test_loss.toFixed(4)}; results in ${o.out}\n`);

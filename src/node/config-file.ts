@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { firstLine, MpoError } from '../core/errors.js';
 import { parseConfig, type FitConfig } from '../core/config.js';
@@ -9,7 +10,20 @@ import { parseConfig, type FitConfig } from '../core/config.js';
  */
 export function readConfigFile(path: string): Partial<FitConfig> {
   if (!existsSync(path)) throw new MpoError(`config file "${path}" does not exist: check the path given to --config`);
-  const text = readFileSync(path, 'utf8');
+  if (statSync(path).isDirectory()) {
+    const inside = join(path, 'config.json');
+    throw new MpoError(
+      `--config "${path}" is a folder, not a config file: pass a JSON or YAML file${
+        existsSync(inside) ? `, e.g. --config ${inside} (or continue that run with mpo fit --resume ${path})` : ''
+      }`,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new MpoError(`config file "${path}" cannot be read (${(e as NodeJS.ErrnoException).code ?? firstLine(e)}): check its permissions`);
+  }
   let raw: unknown;
   try {
     raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);

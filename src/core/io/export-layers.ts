@@ -283,7 +283,8 @@ export function checkCell(row: number, col: number, height: number, width: numbe
  */
 export function cellParamValues(model: Model, state: PlaneState, row: number, col: number, height: number, width: number): ParamValues {
   checkCell(row, col, height, width);
-  check(state && state.dims === 2, `cellParamValues: state must be a plane (dims 2), got dims ${state?.dims}`);
+  check(state && state.dims === 2,
+    `a cell is a point of a plane, but this manifold has ${state?.dims} directions: export cells of a run fitted with --manifold plane`);
   const { frame, dispose } = computeFrame(thetaOf(model, state));
   try {
     const out: ParamValues = {};

@@ -3,11 +3,10 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveConfig, type FitConfig } from '../../core/config.js';
+import type { FitConfig } from '../../core/config.js';
 import { firstLine, MpoError } from '../../core/errors.js';
-import { readConfigFile } from '../config-file.js';
 import { writeJsonAtomic } from '../output/atomic.js';
-import { RUN_FILES, runFit } from '../run/fit.js';
+import { resumeConfigOf, RUN_FILES, runFit } from '../run/fit.js';
 import { prepareRunFolder, readRunSummary, type RunFolderState } from './folder.js';
 import { runJobs, type Job, type JobsResult } from './queue.js';
 
@@ -115,12 +114,16 @@ export async function runFits(jobs: readonly FitJob[], opts: FitJobsOptions): Pr
 /** Runs one fit in this process, as its child process would (a resumed run reads its own config.json). */
 async function fitInProcess(job: FitJob, signal: AbortSignal, log: (line: string) => void): Promise<void> {
   const resume = job.state === 'resume';
-  const config = resume ? resolveConfig(readConfigFile(join(job.dir, RUN_FILES.config)), { backend: job.config.backend }) : job.config;
+  const config = resume ? resumeConfigOf(job.dir, { backend: job.config.backend }) : job.config;
   await runFit(config, { out: job.dir, resume, quiet: true, log, signal });
   if (!existsSync(join(job.dir, RUN_FILES.summary))) throw new MpoError(`the run ended without ${RUN_FILES.summary}: rerun the same command`);
 }
 
-/** Child fits running now, ended with SIGTERM if this process exits first (a second Ctrl-C exits at once). */
+/**
+ * Child fits running now, ended with SIGTERM if this process exits first (a second Ctrl-C exits at
+ * once). That covers an orderly exit; a parent that dies otherwise (SIGKILL, a crash) closes the
+ * children's IPC channel, and the CLI of each child exits on its `disconnect` (see src/cli/main.ts).
+ */
 const children = new Set<ChildProcess>();
 const killChildren = () => {
   for (const c of children) c.kill('SIGTERM');
@@ -153,10 +156,12 @@ function fitChild(job: FitJob, configFile: string, logFile: string, signal: Abor
   return new Promise((resolveChild, reject) => {
     // Its own process group: a Ctrl-C on the terminal reaches only this process, which
     // forwards one SIGINT (a second one would stop the child at once, without a checkpoint).
+    // The IPC channel ends the child when this process dies, however it dies (the OS closes it).
     const child = spawn(opts.execPath ?? process.execPath, [...cli, ...fitChildArgs(job, configFile)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: process.platform !== 'win32',
     });
+    child.channel?.unref(); // the channel alone keeps neither process alive
     const interrupt = () => {
       child.kill('SIGINT');
     };

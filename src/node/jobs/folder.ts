@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { CONFIG_KEYS, flagName, type FitConfig } from '../../core/config.js';
 import { check, firstLine, MpoError } from '../../core/errors.js';
-import { RUN_FILES } from '../run/fit.js';
+import { checkUnlocked, isIncidental } from '../run/lock.js';
+import { RUN_FILES } from '../run/run-folder.js';
 
 /**
  * The state of a batch run's folder, one convention for `mpo gallery` and `mpo study bn`:
@@ -25,9 +26,6 @@ export const EARLY_RUN_FILES: ReadonlySet<string> = new Set<string>([
   'pattern.txt',
 ]);
 
-/** Temporary files of atomic writes (`<name>.tmp-<pid>-<random>`), left by a killed run. */
-const TEMP_FILE = /\.tmp-/;
-
 /**
  * The {@link RunFolderState} of `dir`, without changing anything. `label` names the folder in
  * errors (e.g. `gallery folder`). Throws an MpoError for a folder that is not an mpo run
@@ -42,7 +40,7 @@ export function runFolderState(dir: string, label = 'run folder'): RunFolderStat
   check(statSync(dir).isDirectory(), `${label} "${dir}" is a file, not a folder: move it away or choose another --out`);
   check(!checkpoint,
     `${label} "${dir}" has ${RUN_FILES.checkpoint} but no ${RUN_FILES.config}, so it cannot be resumed: delete the folder to start that run again`);
-  const foreign = readdirSync(dir).filter((f) => !EARLY_RUN_FILES.has(f) && !TEMP_FILE.test(f));
+  const foreign = readdirSync(dir).filter((f) => !EARLY_RUN_FILES.has(f) && !isIncidental(f));
   check(foreign.length === 0, () =>
     `${label} "${dir}" holds ${foreign.slice(0, 3).join(', ')} but no ${RUN_FILES.checkpoint} or ${RUN_FILES.summary}: ` +
     'it is not an mpo run; move it away or choose another --out');
@@ -50,10 +48,21 @@ export function runFolderState(dir: string, label = 'run folder'): RunFolderStat
 }
 
 /**
+ * Whether `dir` holds files of a run stopped before its first checkpoint (`config.json`,
+ * metrics, pattern pictures: {@link EARLY_RUN_FILES}), as opposed to nothing at all (besides a lock
+ * and temporary files).
+ */
+export function hasEarlyFiles(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir).some((f) => EARLY_RUN_FILES.has(f));
+}
+
+/**
  * {@link runFolderState}, and for a `fresh` folder that exists (a run stopped before its first
- * checkpoint) removes its early files so that `mpo fit --out` can start there again.
+ * checkpoint) removes its early files so that `mpo fit --out` can start there again. Throws an
+ * MpoError naming the pid when another process holds the folder's lock (a run still writing it).
  */
 export function prepareRunFolder(dir: string, label = 'run folder'): RunFolderState {
+  checkUnlocked(dir, label);
   const state = runFolderState(dir, label);
   if (state === 'fresh' && existsSync(dir)) {
     for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { firstLine, MpoError } from '../../core/errors.js';
 
@@ -54,6 +54,7 @@ export function openFileAtomic(path: string): AtomicFile {
   } catch (err) {
     throw new MpoError(`cannot create folder "${dir}" for "${path}" (${describe(err)}): choose a writable output folder`);
   }
+  if (!statSync(dir).isDirectory()) throw new MpoError(`cannot write "${path}": "${dir}" is a file, not a folder: choose another output folder`);
   const tmp = join(dir, `${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   let fd: number | undefined;
   let pending = true;
@@ -64,7 +65,11 @@ export function openFileAtomic(path: string): AtomicFile {
       } catch { /* already failing or discarding: keep the first error */ }
       fd = undefined;
     }
-    if (pending) rmSync(tmp, { force: true });
+    if (pending) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch { /* the temporary file could not even be made: nothing to remove */ }
+    }
     pending = false;
   };
   const fail = (err: unknown): MpoError => {

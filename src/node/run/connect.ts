@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
 import { MpoError } from '../../core/errors.js';
@@ -15,7 +14,8 @@ import { writeJsonAtomic } from '../output/atomic.js';
 import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { headOf, type DeviceData } from './setup.js';
-import { checkSameModel, loadNetwork, openNetworkSession, prepareFolder, trainNetwork } from './network.js';
+import { checkTwoNetworks, loadNetwork, openNetworkSession, trainNetwork, type SavedNetwork } from './network.js';
+import { inEmptyFolder } from './lock.js';
 import { tValues, writeLineCsv } from './view.js';
 
 /** The settings `mpo connect` uses. */
@@ -49,16 +49,20 @@ export interface ConnectSummary {
  * one t ~ U(0, 1) per step, with the one `trainLoop` (theta is the origin of a 0-dimensional
  * state; the gradient source is {@link bezierGradients}), theta starting at the midpoint.
  * Then evaluates test and train loss and accuracy at `points` values of t along the curve and
- * along the straight line; writes the bend (`bend.mpo`), charts, `connect.csv`, `report.html` and `summary.json`.
+ * along the straight line; holding the lock of `out` (src/node/run/lock.ts), writes the bend (`bend.mpo`), charts, `connect.csv`, `report.html` and `summary.json`.
  */
 export async function runConnect(aDir: string, bDir: string, config: FitConfig,
   opts: { out: string; points: number; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<ConnectSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const a = loadNetwork(aDir);
   const b = loadNetwork(bDir);
-  checkSameModel(a, b);
+  checkTwoNetworks(a, b, 'mpo connect');
   const out = resolve(opts.out);
-  prepareFolder(out, (p) => mkdirSync(p, { recursive: true }));
+  return inEmptyFolder(out, { command: 'mpo connect', log }, () => connectIn(a, b, out, config, opts, log));
+}
+
+async function connectIn(a: SavedNetwork, b: SavedNetwork, out: string, config: FitConfig, opts: { points: number; quiet?: boolean; signal?: AbortSignal; },
+  log: (l: string) => void): Promise<ConnectSummary> {
   const s = await openNetworkSession({ ...a.config, ...Object.fromEntries(CONNECT_KEYS.map((k) => [k, config[k]])) } as FitConfig, log);
   const { model, train, test } = s;
   const toSet = (v: ParamValues): ParamSet => Object.fromEntries(model.params.map((p) => [p.name, tf.tensor(v[p.name], [...p.shape], 'float32')]));

@@ -1,16 +1,16 @@
 import type { BackendName } from '../backend.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { isBuiltinPattern } from '../../core/pattern/builtins.js';
 import { isSolidPattern, isStripSpec } from '../../core/pattern/solids.js';
-import { resolveConfig } from '../../core/config.js';
-import { stateOfCheckpoint } from '../../core/io/checkpoint.js';
+import { resolveConfig, type FitConfig } from '../../core/config.js';
+import { stateOfCheckpoint, type Checkpoint } from '../../core/io/checkpoint.js';
 import { disposePlaneState } from '../../core/training/plane-state.js';
 import { loadCheckpoint } from '../checkpoint.js';
-import { readConfigFile } from '../config-file.js';
 import { landscapeOf, writeRunResults, type RunSummary } from './outputs.js';
-import { RUN_FILES } from './fit.js';
+import { lockFolder } from './lock.js';
+import { checkFitFolder, folderKind, readRunConfig, RUN_FILES } from './run-folder.js';
 import { openRun } from './open.js';
 
 /** Options of `mpo eval`. */
@@ -27,18 +27,37 @@ export interface EvalRunOptions {
   readonly images?: number;
   /** Backend (default: the run's). */
   readonly backend?: BackendName;
+  /** Write into an `mpo fit` run folder (`--out` the run itself), replacing its own results. */
+  readonly force?: boolean;
   readonly quiet?: boolean;
   readonly log?: (line: string) => void;
 }
 
-/** Re-draws the train and test landscapes of a saved plane, at any padding and resolution. */
+/**
+ * Where `mpo eval` may write: refuses (one-line MpoError) a folder of another run (a network, a
+ * curve) and, unless `force`, the folder of an `mpo fit` run itself, whose own results would be replaced.
+ */
+function checkEvalOut(out: string, shown: string, force: boolean): void {
+  const kind = folderKind(out);
+  if (kind === 'network' || kind === 'curve') {
+    throw new MpoError(`--out "${shown}" holds ${kind === 'network' ? 'a network from mpo train' : 'a curve from mpo connect'}: choose another --out`);
+  }
+  if (kind === 'fit' && !force) {
+    throw new MpoError(`--out "${shown}" is an mpo fit run folder: its own results (summary.json, landscape/, report.html) would be replaced; ` +
+      'choose another --out, or pass --force to replace them');
+  }
+}
+
+/**
+ * Re-draws the train and test landscapes of a saved plane, at any padding and resolution. Checks
+ * first that `dir` is an `mpo fit` run and that `out` is not one (see {@link EvalRunOptions.force});
+ * holds the lock of `out` while writing; `summary.json` records the images used (`test_images`, `train_images`).
+ */
 export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const dir = resolve(opts.dir);
-  if (!existsSync(join(dir, RUN_FILES.config))) {
-    throw new MpoError(`"${opts.dir}" is not an mpo run folder (no ${RUN_FILES.config}): pass the --out folder of mpo fit`);
-  }
-  const saved = resolveConfig(readConfigFile(join(dir, RUN_FILES.config)));
+  checkFitFolder(dir, opts.dir, 'mpo eval');
+  const saved = readRunConfig(dir);
   const config = resolveConfig(saved, {
     ...(opts.padding !== undefined ? { evalPadding: opts.padding } : {}),
     ...(opts.resolution !== undefined ? { evalResolution: opts.resolution } : {}),
@@ -50,13 +69,25 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
       ? { pattern: join(dir, 'pattern.txt') } :
       {}),
   });
-  const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
+  if (!existsSync(join(dir, RUN_FILES.checkpoint))) {
+    throw new MpoError(`mpo eval: "${opts.dir}" has no checkpoint yet (the run stopped before its first one): continue it with mpo fit --resume ${opts.dir}`);
+  }
+  const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint), log);
+  const out = resolve(opts.out ?? join(dir, `eval-p${config.evalPadding}-r${config.evalResolution}`));
+  checkEvalOut(out, opts.out ?? out, !!opts.force);
+  const lock = lockFolder(out, { command: 'mpo eval', log, label: 'eval folder' });
+  try {
+    return await evalInto(out, dir, config, ckpt, opts, log);
+  } finally {
+    lock.release();
+  }
+}
+
+async function evalInto(out: string, dir: string, config: FitConfig, ckpt: Checkpoint, opts: EvalRunOptions, log: (l: string) => void): Promise<RunSummary> {
   const run = await openRun(config, { log, evalOnly: true, dims: ckpt.dims });
   const { model, rp, train, test, pool } = run;
   const state = stateOfCheckpoint(model, ckpt);
-  const out = resolve(opts.out ?? join(dir, `eval-p${config.evalPadding}-r${config.evalResolution}`));
   try {
-    mkdirSync(out, { recursive: true });
     const t0 = performance.now();
     const testLand = await landscapeOf(model, state, rp, test, config, 'test map', opts.quiet, pool);
     const trainLand = await landscapeOf(model, state, rp, train, config, 'train map', opts.quiet, pool);

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { check, MpoError } from '../../core/errors.js';
-import { resolveConfig } from '../../core/config.js';
 import { stateOfCheckpoint } from '../../core/io/checkpoint.js';
 import { cellParamValues, checkCell, checkExportable, EXPORT_WEIGHTS_FILE, exportLayersModel } from '../../core/io/export-layers.js';
 import { cellCoords } from '../../core/plane/grid.js';
@@ -9,9 +8,8 @@ import { parsePatternText } from '../../core/pattern/text.js';
 import { disposePlaneState } from '../../core/training/plane-state.js';
 import { initBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
-import { readConfigFile } from '../config-file.js';
 import { writeFileAtomic } from '../output/atomic.js';
-import { RUN_FILES } from './fit.js';
+import { checkFitFolder, readRunConfig, RUN_FILES } from './run-folder.js';
 import { modelOf, runPatternOf } from './setup.js';
 
 /** Options of {@link runExport} (`mpo export`). */
@@ -79,7 +77,14 @@ export async function runExport(opts: ExportRunOptions): Promise<ExportRunResult
   if (!existsSync(join(dir, RUN_FILES.config))) {
     throw new MpoError(`"${opts.dir}" is not an mpo run folder (no ${RUN_FILES.config}): pass the --out folder of mpo fit`);
   }
-  const config = resolveConfig(readConfigFile(join(dir, RUN_FILES.config)));
+  checkFitFolder(dir, opts.dir, 'mpo export');
+  if (opts.out !== undefined && existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+    throw new MpoError(`--out "${opts.out}" is a file: mpo export writes a folder (model.json and weights.bin): pass a folder name`);
+  }
+  const config = readRunConfig(dir);
+  if (config.manifold !== 'plane') {
+    throw new MpoError(`mpo export: "${opts.dir}" holds a ${config.manifold} (--manifold ${config.manifold}), not a plane: mpo export takes a cell of a plane`);
+  }
   const patternFile = join(dir, 'pattern.txt');
   const pattern = existsSync(patternFile) ? parsePatternText(readFileSync(patternFile, 'utf8'), patternFile) : runPatternOf(config).pattern;
   const [row, col] = typeof opts.cell === 'string' ? parseCell(opts.cell, pattern.height, pattern.width) : [opts.cell[0], opts.cell[1]];
@@ -91,6 +96,9 @@ export async function runExport(opts: ExportRunOptions): Promise<ExportRunResult
   const model = modelOf(config, shape);
   checkExportable(model);
   const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
+  if (ckpt.dims !== 2) {
+    throw new MpoError(`mpo export: the checkpoint of "${opts.dir}" holds ${ckpt.dims} directions, not a plane's 2: mpo export takes a cell of a plane`);
+  }
   // A few additions per weight: the exact cpu backend is enough (and starts instantly).
   await initBackend('cpu');
   const state = stateOfCheckpoint(model, ckpt);

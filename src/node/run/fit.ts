@@ -1,8 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
-import type { FitConfig } from '../../core/config.js';
-import { checkpointOf, stateOfCheckpoint } from '../../core/io/checkpoint.js';
+import { resolveConfig, type FitConfig } from '../../core/config.js';
+import { checkpointOf, stateOfCheckpoint, type Checkpoint } from '../../core/io/checkpoint.js';
 import { manifoldDims } from '../../core/plane/manifold.js';
 import { decorrelatedGradients } from '../../core/training/decorrelate.js';
 import { createPlaneState, disposePlaneState, type PlaneState } from '../../core/training/plane-state.js';
@@ -14,6 +14,9 @@ import { chunkSizeFor, headOf } from './setup.js';
 import { openRun } from './open.js';
 import { writeFinalOutputs, writePatternOutputs, type RunSummary } from './outputs.js';
 import { cifarAugment } from '../../core/data/augment.js';
+import { EARLY_RUN_FILES, hasEarlyFiles, runFolderState } from '../jobs/folder.js';
+import { isIncidental, lockFolder } from './lock.js';
+import { checkFitFolder, folderKind, readRunConfig, RUN_FILES } from './run-folder.js';
 
 /** Options of {@link runFit} beyond the config. */
 export interface FitRunOptions {
@@ -33,29 +36,71 @@ export interface FitRunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** File names inside a run folder. */
-export const RUN_FILES = {
-  config: 'config.json',
-  checkpoint: 'checkpoint.mpo',
-  metrics: 'metrics.jsonl',
-  summary: 'summary.json',
-  report: 'report.html',
-} as const;
+export { RUN_FILES } from './run-folder.js';
 
-function prepareOutDir(out: string, resume: boolean): void {
-  if (resume) {
-    if (!existsSync(join(out, RUN_FILES.config))) {
-      throw new MpoError(`"${out}" has no ${RUN_FILES.config}: --resume takes the output folder of an earlier mpo fit`);
-    }
-    if (!existsSync(join(out, RUN_FILES.checkpoint))) throw new MpoError(`"${out}" has no checkpoint yet: start the run again without --resume`);
-    return;
+/**
+ * Checks, before anything is read or locked, that `dir` can be resumed: a folder of `mpo fit`
+ * (not missing, not a network of `mpo train` or a curve of `mpo connect`) with a `config.json`.
+ * Throws a one-line MpoError saying what the folder is and what to do.
+ */
+export function checkResumable(dir: string): void {
+  const kind = folderKind(dir);
+  if (kind === 'missing') {
+    throw new MpoError(`"${dir}" has no config.json: --resume takes the output folder of an earlier mpo fit, and there is no such folder`);
   }
-  if (existsSync(out) && readdirSync(out).length > 0) {
-    const done = existsSync(join(out, RUN_FILES.summary));
+  if (kind === 'other') {
+    const stopped = statSync(dir).isDirectory() && readdirSync(dir).every(isIncidental);
+    throw new MpoError(`"${dir}" has no config.json: --resume takes the output folder of an earlier mpo fit` +
+      (stopped ? `; this one was stopped before it wrote one: start it again with mpo fit --out ${dir} and its options` : ''));
+  }
+  checkFitFolder(dir, dir, '--resume', 'continue the --out folder of an mpo fit');
+}
+
+/**
+ * The config to continue the run in `dir` with (`mpo fit --resume`): its `config.json` (see
+ * {@link readRunConfig}) with `backend` over it when given. Checks the folder first ({@link checkResumable}).
+ */
+export function resumeConfigOf(dir: string, flags: Partial<FitConfig> = {}): FitConfig {
+  checkResumable(dir);
+  return resolveConfig(readRunConfig(dir), flags);
+}
+
+/** Removes the files of a run stopped before its first checkpoint (the lock and other files stay). */
+function clearEarlyFiles(out: string): void {
+  for (const f of readdirSync(out)) if (EARLY_RUN_FILES.has(f)) rmSync(join(out, f), { recursive: true, force: true });
+}
+
+/**
+ * Checks the locked folder `out` and says how the fit starts there: true to continue from its
+ * checkpoint, false to start afresh. A fresh start takes a missing or empty folder, or one stopped
+ * before its first checkpoint (only `config.json`, metrics and pattern pictures: the rule of
+ * `mpo gallery`, see {@link runFolderState}), whose files are removed first. `--resume` of such a
+ * folder starts it again from its `config.json`, with a note.
+ */
+function prepareOutDir(out: string, resume: boolean, log: (line: string) => void): boolean {
+  const kind = folderKind(out);
+  if (kind === 'network' || kind === 'curve') {
+    if (resume) checkResumable(out);
+    throw new MpoError(`output folder "${out}" holds ${kind === 'network' ? 'a network from mpo train' : 'a curve from mpo connect'}: choose another --out`);
+  }
+  const state = runFolderState(out, 'output folder');
+  if (resume) {
+    if (state !== 'fresh') return true;
+    if (!existsSync(join(out, RUN_FILES.config))) checkResumable(out);
+    log(`note: "${out}" was stopped before its first checkpoint, so there is nothing to resume: starting it again from its config.json`);
+    clearEarlyFiles(out);
+    return false;
+  }
+  if (state !== 'fresh') {
+    const done = state === 'finished';
     throw new MpoError(`output folder "${out}" is not empty${done ? ' (it holds a finished run)' : ''}: choose another --out` +
       `${done ? '' : `, or continue that run with mpo fit --resume ${out}`}`);
   }
-  mkdirSync(out, { recursive: true });
+  if (hasEarlyFiles(out)) {
+    log(`note: "${out}" holds a run stopped before its first checkpoint: starting afresh there`);
+    clearEarlyFiles(out);
+  }
+  return false;
 }
 
 /** Keeps the metrics lines of steps <= `step` (the rest came after the checkpoint). */
@@ -83,13 +128,26 @@ function clampBatch(config: FitConfig, n: number, log: (line: string) => void): 
  * Fits a plane to a pattern: drives the core's {@link trainLoop}, checkpoints atomically every
  * `checkpointEvery` steps and when `signal` aborts (Ctrl-C), then evaluates the train and test
  * landscapes and writes pictures, grids, metrics, `report.html` and, last, `summary.json`
- * (so a folder without it is not a finished run).
+ * (so a folder without it is not a finished run). Holds the folder's lock throughout
+ * (src/node/run/lock.ts: a second writer is refused); a folder stopped before its first
+ * checkpoint starts afresh, with `--resume` too (see `prepareOutDir`).
  */
 export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<RunSummary | null> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const out = resolve(opts.out);
-  prepareOutDir(out, !!opts.resume);
-  const ckpt = opts.resume ? loadCheckpoint(join(out, RUN_FILES.checkpoint)) : null;
+  if (opts.resume) checkResumable(out); // before the lock, which would make a missing folder
+  const lock = lockFolder(out, { command: opts.resume ? 'mpo fit --resume' : 'mpo fit', log });
+  try {
+    const resume = prepareOutDir(out, !!opts.resume, log);
+    const ckpt = resume ? loadCheckpoint(join(out, RUN_FILES.checkpoint), log) : null;
+    return await fitIn(out, configIn, ckpt, opts, log);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The fit itself, in the locked and prepared folder `out`; `ckpt` continues a run. */
+async function fitIn(out: string, configIn: FitConfig, ckpt: Checkpoint | null, opts: FitRunOptions, log: (line: string) => void): Promise<RunSummary | null> {
   const run = await openRun(configIn, { log, dims: ckpt?.dims ?? manifoldDims(configIn.manifold) });
   const { model, rp, train, test, pool } = run;
   const config = clampBatch(configIn, train.n, log);

@@ -8,8 +8,8 @@ import { describeShard, shardItems, type Shard } from '../jobs/shard.js';
 import { formatDuration } from '../progress.js';
 import { writeGalleryFiles } from './gallery-figure.js';
 import { readRow, type GalleryEntry, type GalleryRow } from './gallery-rows.js';
-import { RUN_FILES } from './fit.js';
-import { patternOf } from './setup.js';
+import { RUN_FILES } from './run-folder.js';
+import { runPatternOf } from './setup.js';
 
 export { GALLERY_COLUMNS, galleryCsv, readRow, type GalleryEntry, type GalleryRow } from './gallery-rows.js';
 
@@ -89,7 +89,7 @@ export function galleryEntries(opts: Pick<GalleryOptions, 'patterns' | 'images' 
   const sources = [...patterns.map((p) => ({ name: p, spec: p })), ...images.map((f) => ({ name: imageName(f), spec: resolve(f) }))];
   return sources.map(({ name, spec }) => {
     const config = resolveConfig(GALLERY_DEFAULTS, opts.settings ?? {}, { pattern: spec, randomMask: null });
-    patternOf(config); // fail now, with the pattern's own message, rather than in a child process
+    runPatternOf(config); // fail now, with the pattern's own message (or the manifold's), rather than in a child process
     const n = unique(name);
     return { name: n, config, dir: join(opts.out, n) };
   });

@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { resolveConfig, type FitConfig } from '../../core/config.js';
 import type { Model } from '../../core/models/model.js';
@@ -11,6 +11,7 @@ import { createProgress } from '../progress.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { readConfigFile } from '../config-file.js';
 import { loadRunData, modelOf, toDevice, type DeviceData } from './setup.js';
+import { checkNetworkFolder } from './run-folder.js';
 
 /** The files of an `mpo train` folder: the config, the network's checkpoint (a 0-dimensional manifold), metrics, summary. */
 export const NETWORK_FILES = { config: 'config.json', checkpoint: 'checkpoint.mpo', metrics: 'metrics.jsonl', summary: 'summary.json',
@@ -26,8 +27,12 @@ export interface SavedNetwork {
   readonly weights: ParamValues;
 }
 
-/** Reads the network of an `mpo train` folder (a checkpoint of a 0-dimensional manifold: just w_O). */
+/**
+ * Reads the network of an `mpo train` folder (a checkpoint of a 0-dimensional manifold: just w_O).
+ * A folder of anything else (an `mpo fit` run, a curve) is a one-line MpoError saying what it is.
+ */
 export function loadNetwork(dir: string): SavedNetwork {
+  checkNetworkFolder(dir, dir);
   if (!existsSync(join(dir, NETWORK_FILES.config)) || !existsSync(join(dir, NETWORK_FILES.checkpoint))) {
     throw new MpoError(`"${dir}" is not a trained network (no ${NETWORK_FILES.config} and ${NETWORK_FILES.checkpoint}): pass the --out folder of mpo train`);
   }
@@ -71,10 +76,20 @@ export async function openNetworkSession(config: FitConfig, log: (line: string) 
   } };
 }
 
-/** Creates an empty output folder, or says what to do when it holds files. */
-export function prepareFolder(out: string, mkdir: (p: string) => void): void {
-  if (existsSync(out) && readdirSync(out).length > 0) throw new MpoError(`output folder "${out}" is not empty: choose another --out`);
-  mkdir(out);
+/**
+ * Checks that two networks are different folders (a curve or a line from a network to itself is no
+ * comparison); `what` names the command in the error.
+ */
+export function checkTwoNetworks(a: SavedNetwork, b: SavedNetwork, what: string): void {
+  const same = (() => {
+    try {
+      return realpathSync(a.dir) === realpathSync(b.dir);
+    } catch {
+      return resolve(a.dir) === resolve(b.dir);
+    }
+  })();
+  if (same) throw new MpoError(`${what} A B: A and B are the same network "${a.dir}": pass two networks of mpo train, e.g. of --seed 1 and --seed 2`);
+  checkSameModel(a, b);
 }
 
 /** Options of {@link trainNetwork}. */

@@ -54,6 +54,10 @@ export interface RunSummary {
   /** Secondary: Pearson correlation of log train loss and log test loss over the evaluated grid (padding included). */
   corr_train_test_loss: number;
   steps: number;
+  /** Test images the landscapes were evaluated on. */
+  test_images: number;
+  /** Training images the train landscape was evaluated on (the first `evalImages`). */
+  train_images: number;
   /** True when the plane was never trained (`--steps 0`): the numbers describe its initialisation. */
   untrained: boolean;
   /** Training seconds (without the final evaluation). */
@@ -239,6 +243,8 @@ export function writeRunResults(
     acc_black_gap_train_test: gap.accBlackGap,
     corr_train_test_loss: corr,
     steps: f.state.step,
+    test_images: f.test.n,
+    train_images: Math.min(f.train.n, config.evalImages),
     untrained: f.state.step === 0,
     seconds: Number(f.seconds.toFixed(2)),
     eval_seconds: Number(f.evalSeconds.toFixed(2)),
@@ -251,9 +257,8 @@ export function writeRunResults(
   };
   writeReport(join(out, 'report.html'), {
     title: `mpo: ${rp.pattern.name} on ${config.dataset} (${f.model.name})`,
-    subtitle: `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${f.test.n} test / ${
-      Math.min(f.train.n, config.evalImages)
-    } train images`,
+    subtitle:
+      `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${summary.test_images} test / ${summary.train_images} train images`,
     summary: [
       { label: 'AUC test (black vs white cells by loss)', value: mt.auc.toFixed(4) },
       { label: 'bowl baseline AUC (loss = distance from the centre)', value: f4(mt.bowlAuc), hint: 'what a plain bowl around w_O scores on this pattern' },

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
 import { MpoError } from '../../core/errors.js';
@@ -10,7 +9,8 @@ import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
 import { writeReport } from '../output/report.js';
 import { defaultChunkSize, headOf } from './setup.js';
-import { NETWORK_FILES, openNetworkSession, prepareFolder, trainNetwork } from './network.js';
+import { NETWORK_FILES, openNetworkSession, trainNetwork } from './network.js';
+import { inEmptyFolder } from './lock.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
 export const TRAIN_KEYS = ['model', 'bnScale', 'init', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed',
@@ -36,14 +36,17 @@ export interface TrainSummary {
 /**
  * Trains one ordinary network with Adam (`mpo train`): a 0-dimensional manifold (only w_O, no
  * directions) trained by the one `trainLoop` on a one-cell black pattern, so each step is plain
- * mini-batch cross-entropy. Writes `config.json`, `checkpoint.mpo` (what `mpo view` and `mpo
+ * mini-batch cross-entropy. Holds the lock of `out` (src/node/run/lock.ts). Writes `config.json`, `checkpoint.mpo` (what `mpo view` and `mpo
  * connect` read), `metrics.jsonl`, `report.html` and, last, `summary.json`.
  */
 export async function runTrain(config: FitConfig,
   opts: { out: string; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<TrainSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const out = resolve(opts.out);
-  prepareFolder(out, (p) => mkdirSync(p, { recursive: true }));
+  return inEmptyFolder(out, { command: 'mpo train', log }, () => trainIn(out, config, opts, log));
+}
+
+async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; signal?: AbortSignal; }, log: (l: string) => void): Promise<TrainSummary> {
   const s = await openNetworkSession(config, log);
   const { model, train, test } = s;
   const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0, init: config.init });

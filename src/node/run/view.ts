@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRng } from '../../core/random.js';
 import { difference, disposeFrame, filterNormalizedDirection, frameFromValues } from '../../core/landscape/classic.js';
@@ -13,7 +12,8 @@ import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { createProgress } from '../progress.js';
 import { headOf, type DeviceData } from './setup.js';
-import { checkSameModel, loadNetwork, openNetworkSession, prepareFolder, type NetworkSession } from './network.js';
+import { checkTwoNetworks, loadNetwork, openNetworkSession, type NetworkSession, type SavedNetwork } from './network.js';
+import { inEmptyFolder } from './lock.js';
 
 /** Options shared by the classic views. */
 export interface ViewOptions {
@@ -79,7 +79,10 @@ export async function runRandomPlane(netDir: string, opts: ViewOptions): Promise
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const net = loadNetwork(netDir);
   const out = resolve(opts.out);
-  prepareFolder(out, (p) => mkdirSync(p, { recursive: true }));
+  return inEmptyFolder(out, { command: 'mpo view random-plane', log }, () => randomPlaneIn(net, out, opts, log));
+}
+
+async function randomPlaneIn(net: SavedNetwork, out: string, opts: ViewOptions, log: (l: string) => void): Promise<RandomPlaneSummary> {
   const s = await openNetworkSession(net.config, log, { trainLimit: opts.images });
   const seed = opts.seed ?? 1;
   const rng = createRng(seed);
@@ -165,9 +168,12 @@ export async function runInterpolate(aDir: string, bDir: string, opts: ViewOptio
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const a = loadNetwork(aDir);
   const b = loadNetwork(bDir);
-  checkSameModel(a, b);
+  checkTwoNetworks(a, b, 'mpo view interpolate');
   const out = resolve(opts.out);
-  prepareFolder(out, (p) => mkdirSync(p, { recursive: true }));
+  return inEmptyFolder(out, { command: 'mpo view interpolate', log }, () => interpolateIn(a, b, out, opts, log));
+}
+
+async function interpolateIn(a: SavedNetwork, b: SavedNetwork, out: string, opts: ViewOptions, log: (l: string) => void): Promise<InterpolateSummary> {
   const s = await openNetworkSession(a.config, log, { trainLimit: opts.images });
   const ts = tValues(opts.points, -0.5, 1.5);
   const frame = frameFromValues(s.model.params, a.weights, [difference(a.weights, b.weights) as ParamValues]);
