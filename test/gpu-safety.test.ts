@@ -19,6 +19,20 @@ import { randn, useCpu } from './helpers.js';
 
 await useCpu();
 
+/**
+ * A stand-in for a GPU backend: the cpu backend's implementation and kernels registered under the
+ * name `webgpu`, so the core takes its GPU paths (the CNNs stack their points, max-pool's backward
+ * uses tensor ops) while the tests run here. With {@link withGpuRules} it reads like WebGPU in Node.
+ */
+async function useSimulatedGpu(): Promise<void> {
+  if (!tf.findBackend('webgpu')) {
+    const Cpu = tf.findBackend('cpu')!.constructor as new() => tf.KernelBackend;
+    tf.registerBackend('webgpu', () => new Cpu(), 1);
+    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'webgpu' });
+  }
+  assert.ok(await tf.setBackend('webgpu'));
+}
+
 /** Runs `fn` with `dataSync`, `arraySync` and `bufferSync` throwing, and an AddN kernel that throws on 8 or more inputs. */
 async function withGpuRules<T>(fn: () => Promise<T>): Promise<T> {
   const proto = tf.Tensor.prototype as unknown as Record<string, unknown>;
@@ -29,8 +43,9 @@ async function withGpuRules<T>(fn: () => Promise<T>): Promise<T> {
       throw new Error(`${n}() called: a synchronous read (WebGPU in Node cannot read synchronously)`);
     };
   }
-  const addN = tf.getKernel('AddN', 'cpu')!;
-  tf.unregisterKernel('AddN', 'cpu');
+  const backend = tf.getBackend();
+  const addN = tf.getKernel('AddN', backend)!;
+  tf.unregisterKernel('AddN', backend);
   tf.registerKernel({
     ...addN,
     kernelFunc: (args) => {
@@ -43,7 +58,7 @@ async function withGpuRules<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } finally {
     names.forEach((n, i) => (proto[n] = saved[i]));
-    tf.unregisterKernel('AddN', 'cpu');
+    tf.unregisterKernel('AddN', backend);
     tf.registerKernel(addN);
   }
 }
@@ -95,8 +110,10 @@ test('the guards work: a synchronous read and an addN of 8 tensors throw inside 
 });
 
 for (const name of ['mlp', 'cnn', 'bn-cnn-small', 'plain-cnn6-small']) {
-  test(`${name}: a plane trains, quick-evaluates, checkpoints and evaluates with no synchronous read and no addN of 8+`, async () => {
+  test(`${name}: a plane trains, quick-evaluates, checkpoints and evaluates on a GPU's paths with no synchronous read and no addN of 8+`, async () => {
+    await useSimulatedGpu();
     const model = MODELS[name].create({ inputShape: [8, 8, 1], numClasses: 3 });
+    if (name !== 'mlp') assert.ok(model.forwardPoints, 'the CNN stacks its points on a GPU backend');
     assert.ok(model.params.length * 3 + 1 >= 8, 'enough variables that one addN over them would have 8+ inputs');
     const { results, ckpt, land } = await withGpuRules(() => trainCheckpointEvaluate(model));
     assert.equal(results.length, 3);
@@ -110,6 +127,7 @@ for (const name of ['mlp', 'cnn', 'bn-cnn-small', 'plain-cnn6-small']) {
 }
 
 test('lines, volumes, chunked steps and the decorrelation regulariser also run without synchronous reads', async () => {
+  await useSimulatedGpu();
   const model = MODELS.mlp.create({ inputShape: [4, 4, 1], numClasses: 3 });
   await withGpuRules(async () => {
     for (const opts of [{ dims: 1 }, { dims: 3 }, { chunkSize: 1 }, { decorrelate: true }]) {
