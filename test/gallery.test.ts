@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { DEFAULT_FIT_CONFIG } from '../src/core/config.js';
+import { LOCK_FILE } from '../src/node/run/lock.js';
 import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, GALLERY_COLUMNS, galleryCsv, galleryEntries, type GalleryRow } from '../src/node/run/gallery.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -137,3 +138,56 @@ test('mpo gallery: bad input is one error line', () => {
   const j = mpo('gallery', '--patterns', 'heart', '--jobs', '0', '--out', join(tmp, 'bad'));
   assert.match(j.stderr, /^mpo: error: --jobs is "0": give a whole number >= 1$/m);
 });
+
+test('SIGKILL of mpo gallery --jobs 2: no child fit survives 5 s, and the rerun continues every pattern (issue 24)', async () => {
+  const out = join(tmp, 'killed');
+  const long = ['--size', '8', '--steps', '100000', '--train-images', '64', '--eval-images', '40', '--quick-eval-images', '40', '--batch-size', '16',
+    '--cells-per-step', '4', '--eval-every', '0', '--checkpoint-every', '5', '--workers', '1'];
+  const parent = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), 'gallery', '--patterns', 'ring,star', ...long,
+    '--jobs', '2', '--out', out], { cwd: tmp, env: { ...process.env, MPO_DATA_DIR: '' }, stdio: 'ignore' });
+  const closed = new Promise((r) => parent.on('close', r));
+  const pidOf = (name: string) => {
+    try {
+      return (JSON.parse(readFileSync(join(out, name, LOCK_FILE), 'utf8')) as { pid: number; }).pid;
+    } catch {
+      return null;
+    }
+  };
+  const deadline = Date.now() + 90_000;
+  while (!(pidOf('ring') && pidOf('star') && existsSync(join(out, 'ring', 'checkpoint.mpo')) && existsSync(join(out, 'star', 'checkpoint.mpo')))) {
+    assert.ok(Date.now() < deadline, 'both child fits started');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const children = [pidOf('ring')!, pidOf('star')!];
+  assert.ok(!children.includes(parent.pid!), 'the fits run in child processes');
+  parent.kill('SIGKILL');
+  await closed;
+  const killedAt = Date.now();
+  while (children.some(processAlive) && Date.now() - killedAt < 5000) await new Promise((r) => setTimeout(r, 50));
+  const alive = children.filter(processAlive);
+  for (const pid of alive) process.kill(pid, 'SIGKILL'); // do not leave them running when the test fails
+  assert.deepEqual(alive, [], `child fits still running ${Date.now() - killedAt} ms after the gallery was killed`);
+
+  // The rerun finds no writer left (at most a dead lock), resumes both from their checkpoints and finishes.
+  for (const name of ['ring', 'star']) {
+    const c = JSON.parse(readFileSync(join(out, name, 'config.json'), 'utf8'));
+    writeFileSync(join(out, name, 'config.json'), JSON.stringify({ ...c, steps: 30 }));
+  }
+  const again = mpo('gallery', '--patterns', 'ring,star', ...long, '--steps', '30', '--jobs', '2', '--out', out);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /ring: resuming from its checkpoint/);
+  for (const name of ['ring', 'star']) {
+    const steps = readFileSync(join(out, name, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step as number);
+    assert.deepEqual(steps, [...new Set(steps)].sort((a, b) => a - b), `${name}: each step once, in order`);
+    assert.ok(JSON.parse(readFileSync(join(out, name, 'summary.json'), 'utf8')).steps >= 30, `${name} finished`);
+  }
+});
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

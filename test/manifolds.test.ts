@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../src/node/tf-node.js';
@@ -16,6 +16,8 @@ import type { Landscape } from '../src/core/landscape/evaluate.js';
 import { resolveConfig } from '../src/core/config.js';
 import { runFit } from '../src/node/run/fit.js';
 import { runEval } from '../src/node/run/eval.js';
+import { runPatternOf } from '../src/node/run/setup.js';
+import { readRunConfig } from '../src/node/run/run-folder.js';
 import { buildProgram } from '../src/cli/main.js';
 import { randn, useCpu } from './helpers.js';
 
@@ -124,6 +126,26 @@ test('patterns must match the manifold; lines and volumes have their own default
   assert.equal(withManifoldDefaults({ ...base, manifold: 'line' }).pattern, '1d:##..##..##');
   assert.equal(withManifoldDefaults({ ...base, manifold: 'plane' }).pattern, 'heart');
   assert.equal(withManifoldDefaults({ ...base, manifold: 'volume', pattern: 'ball' }).pattern, 'ball');
+});
+
+test('a pattern that does not fit the manifold is an error, never replaced; the config names what is fitted (issue 24)', () => {
+  // the manifold's own pattern is in the config when none is given, so config.json records it
+  const volume = resolveConfig({ manifold: 'volume' });
+  assert.deepEqual([volume.pattern, volume.patternSize], ['cube-frame', 6]);
+  assert.equal(runPatternOf(volume).pattern.name, volume.pattern);
+  assert.equal(resolveConfig({ manifold: 'line' }).pattern, '1d:##..##..##');
+  assert.equal(resolveConfig({ manifold: 'volume' }, { patternSize: 8 }).patternSize, 8);
+  assert.equal(resolveConfig({ manifold: 'plane' }).pattern, 'heart');
+  assert.equal(resolveConfig({ manifold: 'volume', pattern: 'ball' }).patternSize, 24, 'a named pattern keeps its size');
+  // a named picture is fitted or refused, never swapped for the default (heart is also the plane's default)
+  assert.throws(() => runPatternOf(resolveConfig({ manifold: 'volume' }, { pattern: 'heart' })),
+    /^MpoError: pattern "heart" is flat \(24x24\): --manifold volume needs a 3D pattern such as --pattern cube-frame/);
+  assert.throws(() => runPatternOf(resolveConfig({ manifold: 'volume', pattern: 'ring' })), /pattern "ring" is flat/, 'not a single slice');
+  assert.throws(() => runPatternOf(resolveConfig({ manifold: 'line', pattern: 'heart' })), /--manifold line needs a 1D strip/);
+  // run folders made before: their config.json said heart for the manifold's default
+  const old = mkdtempSync(join(tmpdir(), 'mpo-old-volume-'));
+  writeFileSync(join(old, 'config.json'), JSON.stringify({ ...resolveConfig({}), manifold: 'volume', provenance: { patternName: 'cube-frame' } }));
+  assert.deepEqual([readRunConfig(old).pattern, readRunConfig(old).patternSize], ['cube-frame', 6]);
 });
 
 test('metrics over every slice of a volume: a landscape that is low exactly on the black cells has AUC 1', () => {
