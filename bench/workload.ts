@@ -20,7 +20,7 @@ import { createPlaneState, thetaOf } from '../src/core/training/plane-state.js';
 import { trainLoop } from '../src/core/training/loop.js';
 import { gridPoints } from '../src/core/plane/grid.js';
 import { initBackend, type BackendName } from '../src/node/backend.js';
-import { createWorkerPool, defaultWorkers } from '../src/node/parallel/pool.js';
+import { createWorkerPool, defaultWorkers, type PoolStepTiming } from '../src/node/parallel/pool.js';
 import { chunkSizeFor } from '../src/node/run/setup.js';
 
 /** The standard workloads (the same work as ../shared/bench/torch_reference.py's). */
@@ -133,8 +133,25 @@ async function main(): Promise<void> {
         step: { batchSize: n, blackPerStep: w.cells, whitePerStep: w.cells, lr: 3e-4, gradClip: 100, whiteClip: 2.5, chunkSize },
         gradients: pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
       });
-      for await (const r of steps) if (r.step > 1) times.push(r.stepSeconds); // the first step warms up
+      const parts: PoolStepTiming[] = [];
+      for await (const r of steps) {
+        if (r.step === 1) continue; // the first step warms up
+        times.push(r.stepSeconds);
+        if (pool?.lastStep) parts.push(pool.lastStep);
+      }
       Object.assign(out, { seconds: median(times), samples: times, unit: 's per step', chunk_size: chunkSize });
+      // Where a pooled step's time went (medians, ms): the CPU-scaling measurement of issue 19.
+      if (parts.length) {
+        out.pool_ms = {
+          share: median(parts.map((p) => p.shareMs)),
+          wait: median(parts.map((p) => p.waitMs)),
+          slowest_worker: median(parts.map((p) => Math.max(...p.workerMs))),
+          mean_worker: median(parts.map((p) => p.workerMs.reduce((a, b) => a + b, 0) / p.workerMs.length)),
+          reduce: median(parts.map((p) => p.reduceMs)),
+          most_cells: Math.max(...parts[0]!.cells),
+          least_cells: Math.min(...parts[0]!.cells),
+        };
+      }
     }
   } finally {
     await pool?.close();

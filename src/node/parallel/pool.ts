@@ -57,9 +57,13 @@ export interface PoolStepTiming {
   readonly reduceMs: number;
 }
 
-/** Number of workers to use when the config does not say: one per core, at most 2 (the machine's cores). */
+/**
+ * Number of workers to use when the config does not say: one per core, at most 32. (It was at
+ * most 8, which on the 16-core GPU machine left half the cores idle while torch used all 16
+ * threads: one cause of mpo's reduced step going from 1.4x torch's on 2 cores to 3.1x on 16.)
+ */
 export function defaultWorkers(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  return Math.max(1, Math.min(availableParallelism(), 32));
 }
 
 /** Splits `n` items into `k` contiguous parts of near-equal size: [start, end) pairs. */
