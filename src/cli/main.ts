@@ -140,6 +140,9 @@ export async function main(argv: string[]): Promise<number> {
   // Started by mpo gallery or mpo study bn (an IPC channel): end when that parent is gone, however
   // it ended: stop at the next step with a checkpoint, and in any case within 2 s.
   const onDisconnect = () => {
+    // The parent read our output through pipes that are closed now: a write must not crash this
+    // process before its exit handlers release the run folder's lock.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
     process.stderr.write('\nmpo: error: the parent process is gone: stopping (the last checkpoint is kept)\n');
     interrupt.abort();
     setTimeout(() => process.exit(130), 2000).unref();
