@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as tf from '../src/node/tf-node.js';
 import { MODELS } from '../src/core/models/registry.js';
 import type { Model } from '../src/core/models/model.js';
-import { createPlaneState, disposePlaneState, type PlaneState } from '../src/core/training/plane-state.js';
+import { createPlaneState, disposePlaneState, stateValues, type PlaneState } from '../src/core/training/plane-state.js';
 import { quickEvaluate, trainLoop, type StepResult } from '../src/core/training/loop.js';
 import { checkpointOf } from '../src/core/io/checkpoint.js';
 import { computeFrame } from '../src/core/plane/manifold.js';
@@ -164,5 +164,34 @@ test('one read a step: a training step of the loop reads the device once', async
     x.dispose();
   } finally {
     proto.data = data;
+  }
+});
+
+test('on a GPU backend a NaN step is undone: theta, Adam and the step stay as they were, with no synchronous read', async () => {
+  await useSimulatedGpu();
+  const model = MODELS.mlp.create({ inputShape: [2, 2, 1], numClasses: 3 });
+  const state = createPlaneState(model, { seed: 1, scaleInit: 0.3 });
+  const good = randn([6, 2, 2, 1], 3) as tf.Tensor4D;
+  const nan = tf.fill([6, 2, 2, 1], NaN) as tf.Tensor4D;
+  const cells = { height: 1, width: 2, black: [0], white: [1] };
+  const step = { batchSize: 6, blackPerStep: 1, whitePerStep: 1, lr: 0.01, gradClip: 100, whiteClip: 2.5 };
+  const labels = Int32Array.from([0, 1, 2, 0, 1, 2]);
+  try {
+    await withGpuRules(async () => {
+      for await (const _ of trainLoop({ model, state, steps: 2, data: { x: good, labels, numClasses: 3 }, cells, step }));
+      const before = await stateValues(state);
+      const tensors = tf.memory().numTensors;
+      await assert.rejects(async () => {
+        for await (const _ of trainLoop({ model, state, steps: 3, data: { x: nan, labels, numClasses: 3 }, cells, step }));
+      }, /^MpoError: training diverged at step 3 \(loss NaN/);
+      assert.deepEqual(await stateValues(state), before);
+      assert.equal(state.step, 2);
+      assert.equal(state.adam.step, 2);
+      assert.equal(tf.memory().numTensors, tensors, 'the undo freed what it kept');
+    });
+  } finally {
+    disposePlaneState(state);
+    good.dispose();
+    nan.dispose();
   }
 });

@@ -44,8 +44,7 @@ export { parsePatternText, patternToText, type PatternTextOptions } from './patt
 
 // training (eq. 3, Adam, one step, the loop)
 export { backendSelfTest, relativeDifference, selfTestCases, type SelfTestCase, type SelfTestOptions } from './backend-check.js';
-export { adamMoments, adamUpdate, clipGlobalNorm, createAdamState, globalNorm, type AdamOptions, type AdamState,
-  type AdamUpdateOptions } from './training/adam.js';
+export { adamMoments, adamUpdate, clipGlobalNorm, createAdamState, globalNorm, type AdamOptions, type AdamState, type AdamUndo } from './training/adam.js';
 export { activationBytes, chunkSizeForDevice, type DeviceLimits } from './training/chunk.js';
 export { learningRate, quickEvaluate, trainLoop, type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type QuickEvalOptions,
   type StepResult } from './training/loop.js';

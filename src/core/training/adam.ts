@@ -1,11 +1,12 @@
 /**
- * Adam and gradient clipping over all of theta as ONE flat vector: a handful of kernels a step
- * whatever the number of weight tensors (on a GPU each kernel is a dispatch costing about as
- * much as a large one), and no read back to the host: the clipping factor and the guard that
- * skips a non-finite step are computed on the device.
+ * Adam and gradient clipping with no read back to the host: the clipping factor is computed on
+ * the device, and a step that turns out non-finite is undone from the tensors it replaced
+ * ({@link AdamUndo}) once the step's one read says so. On a GPU backend the update runs on all
+ * of theta as one flat vector (a handful of dispatches whatever the number of weight tensors);
+ * on wasm and cpu it runs tensor by tensor, which is faster there (slicing a flat vector back
+ * into tensors copies the whole vector once per slice on wasm).
  */
 import * as tf from '../tf.js';
-import { check } from '../errors.js';
 import { sumScalars } from '../ops/reduce.js';
 
 /** Adam hyper-parameters (PyTorch's defaults but the learning rate). */
@@ -20,120 +21,120 @@ export interface AdamOptions {
   readonly eps?: number;
 }
 
-/**
- * Adam's moment estimates and step count: everything a checkpoint needs to resume exactly.
- * The moments of all variables live in two flat vectors, the variables concatenated in the
- * order of `keys` (each flattened row-major); {@link adamMoments} splits them back by name.
- */
+/** Adam's moment estimates and step count: everything a checkpoint needs to resume exactly. */
 export interface AdamState {
   step: number;
-  /** Variable names, in the order of the flat vectors. */
-  readonly keys: readonly string[];
-  /** Each variable's shape, in the order of `keys`. */
-  readonly shapes: readonly (readonly number[])[];
-  /** First moments, all variables concatenated. */
-  m: tf.Tensor1D;
-  /** Second moments, all variables concatenated. */
-  v: tf.Tensor1D;
+  readonly m: Record<string, tf.Tensor>;
+  readonly v: Record<string, tf.Tensor>;
 }
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Zero moments for every variable (or the given per-variable moments, e.g. from a checkpoint). */
 export function createAdamState(vars: Record<string, tf.Variable>,
   init?: { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array>; }): AdamState {
-  const keys = Object.keys(vars);
-  const shapes = keys.map((k) => [...vars[k].shape]);
-  const total = shapes.reduce((a, s) => a + sizeOf(s), 0);
-  const flat = (values?: Record<string, Float32Array>): tf.Tensor1D => {
-    const out = new Float32Array(total);
-    if (values) {
-      let at = 0;
-      keys.forEach((k, i) => {
-        const a = values[k];
-        check(a && a.length === sizeOf(shapes[i]), () => `Adam moments of "${k}" have ${a?.length ?? 0} values, expected ${sizeOf(shapes[i])}`);
-        out.set(a, at);
-        at += a.length;
-      });
-    }
-    return tf.keep(tf.tensor1d(out, 'float32'));
-  };
-  return { step: init?.step ?? 0, keys, shapes, m: flat(init?.m), v: flat(init?.v) };
+  const m: Record<string, tf.Tensor> = {};
+  const v: Record<string, tf.Tensor> = {};
+  for (const [k, x] of Object.entries(vars)) {
+    m[k] = tf.keep(init ? tf.tensor(init.m[k]!, x.shape, 'float32') : tf.zerosLike(x));
+    v[k] = tf.keep(init ? tf.tensor(init.v[k]!, x.shape, 'float32') : tf.zerosLike(x));
+  }
+  return { step: init?.step ?? 0, m, v };
 }
 
-/** All tensors of `record` (in the order of `keys`), flattened and concatenated. */
-export function flatten(record: Record<string, tf.Tensor>, keys: readonly string[]): tf.Tensor1D {
-  return tf.tidy(() => tf.concat(keys.map((k) => tf.reshape(record[k], [-1])), 0) as tf.Tensor1D);
-}
-
-/** Splits a flat vector laid out as `state` (see {@link AdamState}) back into named arrays. */
-export function splitFlat(values: Float32Array, state: Pick<AdamState, 'keys' | 'shapes'>): Record<string, Float32Array> {
-  const out: Record<string, Float32Array> = {};
-  let at = 0;
-  state.keys.forEach((k, i) => {
-    const n = sizeOf(state.shapes[i]);
-    out[k] = values.slice(at, at + n);
-    at += n;
-  });
-  return out;
-}
-
-/** Adam's moments read back per variable (for a checkpoint). */
+/** Adam's moments read back per variable (for a checkpoint), asynchronously. */
 export async function adamMoments(state: AdamState): Promise<{ m: Record<string, Float32Array>; v: Record<string, Float32Array>; }> {
-  const [m, v] = await Promise.all([state.m.data(), state.v.data()]);
-  return { m: splitFlat(m as Float32Array, state), v: splitFlat(v as Float32Array, state) };
+  const keys = Object.keys(state.m);
+  const [m, v] = await Promise.all([Promise.all(keys.map((k) => state.m[k]!.data())), Promise.all(keys.map((k) => state.v[k]!.data()))]);
+  return {
+    m: Object.fromEntries(keys.map((k, i) => [k, m[i] as Float32Array])),
+    v: Object.fromEntries(keys.map((k, i) => [k, v[i] as Float32Array])),
+  };
 }
 
 /** Frees the moment tensors. */
 export function disposeAdamState(state: AdamState): void {
-  state.m.dispose();
-  state.v.dispose();
+  for (const k of Object.keys(state.m)) {
+    state.m[k]!.dispose();
+    state.v[k]!.dispose();
+  }
 }
 
-/** Options of {@link adamUpdate} beyond Adam's hyper-parameters. */
-export interface AdamUpdateOptions {
-  /**
-   * A boolean scalar on the device: where false, nothing changes (theta and the moments keep
-   * their values; the step count still advances, so the caller restores it or stops). Lets a
-   * step skip itself on a non-finite gradient without reading the gradient back first.
-   */
-  readonly guard?: tf.Scalar;
+/** All tensors of `record` (in the order of `keys`), flattened and concatenated. */
+export function flatten(record: Record<string, tf.Tensor>, keys: readonly string[]): tf.Tensor1D {
+  return tf.tidy(() => tf.concat(keys.map((k) => tf.reshape(record[k]!, [-1])), 0) as tf.Tensor1D);
+}
+
+/** The backends on which {@link adamUpdate} works on one flat vector (launch-bound GPUs). */
+const FLAT_BACKENDS: ReadonlySet<string> = new Set(['webgpu', 'webgl']);
+
+/**
+ * What {@link adamUpdate} replaced, to undo a step that turned out non-finite: `restore()` puts
+ * theta, the moments and the step count back; `release()` frees the old tensors. Call exactly
+ * one of them. (The old tensors are kept, not copied: a variable's `assign` and the new moments
+ * are new tensors, so keeping the old ones costs no copy on any backend.)
+ */
+export interface AdamUndo {
+  restore(): void;
+  release(): void;
 }
 
 /**
- * One Adam update of `vars` in place with gradients `grads` (same keys as the state), with bias
- * correction, exactly as torch.optim.Adam. Runs on all variables at once as one flat vector.
+ * One Adam update of `vars` in place with gradients `grads` (same keys), with bias correction,
+ * exactly as torch.optim.Adam. Returns the {@link AdamUndo} of the update.
  */
-export function adamUpdate(vars: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState, opts: AdamOptions,
-  update: AdamUpdateOptions = {}): void {
+export function adamUpdate(vars: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, state: AdamState, opts: AdamOptions): AdamUndo {
   const b1 = opts.beta1 ?? 0.9;
   const b2 = opts.beta2 ?? 0.999;
   const eps = opts.eps ?? 1e-8;
+  const keys = Object.keys(vars);
+  const old = { step: state.step, m: { ...state.m }, v: { ...state.v }, theta: Object.fromEntries(keys.map((k) => [k, tf.clone(vars[k]!)])) };
   state.step += 1;
   const c1 = 1 - b1 ** state.step;
   const c2 = 1 - b2 ** state.step;
-  const [m, v, theta] = tf.tidy(() => {
-    const g = flatten(grads, state.keys);
-    let m = tf.add(tf.mul(state.m, b1), tf.mul(g, 1 - b1));
-    let v = tf.add(tf.mul(state.v, b2), tf.mul(tf.square(g), 1 - b2));
-    const old = flatten(vars, state.keys);
-    let theta = tf.sub(old, tf.mul(tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps)), opts.lr));
-    if (update.guard) {
-      m = tf.where(update.guard, m, state.m);
-      v = tf.where(update.guard, v, state.v);
-      theta = tf.where(update.guard, theta, old);
+  const moments = (m: tf.Tensor, v: tf.Tensor, g: tf.Tensor) => [tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)), tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2))];
+  const moved = (theta: tf.Tensor, m: tf.Tensor, v: tf.Tensor) => tf.sub(theta, tf.mul(tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps)), opts.lr));
+  if (FLAT_BACKENDS.has(tf.getBackend())) {
+    tf.tidy(() => {
+      const [m, v] = moments(flatten(state.m, keys), flatten(state.v, keys), flatten(grads, keys));
+      const theta = moved(flatten(vars, keys), m!, v!);
+      const sizes = keys.map((k) => vars[k]!.size);
+      const [ms, vs, ts] = [tf.split(m!, sizes), tf.split(v!, sizes), tf.split(theta, sizes)];
+      keys.forEach((k, i) => {
+        state.m[k] = tf.keep(tf.reshape(ms[i]!, vars[k]!.shape));
+        state.v[k] = tf.keep(tf.reshape(vs[i]!, vars[k]!.shape));
+        vars[k]!.assign(tf.reshape(ts[i]!, vars[k]!.shape));
+      });
+    });
+  } else {
+    for (const k of keys) {
+      tf.tidy(() => {
+        const [m, v] = moments(state.m[k]!, state.v[k]!, grads[k]!);
+        state.m[k] = tf.keep(m!);
+        state.v[k] = tf.keep(v!);
+        vars[k]!.assign(moved(vars[k]!, m!, v!));
+      });
     }
-    return [m, v, theta] as tf.Tensor1D[];
-  });
-  state.m.dispose();
-  state.v.dispose();
-  state.m = m;
-  state.v = v;
-  tf.tidy(() => {
-    const parts = tf.split(theta, state.shapes.map(sizeOf));
-    state.keys.forEach((k, i) => vars[k].assign(tf.reshape(parts[i], [...state.shapes[i]])));
-  });
-  theta.dispose();
+  }
+  const release = () => {
+    for (const k of keys) {
+      old.m[k]!.dispose();
+      old.v[k]!.dispose();
+      old.theta[k]!.dispose();
+    }
+  };
+  return {
+    release,
+    restore() {
+      state.step = old.step;
+      for (const k of keys) {
+        state.m[k]!.dispose();
+        state.v[k]!.dispose();
+        state.m[k] = old.m[k]!;
+        state.v[k] = old.v[k]!;
+        vars[k]!.assign(old.theta[k]!);
+        old.theta[k]!.dispose();
+      }
+    },
+  };
 }
 
 /** The global L2 norm of all gradients as a scalar on the device (no read back). */
@@ -151,7 +152,7 @@ export function clipGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number
   if (Number.isFinite(maxNorm) && maxNorm > 0) {
     const f = tf.tidy(() => tf.where(tf.greater(norm, maxNorm), tf.div(maxNorm, tf.add(norm, 1e-6)), tf.onesLike(norm)));
     for (const k of Object.keys(grads)) {
-      const old = grads[k];
+      const old = grads[k]!;
       grads[k] = tf.mul(old, f);
       old.dispose();
     }

@@ -5,7 +5,7 @@ import { frameOf } from '../plane/manifold.js';
 import { cellCoordsOf } from '../plane/grid.js';
 import { logitsAtPoints, type Model } from '../models/model.js';
 import { mpoLossTerms, oneHot, pointCrossEntropy } from './loss.js';
-import { adamUpdate, clipGlobalNorm } from './adam.js';
+import { adamUpdate, clipGlobalNorm, type AdamUndo } from './adam.js';
 import { thetaOf, type PlaneState } from './plane-state.js';
 import { applyAugment, drawAugment, type AugmentDraw, type AugmentOptions } from '../data/augment.js';
 
@@ -179,18 +179,17 @@ export function localGradients(model: Model, state: PlaneState, data: TrainData,
 /**
  * Finishes a step from its gradients: clips them, applies Adam and disposes the gradients, all
  * on the device, then reads what the step reports in ONE read (loss, gradient norm, black and
- * white CE and the scale packed into one tensor). A non-finite loss or gradient leaves theta and
- * Adam's moments unchanged (a guard on the device) and throws an MpoError.
+ * white CE and the scale packed into one tensor). A non-finite loss or gradient is undone
+ * (theta, Adam's moments and step count put back, see {@link AdamUndo}) and throws an MpoError.
  */
 export async function applyStep(state: PlaneState, sample: StepSample, g: StepGradients, opts: StepOptions): Promise<StepStats> {
   const { grads, loss, ce } = g;
   let report: tf.Tensor1D;
-  const adamStep = state.adam.step;
+  let undo: AdamUndo;
   try {
     const norm = clipGlobalNorm(grads, opts.gradClip);
-    const guard = tf.tidy(() => tf.logicalAnd(tf.isFinite(loss), tf.isFinite(norm)) as tf.Scalar);
     try {
-      adamUpdate(state.vars, grads, state.adam, { lr: opts.lr }, { guard });
+      undo = adamUpdate(state.vars, grads, state.adam, { lr: opts.lr });
       report = tf.tidy(() => {
         const white = tf.tensor1d(sample.points.map((p) => (p.white ? 1 : 0)));
         const ceBlack = tf.div(tf.sum(tf.mul(ce, tf.sub(1, white))), Math.max(sample.nBlack, 1));
@@ -199,7 +198,6 @@ export async function applyStep(state: PlaneState, sample: StepSample, g: StepGr
       });
     } finally {
       norm.dispose();
-      guard.dispose();
     }
   } finally {
     for (const t of [...Object.values(grads), loss, ce]) t.dispose();
@@ -208,10 +206,11 @@ export async function applyStep(state: PlaneState, sample: StepSample, g: StepGr
   report.dispose();
   const [lossValue, gradNorm, ceBlack, ceWhite, scale] = Array.from(values);
   if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
-    state.adam.step = adamStep;
+    undo.restore();
     throw new MpoError(`training diverged at step ${state.step + 1} (loss ${lossValue}, gradient norm ${gradNorm}): ` +
       `lower --lr (now ${opts.lr}) or --grad-clip, then resume from the last checkpoint with --resume`);
   }
+  undo.release();
   state.step += 1;
   return { step: state.step, loss: lossValue, ceBlack, ceWhite, gradNorm, scale };
 }
