@@ -34,7 +34,7 @@ export interface Controls {
   showRunning(running: boolean): void;
   /** The cell "export cell" exports (a clicked cell); null disables the button. */
   select(cell: number | null): void;
-  /** Handles the worker's `saved` (a save the user asked for), `loaded` and `exported` messages; false for other messages. */
+  /** Handles the worker's `saved` (a save the user asked for) and `exported` messages (the page handles `loaded`); false for other messages. */
   onMessage(m: FromWorker): boolean;
 }
 
@@ -97,9 +97,6 @@ export function createControls(deps: ControlsDeps): Controls {
           download('config.json', m.config, 'application/json');
           if (m.patternText) download('pattern.txt', m.patternText, 'text/plain');
           deps.status('saved: put checkpoint.mpo, config.json' + (m.patternText ? ', pattern.txt' : '') + ' in a folder and run npx mpo eval FOLDER');
-          return true;
-        case 'loaded':
-          deps.status(`loaded a plane at step ${m.step}`);
           return true;
         case 'exported':
           deps.diag.exports += 1;

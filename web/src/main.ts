@@ -27,6 +27,8 @@ let ready = false;
 let running = false;
 let nextId = 1;
 let switching: { id: number; backend: BackendName; } | null = null;
+/** The id of the load that carries the plane over to a new backend (its `loaded` is no news to the user). */
+let backendSwitchLoad = -1;
 
 /** Diagnostics for tests and curious users: `window.mpoApp` in the console. */
 const diag = createDiag(() => `${(pattern.depth ?? 1) > 1 ? `${pattern.depth}x` : ''}${pattern.height}x${pattern.width}:${Array.from(pattern.cells).join('')}`);
@@ -84,7 +86,10 @@ function startWorker(backend: BackendName, after?: Uint8Array): void {
   setStatus('starting the worker…');
   send({ type: 'init', backend });
   resetPlane();
-  if (after) send({ type: 'load', id: nextId++, bytes: after }, [after.buffer]);
+  if (after) {
+    backendSwitchLoad = nextId++;
+    send({ type: 'load', id: backendSwitchLoad, bytes: after }, [after.buffer]);
+  }
 }
 
 function resetPlane(): void {
@@ -106,6 +111,10 @@ function onMessage(m: FromWorker): void {
     const backend = switching.backend;
     switching = null;
     startWorker(backend, m.checkpoint);
+    return;
+  }
+  if (m.type === 'loaded') {
+    planeLoaded(m);
     return;
   }
   if (classic.onMessage(m) || views.onMessage(m) || controls.onMessage(m)) return;
@@ -140,11 +149,38 @@ function onMessage(m: FromWorker): void {
   }
 }
 
+/** A checkpoint was loaded: adopt its target and settings, or ask for the target when it does not carry them. */
+function planeLoaded(m: Extract<FromWorker, { type: 'loaded'; }>): void {
+  views.resetHistory();
+  controls.select(null);
+  if (m.settings && m.pattern) {
+    app = { ...app, settings: { ...m.settings, backend: app.settings.backend } };
+    pattern = m.pattern;
+    views.setTargetKnown(true);
+    const landscape = views.landscape();
+    if (landscape && !landscapeFits(landscape, pattern)) views.dropLandscape();
+    showSettings(app.settings);
+    target.showPattern();
+    writeHash();
+    classic.forgetCells();
+    views.scheduleDraw();
+    // After a backend switch the plane comes back as it was: the backend's note stays on the status line.
+    if (m.id !== backendSwitchLoad) setStatus(`loaded a plane at step ${m.step} with its target (${pattern.name}) and settings`);
+    return;
+  }
+  views.setTargetKnown(false);
+  setStatus(
+    `loaded a plane at step ${m.step}; this checkpoint does not say which target it was trained on: choose that target (a built-in, a drawing or an upload) to see its AUC`,
+    'hint',
+  );
+}
+
 // ---------- target, manifold and settings changes ----------
 
 /** A new target: show it, write the URL, retarget the current plane. */
 function setPattern(p: PatternData): void {
   pattern = p;
+  views.setTargetKnown(true);
   target.showPattern();
   writeHash();
   classic.forgetCells();

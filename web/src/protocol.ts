@@ -154,12 +154,16 @@ export type FromWorker =
   | { type: 'landscape'; info: LandscapeInfo; }
   | { type: 'status'; running: boolean; step: number; }
   | { type: 'saved'; id: number; checkpoint: Uint8Array; config: string; patternText: string | null; }
-  | { type: 'loaded'; id: number; step: number; }
+  /** A checkpoint was loaded; `settings` and `pattern` are the run's own (absent: a checkpoint that does not carry them). */
+  | { type: 'loaded'; id: number; step: number; settings?: Settings; pattern?: PatternData; }
   | { type: 'probe'; id: number; cell: number; pixels: Uint8Array; size: number; labels: number[]; predicted: number[]; confidence: number[]; }
   | { type: 'classicPlane'; id: number; info: ClassicPlaneInfo; }
   | { type: 'classicLine'; id: number; info: ClassicLineInfo; }
   | { type: 'exported'; id: number; files: { name: string; bytes: Uint8Array; }[]; }
   | { type: 'error'; message: string; id?: number; };
+
+/** What the app says when a file is not a whole, undamaged checkpoint (the CLI's advice, to delete it and start again, does not fit a page). */
+export const DAMAGED_CHECKPOINT = 'this checkpoint is damaged: choose another file';
 
 /** FashionMNIST's class names, by label. */
 export const CLASS_NAMES: readonly string[] = [

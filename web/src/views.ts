@@ -33,6 +33,11 @@ export interface Views {
   landscape(): LandscapeInfo | null;
   /** Forgets the landscape and clears the maps (the target changed shape, or the manifold changed). */
   dropLandscape(): void;
+  /**
+   * Whether the landscape can be scored against the current target: false after loading a
+   * checkpoint that does not say its target (the AUC then shows "?" until a target is chosen).
+   */
+  setTargetKnown(known: boolean): void;
   /** A new plane: forgets the curves, the diagnostics' losses and the time the AUC was reached. */
   resetHistory(): void;
 }
@@ -43,6 +48,7 @@ export function createViews(deps: ViewsDeps): Views {
   let landscape: LandscapeInfo | null = null;
   let mapLocators = new Map<HTMLCanvasElement, Locator>();
   let drawPending = false;
+  let targetKnown = true;
   const history = { steps: [] as number[], loss: [] as number[], evalSteps: [] as number[], auc: [] as number[] };
 
   function scheduleDraw(): void {
@@ -116,6 +122,11 @@ export function createViews(deps: ViewsDeps): Views {
         diag.lastLandscape = m.info;
         diag.step = Math.max(diag.step, m.info.step);
         els.stepCount.textContent = String(m.info.step);
+        if (!targetKnown) {
+          els.auc.textContent = '? (choose the target)';
+          scheduleDraw();
+          return true;
+        }
         if (m.info.step > 0 || history.evalSteps.length === 0) {
           history.evalSteps.push(m.info.step);
           history.auc.push(m.info.auc);
@@ -133,6 +144,10 @@ export function createViews(deps: ViewsDeps): Views {
     dropLandscape() {
       landscape = null;
       for (const c of [els.lossMap, els.accMap]) c.getContext('2d')!.clearRect(0, 0, c.width, c.height);
+    },
+    setTargetKnown(known) {
+      targetKnown = known;
+      if (!known) els.auc.textContent = '? (choose the target)';
     },
     resetHistory() {
       diag.losses.length = 0;

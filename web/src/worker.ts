@@ -13,7 +13,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { resolveConfig } from '../../src/core/config.js';
 import { firstLine } from '../../src/core/errors.js';
-import { checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint } from '../../src/core/io/checkpoint.js';
+import { type Checkpoint, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint } from '../../src/core/io/checkpoint.js';
 import { EXPORT_WEIGHTS_FILE, exportLayersModel } from '../../src/core/io/export-layers.js';
 import { evaluateLandscape, type EvalData } from '../../src/core/landscape/evaluate.js';
 import { manifoldPatternMetrics } from '../../src/core/landscape/manifold-metrics.js';
@@ -28,8 +28,9 @@ import type { ParamValues } from '../../src/core/plane/params.js';
 import { trainLoop } from '../../src/core/training/loop.js';
 import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '../../src/core/training/plane-state.js';
 import type { StepOptions, TrainCells, TrainData } from '../../src/core/training/step.js';
-import type { BackendName, FromWorker, PatternData, Settings, ToWorker } from './protocol.js';
+import { type BackendName, DAMAGED_CHECKPOINT, type FromWorker, type PatternData, type Settings, type ToWorker } from './protocol.js';
 import { interpolationView, randomPlaneView } from './worker-classic.js';
+import { APP_EXTRA_KEY, decodeRunMeta, encodeRunMeta } from './run-meta.js';
 import { loadData, startBackend, type TestData } from './worker-setup.js';
 
 const scope = self as unknown as { postMessage(m: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null;
@@ -315,27 +316,50 @@ async function handle(m: ToWorker): Promise<void> {
     case 'save':
       await paused(async () => {
         if (!state || !model) throw new Error('nothing to save yet');
-        const bytes = encodeCheckpoint(await checkpointOf(model, state, { seconds: trainSeconds }));
+        // The target and settings travel with the plane, so that a load in any page restores them.
+        const meta = encodeRunMeta({ settings: settings!, pattern: pattern! });
+        const bytes = encodeCheckpoint(await checkpointOf(model, state, { seconds: trainSeconds, [APP_EXTRA_KEY]: meta }));
         const { config, patternText } = runConfig();
         post({ type: 'saved', id: m.id, checkpoint: bytes, config, patternText }, [bytes.buffer]);
       });
       return;
     case 'load':
       await paused(async () => {
-        if (!model) throw new Error('the app is not ready yet');
-        const ckpt = decodeCheckpoint(m.bytes, 'checkpoint.mpo');
-        const want = manifoldDims(settings!.manifold);
+        if (!model || !settings) throw new Error('the app is not ready yet');
+        let ckpt: Checkpoint;
+        try {
+          ckpt = decodeCheckpoint(m.bytes, 'checkpoint.mpo');
+        } catch {
+          throw new Error(DAMAGED_CHECKPOINT);
+        }
+        const saved = decodeRunMeta(ckpt.extra);
+        const manifold = saved ? saved.settings.manifold : settings.manifold;
+        const want = manifoldDims(manifold);
         if (ckpt.dims !== want) {
+          if (saved) throw new Error(DAMAGED_CHECKPOINT);
           const name = ['a point', 'a line', 'a plane', 'a volume'][ckpt.dims] ?? `a ${ckpt.dims}-dimensional manifold`;
           throw new Error(
             `the checkpoint holds ${name} (d = ${ckpt.dims}), the app fits ${['', 'a line', 'a plane', 'a volume'][want]}: choose its manifold first`,
           );
         }
-        const next = stateOfCheckpoint(model, ckpt);
+        if (saved) {
+          // Check the saved target before anything changes: a bad one leaves the current plane as it was.
+          toPattern(saved.pattern);
+          if (saved.settings.model !== ckpt.model) throw new Error(DAMAGED_CHECKPOINT);
+        }
+        const useModel = saved && model.name !== saved.settings.model ? createModel(saved.settings.model, { inputShape: [28, 28, 1], numClasses: 10 }) : model;
+        const next = stateOfCheckpoint(useModel, ckpt);
         if (state) disposePlaneState(state);
+        model = useModel;
         state = next;
+        if (saved) {
+          settings = { ...saved.settings, backend: settings.backend };
+          setPattern(saved.pattern);
+        }
         trainSeconds = Number(ckpt.extra?.seconds ?? 0) || 0;
-        post({ type: 'loaded', id: m.id, step: state.step });
+        post(saved ?
+          { type: 'loaded', id: m.id, step: state.step, settings: settings, pattern: { ...pattern!, cells: pattern!.cells.slice() } }
+          : { type: 'loaded', id: m.id, step: state.step });
         await evaluateNow();
       }, false);
       post({ type: 'status', running: false, step: state?.step ?? 0 });

@@ -1,0 +1,80 @@
+/**
+ * The app for a first-time visitor (issue 21), in a real browser: a saved run carries its target
+ * and settings to a fresh page, an old checkpoint asks for its target, a damaged one says so in
+ * the app's words. Screenshots go to test-output/. The harness is browser-harness.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/core/io/checkpoint.js';
+import { diag, openApp, OUT, saveRun, skip, stepTimes, useApp, waitFor } from './browser-harness.js';
+
+useApp();
+
+const cellsOf = (page: Page) => page.evaluate(() => (window as unknown as { mpoApp: { targetCells(): string; }; }).mpoApp.targetCells());
+
+/** Waits until the status line says `pattern`; returns its text. */
+async function statusMatching(page: Page, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status')!.textContent ?? ''), pattern.source, { timeout: timeoutMs });
+  return (await page.textContent('#status')) ?? '';
+}
+
+test('a checkpoint carries its target and settings to a fresh page; an old one asks for its target; a damaged one says so', { skip, timeout: 400_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpo-web-ckpt-'));
+    try {
+      // Page A: the cross, 12 cells a step, 3 steps, saved.
+      const a = await openApp('#p=cross.12&cells=12&lr=0.002');
+      await waitFor(a.page, 'the cross', (d) => d.lastLandscape?.rows === 12, 60_000);
+      await stepTimes(a.page, 3, 60_000);
+      const savedCells = await cellsOf(a.page);
+      const savedAuc = (await diag(a.page)).lastLandscape!.auc;
+      await saveRun(a.page, dir, ['checkpoint.mpo', 'config.json']);
+      await a.page.context().close();
+
+      // Page B: a fresh page showing the heart loads it, and shows and scores the cross.
+      const b = await openApp();
+      assert.notEqual(await cellsOf(b.page), savedCells, 'the fresh page shows another target');
+      await b.page.setInputFiles('#load', join(dir, 'checkpoint.mpo'));
+      const loaded = await waitFor(b.page, "the loaded plane's landscape", (d) => d.lastLandscape?.step === 3 && d.lastLandscape.rows === 12, 60_000);
+      assert.equal(await cellsOf(b.page), savedCells, 'loading restores the target');
+      assert.equal(loaded.lastLandscape!.auc, savedAuc, 'and scores the plane against it');
+      assert.equal(await b.page.inputValue('#cells'), '12', 'and restores the settings');
+      assert.equal(await b.page.inputValue('#lr'), '0.002');
+      assert.match(await b.page.evaluate(() => location.hash), /p=cross\.12/, 'the URL names the loaded target');
+      assert.equal(await b.page.textContent('#auc'), savedAuc.toFixed(3));
+      assert.match(await b.page.textContent('#status') ?? '', /loaded a plane at step 3 with its target/);
+
+      // An old checkpoint (no target in it): the page asks for the target instead of scoring it against the one on show.
+      const ckpt = decodeCheckpoint(readFileSync(join(dir, 'checkpoint.mpo')), 'checkpoint.mpo');
+      writeFileSync(join(dir, 'old.mpo'), encodeCheckpoint({ ...ckpt, extra: { seconds: 1 } }));
+      await b.page.selectOption('#builtin', 'heart');
+      await waitFor(b.page, 'the heart', (d) => d.lastLandscape?.step === 3 && d.lastLandscape.rows === 12 && d.lastLandscape.auc !== savedAuc, 60_000);
+      await b.page.setInputFiles('#load', join(dir, 'old.mpo'));
+      const hint = await statusMatching(b.page, /does not say which target/);
+      assert.match(hint, /choose that target/);
+      assert.equal(await b.page.evaluate(() => document.getElementById('status')!.className.includes('hint')), true, 'it is a hint, not an error');
+      await b.page.waitForFunction(() => document.getElementById('auc')!.textContent!.startsWith('?'));
+      await b.page.screenshot({ path: join(OUT, 'first-visit-old-checkpoint.png') });
+      await b.page.selectOption('#builtin', 'cross');
+      await waitFor(b.page, 'the chosen target scored', (d) => d.lastLandscape?.auc === savedAuc, 60_000);
+      assert.equal(await b.page.textContent('#auc'), savedAuc.toFixed(3), 'choosing the target shows its AUC');
+
+      // A damaged checkpoint: one changed byte.
+      const bytes = readFileSync(join(dir, 'checkpoint.mpo'));
+      bytes[bytes.length - 10] ^= 0xff;
+      writeFileSync(join(dir, 'damaged.mpo'), bytes);
+      await b.page.setInputFiles('#load', join(dir, 'damaged.mpo'));
+      const said = await statusMatching(b.page, /damaged/);
+      assert.equal(said, 'this checkpoint is damaged: choose another file');
+      assert.doesNotMatch(said, /delete it|start the run again/);
+      assert.equal(await cellsOf(b.page), savedCells, 'the plane on show is kept');
+      assert.deepEqual(b.consoleErrors, []);
+      await b.page.context().close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
