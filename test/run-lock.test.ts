@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkUnlocked, inEmptyFolder, isIncidental, LOCK_FILE, lockFolder, lockHolder, removeStaleTemps } from '../src/node/run/lock.js';
+import { checkUnlocked, isIncidental, LOCK_FILE, lockFolder, lockHolder, removeStaleTemps } from '../src/node/run/lock.js';
+import { inEmptyFolder } from '../src/node/run/run-folder.js';
 import { prepareRunFolder, runFolderState } from '../src/node/jobs/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-lock-'));

@@ -15,7 +15,7 @@ import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { headOf, type DeviceData } from './setup.js';
 import { checkTwoNetworks, loadNetwork, openNetworkSession, trainNetwork, type SavedNetwork } from './network.js';
-import { inEmptyFolder } from './lock.js';
+import { inEmptyFolder } from './run-folder.js';
 import { tValues, writeLineCsv } from './view.js';
 
 /** The settings `mpo connect` uses. */
@@ -43,13 +43,16 @@ export interface ConnectSummary {
   points: number;
 }
 
+/** A folder of `mpo connect` stopped before its checkpoint `bend.mpo` (config and metrics only) starts afresh. */
+const CONNECT_STOPPED = { early: new Set(['config.json', 'metrics.jsonl']), kind: 'curve' } as const;
+
 /**
  * Mode connectivity (Garipov et al. 2018, `mpo connect A B`): trains the bend theta of the
  * quadratic Bezier curve `(1-t)^2 A + 2t(1-t) theta + t^2 B` between two fixed trained networks,
  * one t ~ U(0, 1) per step, with the one `trainLoop` (theta is the origin of a 0-dimensional
  * state; the gradient source is {@link bezierGradients}), theta starting at the midpoint.
  * Then evaluates test and train loss and accuracy at `points` values of t along the curve and
- * along the straight line; holding the lock of `out` (src/node/run/lock.ts), writes the bend (`bend.mpo`), charts, `connect.csv`, `report.html` and `summary.json`.
+ * along the straight line; holding the lock of `out` (src/node/run/lock.ts; a folder stopped before `bend.mpo` starts afresh), writes the bend (`bend.mpo`), charts, `connect.csv`, `report.html` and `summary.json`.
  */
 export async function runConnect(aDir: string, bDir: string, config: FitConfig,
   opts: { out: string; points: number; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<ConnectSummary> {
@@ -58,7 +61,7 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig,
   const b = loadNetwork(bDir);
   checkTwoNetworks(a, b, 'mpo connect');
   const out = resolve(opts.out);
-  return inEmptyFolder(out, { command: 'mpo connect', log }, () => connectIn(a, b, out, config, opts, log));
+  return inEmptyFolder(out, { command: 'mpo connect', log, stopped: CONNECT_STOPPED }, () => connectIn(a, b, out, config, opts, log));
 }
 
 async function connectIn(a: SavedNetwork, b: SavedNetwork, out: string, config: FitConfig, opts: { points: number; quiet?: boolean; signal?: AbortSignal; },

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { resolveConfig, type FitConfig } from '../../core/config.js';
@@ -14,9 +14,9 @@ import { chunkSizeFor, headOf } from './setup.js';
 import { openRun } from './open.js';
 import { writeFinalOutputs, writePatternOutputs, type RunSummary } from './outputs.js';
 import { cifarAugment } from '../../core/data/augment.js';
-import { EARLY_RUN_FILES, hasEarlyFiles, runFolderState } from '../jobs/folder.js';
+import { EARLY_RUN_FILES, runFolderState } from '../jobs/folder.js';
 import { isIncidental, lockFolder } from './lock.js';
-import { checkFitFolder, folderKind, readRunConfig, RUN_FILES } from './run-folder.js';
+import { checkFitFolder, folderKind, readRunConfig, RUN_FILES, startAfresh } from './run-folder.js';
 
 /** Options of {@link runFit} beyond the config. */
 export interface FitRunOptions {
@@ -65,11 +65,6 @@ export function resumeConfigOf(dir: string, flags: Partial<FitConfig> = {}): Fit
   return resolveConfig(readRunConfig(dir), flags);
 }
 
-/** Removes the files of a run stopped before its first checkpoint (the lock and other files stay). */
-function clearEarlyFiles(out: string): void {
-  for (const f of readdirSync(out)) if (EARLY_RUN_FILES.has(f)) rmSync(join(out, f), { recursive: true, force: true });
-}
-
 /**
  * Checks the locked folder `out` and says how the fit starts there: true to continue from its
  * checkpoint, false to start afresh. A fresh start takes a missing or empty folder, or one stopped
@@ -88,7 +83,7 @@ function prepareOutDir(out: string, resume: boolean, log: (line: string) => void
     if (state !== 'fresh') return true;
     if (!existsSync(join(out, RUN_FILES.config))) checkResumable(out);
     log(`note: "${out}" was stopped before its first checkpoint, so there is nothing to resume: starting it again from its config.json`);
-    clearEarlyFiles(out);
+    startAfresh(out, EARLY_RUN_FILES, null);
     return false;
   }
   if (state !== 'fresh') {
@@ -96,10 +91,7 @@ function prepareOutDir(out: string, resume: boolean, log: (line: string) => void
     throw new MpoError(`output folder "${out}" is not empty${done ? ' (it holds a finished run)' : ''}: choose another --out` +
       `${done ? '' : `, or continue that run with mpo fit --resume ${out}`}`);
   }
-  if (hasEarlyFiles(out)) {
-    log(`note: "${out}" holds a run stopped before its first checkpoint: starting afresh there`);
-    clearEarlyFiles(out);
-  }
+  startAfresh(out, EARLY_RUN_FILES, log);
   return false;
 }
 

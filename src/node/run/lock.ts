@@ -129,21 +129,6 @@ export function lockHolder(dir: string): LockInfo | null {
   return info && live(path, info) ? info : null;
 }
 
-/**
- * Runs `fn` holding the lock of folder `out` ({@link lockFolder}), after checking that the folder
- * is empty (besides {@link isIncidental} files): the output folder of `mpo train`, `mpo connect`
- * and `mpo view`. The lock is released when `fn` settles.
- */
-export async function inEmptyFolder<T>(out: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
-  const lock = lockFolder(out, opts);
-  try {
-    if (readdirSync(out).some((f) => !isIncidental(f))) throw new MpoError(`${opts.label ?? 'output folder'} "${out}" is not empty: choose another --out`);
-    return await fn();
-  } finally {
-    lock.release();
-  }
-}
-
 /** Throws the one-line MpoError of {@link lockFolder} (naming the pid) when a live process holds `dir`'s lock; `label` names the folder. */
 export function checkUnlocked(dir: string, label = 'output folder'): void {
   const info = lockHolder(dir);

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { resolveConfig, SETTINGS, type FitConfig } from '../../core/config.js';
 import { withManifoldDefaults } from '../../core/pattern/manifold-patterns.js';
 import { readConfigFile } from '../config-file.js';
+import { isIncidental, lockFolder, type LockOptions } from './lock.js';
 
 /** File names inside a run folder of `mpo fit`. */
 export const RUN_FILES = {
@@ -80,4 +81,68 @@ export function checkNetworkFolder(dir: string, shown: string): void {
 export function readRunConfig(dir: string): FitConfig {
   const saved = resolveConfig(readConfigFile(join(dir, RUN_FILES.config)));
   return saved.manifold !== 'plane' && saved.pattern === SETTINGS.pattern.default ? withManifoldDefaults(saved) : saved;
+}
+
+/**
+ * The rule of a folder stopped before there was anything to keep, one for `mpo fit --out` and
+ * for the commands that cannot continue a run (`mpo train`, `mpo connect`, `mpo view`, see
+ * {@link inEmptyFolder}): when every file in `dir` (besides lock and temporary files,
+ * {@link isIncidental}) is one its command writes before its first checkpoint (`early`), those
+ * files are removed and the command starts afresh there, with the note
+ * `note: "<dir>" holds a run stopped <when>: starting afresh there` to `log` (none when `log` is
+ * null). Returns `empty` (nothing there), `cleared` (a stopped run removed) or `kept` (other files,
+ * left alone: the caller refuses the folder, saying what it holds).
+ */
+export function startAfresh(dir: string, early: ReadonlySet<string>, log: ((line: string) => void) | null, when = 'before its first checkpoint'): 'empty'
+  | 'cleared' | 'kept' {
+  if (!existsSync(dir)) return 'empty';
+  const names = readdirSync(dir).filter((f) => !isIncidental(f));
+  if (names.length === 0) return 'empty';
+  if (!names.every((f) => early.has(f))) return 'kept';
+  log?.(`note: "${dir}" holds a run stopped ${when}: starting afresh there`);
+  for (const f of names) rmSync(join(dir, f), { recursive: true, force: true });
+  return 'cleared';
+}
+
+/** What a command that cannot continue a run leaves in its folder before anything worth keeping (see {@link inEmptyFolder}). */
+export interface StoppedRun {
+  /** The files it writes before its first checkpoint (before `summary.json` when it has none). */
+  readonly early: ReadonlySet<string>;
+  /** The {@link FolderKind} its `config.json` gives (`other`: it writes none); a folder of another kind is never cleared. */
+  readonly kind: FolderKind;
+  /** When such a folder was stopped, for the note (default `before its first checkpoint`). */
+  readonly when?: string;
+}
+
+/**
+ * Runs `fn` holding the lock of folder `out` (src/node/run/lock.ts), the output folder of
+ * `mpo train`, `mpo connect` and `mpo view`, after checking that the folder is empty (besides
+ * lock and temporary files). With `stopped`, a folder holding only the files that command writes
+ * before its first checkpoint (a run killed early, e.g. by SIGKILL) starts afresh, with a note:
+ * the rule of `mpo fit --out` ({@link startAfresh}). Any other folder is a one-line MpoError
+ * saying what it holds and what to do. The lock is released when `fn` settles.
+ */
+export async function inEmptyFolder<T>(out: string, opts: LockOptions & { readonly stopped?: StoppedRun; }, fn: () => Promise<T>): Promise<T> {
+  const lock = lockFolder(out, opts);
+  try {
+    const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const stopped = opts.stopped;
+    const mine = !!stopped && folderKind(out) === stopped.kind;
+    const state = mine ? startAfresh(out, stopped.early, log, stopped.when) : startAfresh(out, new Set(), null);
+    if (state === 'kept') {
+      const label = opts.label ?? 'output folder';
+      const finished = existsSync(join(out, RUN_FILES.summary));
+      // a run of this command known by its config.json (a view writes none: its folder could be anyone's)
+      const stoppedLate = mine && stopped.kind !== 'other' && !finished;
+      const what = finished
+        ? ' (it holds a finished run)'
+        : stoppedLate
+        ? ` (it holds a run of ${opts.command ?? 'mpo'} stopped after its first checkpoint)`
+        : '';
+      throw new MpoError(`${label} "${out}" is not empty${what}: choose another --out${stoppedLate ? ', or delete that folder to run again there' : ''}`);
+    }
+    return await fn();
+  } finally {
+    lock.release();
+  }
 }

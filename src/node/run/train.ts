@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../output/atomic.js';
 import { writeReport } from '../output/report.js';
 import { defaultChunkSize, headOf } from './setup.js';
 import { NETWORK_FILES, openNetworkSession, trainNetwork } from './network.js';
-import { inEmptyFolder } from './lock.js';
+import { inEmptyFolder } from './run-folder.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
 export const TRAIN_KEYS = ['model', 'bnScale', 'init', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed',
@@ -33,17 +33,20 @@ export interface TrainSummary {
   seed: number;
 }
 
+/** A folder of `mpo train` stopped before its checkpoint (config and metrics only) starts afresh. */
+const TRAIN_STOPPED = { early: new Set<string>([NETWORK_FILES.config, NETWORK_FILES.metrics]), kind: 'network' } as const;
+
 /**
  * Trains one ordinary network with Adam (`mpo train`): a 0-dimensional manifold (only w_O, no
  * directions) trained by the one `trainLoop` on a one-cell black pattern, so each step is plain
- * mini-batch cross-entropy. Holds the lock of `out` (src/node/run/lock.ts). Writes `config.json`, `checkpoint.mpo` (what `mpo view` and `mpo
+ * mini-batch cross-entropy. Holds the lock of `out` (src/node/run/lock.ts); a folder stopped before its checkpoint starts afresh ({@link inEmptyFolder}). Writes `config.json`, `checkpoint.mpo` (what `mpo view` and `mpo
  * connect` read), `metrics.jsonl`, `report.html` and, last, `summary.json`.
  */
 export async function runTrain(config: FitConfig,
   opts: { out: string; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<TrainSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const out = resolve(opts.out);
-  return inEmptyFolder(out, { command: 'mpo train', log }, () => trainIn(out, config, opts, log));
+  return inEmptyFolder(out, { command: 'mpo train', log, stopped: TRAIN_STOPPED }, () => trainIn(out, config, opts, log));
 }
 
 async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; signal?: AbortSignal; }, log: (l: string) => void): Promise<TrainSummary> {

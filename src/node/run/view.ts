@@ -13,7 +13,7 @@ import { writeReport } from '../output/report.js';
 import { createProgress } from '../progress.js';
 import { headOf, type DeviceData } from './setup.js';
 import { checkTwoNetworks, loadNetwork, openNetworkSession, type NetworkSession, type SavedNetwork } from './network.js';
-import { inEmptyFolder } from './lock.js';
+import { inEmptyFolder, type StoppedRun } from './run-folder.js';
 
 /** Options shared by the classic views. */
 export interface ViewOptions {
@@ -59,6 +59,14 @@ function lossDomain(...arrays: Float32Array[]): [number, number] {
   return lo < hi ? [lo, hi] : [Math.max(lo, 1e-3) / 2, Math.max(hi, 1e-3) * 2];
 }
 
+/**
+ * A view has no checkpoint: its folder holding some of its outputs but no `summary.json` (written
+ * last) was stopped before it finished, and starts afresh ({@link inEmptyFolder}); `data` is its data file.
+ */
+function viewStopped(data: string): StoppedRun {
+  return { early: new Set(['figure.png', data, 'report.html']), kind: 'other', when: 'before it finished' };
+}
+
 /** Numbers of `mpo view random-plane`. */
 export interface RandomPlaneSummary {
   /** Test loss and accuracy at the network itself (the centre). */
@@ -79,7 +87,7 @@ export async function runRandomPlane(netDir: string, opts: ViewOptions): Promise
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const net = loadNetwork(netDir);
   const out = resolve(opts.out);
-  return inEmptyFolder(out, { command: 'mpo view random-plane', log }, () => randomPlaneIn(net, out, opts, log));
+  return inEmptyFolder(out, { command: 'mpo view random-plane', log, stopped: viewStopped('landscape.json') }, () => randomPlaneIn(net, out, opts, log));
 }
 
 async function randomPlaneIn(net: SavedNetwork, out: string, opts: ViewOptions, log: (l: string) => void): Promise<RandomPlaneSummary> {
@@ -170,7 +178,7 @@ export async function runInterpolate(aDir: string, bDir: string, opts: ViewOptio
   const b = loadNetwork(bDir);
   checkTwoNetworks(a, b, 'mpo view interpolate');
   const out = resolve(opts.out);
-  return inEmptyFolder(out, { command: 'mpo view interpolate', log }, () => interpolateIn(a, b, out, opts, log));
+  return inEmptyFolder(out, { command: 'mpo view interpolate', log, stopped: viewStopped('interpolation.csv') }, () => interpolateIn(a, b, out, opts, log));
 }
 
 async function interpolateIn(a: SavedNetwork, b: SavedNetwork, out: string, opts: ViewOptions, log: (l: string) => void): Promise<InterpolateSummary> {
