@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/io/checkpoint.js';
-import { diag, openApp, OUT, saveRun, skip, stepTimes, useApp, waitFor } from './browser-harness.js';
+import { type Diag, diag, openApp, OUT, saveRun, skip, stepTimes, useApp, waitFor } from './browser-harness.js';
 
 useApp();
 
@@ -78,3 +78,41 @@ test('a checkpoint carries its target and settings to a fresh page; an old one a
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+test("beside every AUC the untrained plane's value, in the readout and as a line on the chart; values under 0.5 show; a new target starts a new curve", {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const { page, consoleErrors } = await openApp();
+  const d0 = await diag(page);
+  const untrained = d0.lastLandscape!.untrainedAuc;
+  assert.equal(untrained, d0.lastLandscape!.auc, 'at step 0 the plane is the untrained one');
+  assert.equal(await page.textContent('#auc-untrained'), `untrained ${untrained.toFixed(3)}`);
+  await stepTimes(page, 3, 60_000);
+  const d3 = await diag(page);
+  assert.equal(d3.lastLandscape!.untrainedAuc, untrained, 'the untrained value stays beside the trained AUC');
+  assert.equal(await page.textContent('#auc-untrained'), `untrained ${untrained.toFixed(3)}`);
+  assert.equal(d3.aucChart!.untrained, untrained, 'the chart draws the untrained line');
+  assert.deepEqual(d3.aucChart!.steps, [0, 1, 2, 3]);
+
+  // The inverted heart: a new target for the same plane; its AUC falls under 0.5.
+  await page.click('#invert');
+  const inv = await waitFor(page, 'the inverted target scored', (d) => d.lastLandscape!.untrainedAuc < 0.5 && d.lastLandscape!.step === 3, 60_000);
+  const u2 = inv.lastLandscape!.untrainedAuc;
+  assert.ok(Math.abs(u2 - (1 - untrained)) < 0.01, `the untrained plane on the inverted target: ${u2} (1 - ${untrained})`);
+  await page.waitForFunction(() => (window as unknown as { mpoApp: Diag; }).mpoApp.aucChart?.untrained! < 0.5);
+  const chart = (await diag(page)).aucChart!;
+  assert.deepEqual(chart.steps, [3], 'the new target starts a new curve (no point of the old target)');
+  assert.ok(chart.yRange[0] <= Math.min(...chart.auc, chart.untrained), `the y range ${chart.yRange} shows ${chart.auc} and ${chart.untrained}`);
+  assert.equal(await page.textContent('#auc-untrained'), `untrained ${u2.toFixed(3)}`);
+  await stepTimes2(page, 4);
+  await page.screenshot({ path: join(OUT, 'first-visit-untrained.png') });
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
+});
+
+/** One more step, up to step `n`. */
+async function stepTimes2(page: Page, n: number): Promise<void> {
+  await page.click('#step');
+  await waitFor(page, `step ${n}`, (d) => d.lastLandscape?.step === n && !d.running, 60_000);
+}

@@ -56,7 +56,7 @@ export function useApp(extraArgs: readonly string[] = []): void {
 
 /** `window.mpoApp` as it arrives from the page: the landscape's typed arrays come back as plain objects. */
 export type Diag = Omit<AppDiag, 'lastLandscape' | 'targetCells'> & {
-  lastLandscape: { step: number; rows: number; cols: number; loss: Record<string, number>; auc: number; } | null;
+  lastLandscape: { step: number; rows: number; cols: number; loss: Record<string, number>; auc: number; untrainedAuc: number; } | null;
 };
 
 /** A page of the app with its console errors collected. */

@@ -1,6 +1,14 @@
 /** The page's diagnostics for tests and curious users: `window.mpoApp` in the console. */
 import type { LandscapeInfo } from './protocol.js';
 
+/** The AUC chart's data (the views' `AucChart`, repeated here so that the diagnostics import no view). */
+export interface AucChartDiag {
+  steps: number[];
+  auc: number[];
+  untrained: number;
+  yRange: [number, number];
+}
+
 /** Counts, timings and last results of the page (`window.mpoApp`). */
 export interface AppDiag {
   /** The backend the worker runs on. */
@@ -22,6 +30,8 @@ export interface AppDiag {
   errors: string[];
   /** Training losses of the current plane, step by step. */
   losses: number[];
+  /** What the AUC chart shows now (null before it is first drawn). */
+  aucChart: AucChartDiag | null;
   /** Probes shown. */
   probes: number;
   /** Cells exported. */
@@ -44,6 +54,7 @@ export function createDiag(targetCells: () => string): AppDiag {
     clickLatencies: [],
     errors: [],
     losses: [],
+    aucChart: null,
     probes: 0,
     exports: 0,
     targetCells,

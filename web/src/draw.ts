@@ -181,6 +181,8 @@ export interface Series {
   y: number[];
   color: string;
   label: string;
+  /** A dash pattern (a reference line); absent: solid. */
+  dash?: number[];
 }
 
 /** Draws series into a panel at (x0, 0, w, h) of the canvas, y on a log or linear axis. */
@@ -194,6 +196,7 @@ export function drawCurves(canvas: HTMLCanvasElement, x0: number, w: number, tit
   ctx.font = '12px system-ui, sans-serif';
   ctx.textBaseline = 'alphabetic';
   ctx.fillText(title, x0 + pad.l, 12);
+  const titleWidth = ctx.measureText(title).width;
   const all = series.flatMap((s) => s.y).filter((v) => Number.isFinite(v) && (yScale === 'linear' || v > 0));
   const xs = series.flatMap((s) => s.x);
   const px0 = x0 + pad.l, pw = w - pad.l - pad.r, py0 = pad.t, ph = h - pad.t - pad.b;
@@ -214,13 +217,15 @@ export function drawCurves(canvas: HTMLCanvasElement, x0: number, w: number, tit
   for (const v of [lo, hi]) ctx.fillText(fmt(v), x0 + 2, Y(v) + 4);
   ctx.fillText('0', px0, h - 6);
   ctx.fillText(`step ${xMax}`, px0 + pw - 50, h - 6);
-  let lx = px0 + 120;
+  let lx = px0 + titleWidth + 16;
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 1.5;
+    ctx.setLineDash(s.dash ?? []);
     ctx.beginPath();
     s.x.forEach((x, i) => (i ? ctx.lineTo(X(x), Y(s.y[i])) : ctx.moveTo(X(x), Y(s.y[i]))));
     ctx.stroke();
+    ctx.setLineDash([]);
     ctx.fillStyle = s.color;
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillText(s.label, lx, 12);

@@ -13,6 +13,7 @@ export function findElements() {
     stepCount: $('step-count'),
     speed: $('speed'),
     auc: $('auc'),
+    aucUntrained: $('auc-untrained'),
     backendUsed: $('backend-used'),
     status: $('status'),
     progress: $<HTMLProgressElement>('progress'),

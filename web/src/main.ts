@@ -181,6 +181,7 @@ function planeLoaded(m: Extract<FromWorker, { type: 'loaded'; }>): void {
 function setPattern(p: PatternData): void {
   pattern = p;
   views.setTargetKnown(true);
+  views.newTarget();
   target.showPattern();
   writeHash();
   classic.forgetCells();

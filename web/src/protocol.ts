@@ -113,6 +113,8 @@ export interface LandscapeInfo {
   loss: Float32Array;
   acc: Float32Array;
   auc: number;
+  /** The test AUC of the untrained plane (the same settings at step 0) on the same target: what training is measured against. */
+  untrainedAuc: number;
   accBlack: number;
   accWhite: number;
   /** Test images it was measured on. */

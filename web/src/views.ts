@@ -10,9 +10,19 @@ import type { PageElements } from './elements.js';
 import { cellName, drawLandscapeOf, landscapeFits, manifoldOf } from './manifold-ui.js';
 import type { FromWorker, LandscapeInfo, PatternData } from './protocol.js';
 
+/** What the AUC chart shows (`window.mpoApp.aucChart`): the current target's curve, the untrained plane's value and the y range. */
+export interface AucChart {
+  steps: number[];
+  auc: number[];
+  /** NaN before the first landscape. */
+  untrained: number;
+  yRange: [number, number];
+}
+
 /** What the views need from the page. */
 export interface ViewsDeps {
-  els: Pick<PageElements, 'maps' | 'lineView' | 'lineChart' | 'lossMap' | 'lossBar' | 'accMap' | 'accBar' | 'curves' | 'hover' | 'stepCount' | 'speed' | 'auc'>;
+  els: Pick<PageElements,
+    'maps' | 'lineView' | 'lineChart' | 'lossMap' | 'lossBar' | 'accMap' | 'accBar' | 'curves' | 'hover' | 'stepCount' | 'speed' | 'auc' | 'aucUntrained'>;
   /** Updated with each step and landscape, and with click latencies. */
   diag: AppDiag;
   /** The current target. */
@@ -38,6 +48,8 @@ export interface Views {
    * checkpoint that does not say its target (the AUC then shows "?" until a target is chosen).
    */
   setTargetKnown(known: boolean): void;
+  /** A new target for the same plane: the AUC curve starts anew (the next landscape is its first point). */
+  newTarget(): void;
   /** A new plane: forgets the curves, the diagnostics' losses and the time the AUC was reached. */
   resetHistory(): void;
 }
@@ -49,7 +61,7 @@ export function createViews(deps: ViewsDeps): Views {
   let mapLocators = new Map<HTMLCanvasElement, Locator>();
   let drawPending = false;
   let targetKnown = true;
-  const history = { steps: [] as number[], loss: [] as number[], evalSteps: [] as number[], auc: [] as number[] };
+  const history = { steps: [] as number[], loss: [] as number[], evalSteps: [] as number[], auc: [] as number[], untrained: NaN };
 
   function scheduleDraw(): void {
     if (drawPending) return;
@@ -69,15 +81,30 @@ export function createViews(deps: ViewsDeps): Views {
     else if (line) mapLocators = new Map([[els.lineChart, drawLineTargetOnly(pattern)]]);
     const w = els.curves.width / 2;
     drawCurves(els.curves, 0, w, 'training loss (eq. 3)', [{ x: history.steps, y: history.loss, color: '#d9480f', label: '' }], 'linear');
-    drawCurves(els.curves, w, w, 'test AUC (black vs white cells by loss)', [{ x: history.evalSteps, y: history.auc, color: '#1971c2', label: '' }], 'linear', [
-      0.5,
-      1,
-    ]);
+    const chart = aucChart();
+    diag.aucChart = chart;
+    const series = [{ x: chart.steps, y: chart.auc, color: '#1971c2', label: '' }];
+    if (Number.isFinite(chart.untrained) && chart.steps.length) {
+      series.push(
+        { x: [0, Math.max(1, ...chart.steps)], y: [chart.untrained, chart.untrained], color: '#868e96', label: `untrained ${chart.untrained.toFixed(3)}`,
+          dash: [4, 3] } as (typeof series)[number],
+      );
+    }
+    drawCurves(els.curves, w, w, 'test AUC', series, 'linear', chart.yRange);
+  }
+
+  /** The AUC chart's data: this target's curve, the untrained line, and a y range that reaches under 0.5 when a value does. */
+  function aucChart(): AucChart {
+    const values = [...history.auc, history.untrained].filter(Number.isFinite);
+    const lo = Math.min(0.5, Math.floor(Math.min(...values, 1) * 10) / 10);
+    return { steps: history.evalSteps.slice(), auc: history.auc.slice(), untrained: history.untrained, yRange: [Math.max(0, lo), 1] };
   }
 
   function drawLineTargetOnly(pattern: PatternData): Locator {
     return drawLandscapeOf(els, { step: 0, dims: 1, slices: 1, rows: 1, cols: pattern.width, loss: new Float32Array(pattern.width).fill(NaN),
-      acc: new Float32Array(pattern.width).fill(NaN), auc: NaN, accBlack: NaN, accWhite: NaN, images: 0, seconds: 0 }, pattern).get(els.lineChart)!;
+      acc: new Float32Array(pattern.width).fill(NaN), auc: NaN, untrainedAuc: NaN, accBlack: NaN, accWhite: NaN, images: 0, seconds: 0 }, pattern).get(
+        els.lineChart,
+      )!;
   }
 
   function cellText(k: number): string {
@@ -124,14 +151,17 @@ export function createViews(deps: ViewsDeps): Views {
         els.stepCount.textContent = String(m.info.step);
         if (!targetKnown) {
           els.auc.textContent = '? (choose the target)';
+          els.aucUntrained.textContent = '';
           scheduleDraw();
           return true;
         }
-        if (m.info.step > 0 || history.evalSteps.length === 0) {
+        if (m.info.step > (history.evalSteps.at(-1) ?? -1)) {
           history.evalSteps.push(m.info.step);
           history.auc.push(m.info.auc);
-        }
+        } else if (m.info.step === history.evalSteps.at(-1)) history.auc[history.auc.length - 1] = m.info.auc;
+        history.untrained = m.info.untrainedAuc;
         els.auc.textContent = m.info.auc.toFixed(3);
+        els.aucUntrained.textContent = Number.isFinite(m.info.untrainedAuc) ? `untrained ${m.info.untrainedAuc.toFixed(3)}` : '';
         if (m.info.auc >= 0.95 && diag.playedAt && !diag.aucReachedAt) diag.aucReachedAt = performance.now();
         scheduleDraw();
         return true;
@@ -147,7 +177,15 @@ export function createViews(deps: ViewsDeps): Views {
     },
     setTargetKnown(known) {
       targetKnown = known;
-      if (!known) els.auc.textContent = '? (choose the target)';
+      if (!known) {
+        els.auc.textContent = '? (choose the target)';
+        els.aucUntrained.textContent = '';
+      }
+    },
+    newTarget() {
+      history.evalSteps.length = history.auc.length = 0;
+      history.untrained = NaN;
+      scheduleDraw();
     },
     resetHistory() {
       diag.losses.length = 0;
@@ -156,6 +194,7 @@ export function createViews(deps: ViewsDeps): Views {
         history.evalSteps.length =
         history.auc.length =
           0;
+      history.untrained = NaN;
       diag.aucReachedAt = 0;
     },
   };

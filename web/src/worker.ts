@@ -15,7 +15,7 @@ import { resolveConfig } from '../../src/core/config.js';
 import { firstLine } from '../../src/core/errors.js';
 import { type Checkpoint, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint } from '../../src/core/io/checkpoint.js';
 import { EXPORT_WEIGHTS_FILE, exportLayersModel } from '../../src/core/io/export-layers.js';
-import { evaluateLandscape, type EvalData } from '../../src/core/landscape/evaluate.js';
+import { evaluateLandscape, type EvalData, type Landscape } from '../../src/core/landscape/evaluate.js';
 import { manifoldPatternMetrics } from '../../src/core/landscape/manifold-metrics.js';
 import { logitsAtPoints, type Model } from '../../src/core/models/model.js';
 import { createModel } from '../../src/core/models/registry.js';
@@ -122,23 +122,21 @@ async function withEvalData<T>(fn: (data: EvalData) => Promise<T>): Promise<T> {
   }
 }
 
-/** Evaluates and posts the test landscape over the pattern's cells. */
-async function evaluateNow(): Promise<void> {
-  if (!state || !model || !pattern || !test) return;
-  const t0 = performance.now();
+/** The test landscape of plane `st` over the current pattern's cells. */
+async function landscapeOf(st: PlaneState): Promise<Landscape> {
   const data = evalDataOf();
   const n = data.labels.length;
-  const x = tf.slice(test.x, 0, n) as tf.Tensor4D;
-  const { frame, dispose } = computeFrame(thetaOf(model, state));
+  const x = tf.slice(test!.x, 0, n) as tf.Tensor4D;
+  const { frame, dispose } = computeFrame(thetaOf(model!, st));
   let lastYield = performance.now();
   try {
-    const land = await evaluateLandscape(model, frame, { x, labels: data.labels }, {
-      height: pattern.height,
-      width: pattern.width,
-      depth: pattern.depth ?? 1,
-      dims: state.dims,
+    return await evaluateLandscape(model!, frame, { x, labels: data.labels }, {
+      height: pattern!.height,
+      width: pattern!.width,
+      depth: pattern!.depth ?? 1,
+      dims: st.dims,
       batchSize: n,
-      pointsPerPass: model.forwardPoints ? 64 : 2,
+      pointsPerPass: model!.forwardPoints ? 64 : 2,
       onProgress: async () => {
         if (performance.now() - lastYield > 40) {
           await macrotask();
@@ -146,16 +144,50 @@ async function evaluateNow(): Promise<void> {
         }
       },
     });
-    const m = manifoldPatternMetrics(land, toPattern(pattern));
-    lastEvalMs = performance.now() - t0;
-    lastEvalEnd = performance.now();
-    const info = { step: state.step, dims: state.dims, slices: land.slices ?? 1, rows: land.rows, cols: land.cols, loss: land.loss, acc: land.acc, auc: m.auc,
-      accBlack: m.accBlack, accWhite: m.accWhite, images: n, seconds: lastEvalMs / 1000 };
-    post({ type: 'landscape', info }, [land.loss.buffer, land.acc.buffer]);
   } finally {
     dispose();
     x.dispose();
   }
+}
+
+/** The untrained plane's test AUC on the current target, by what it depends on (the plane's settings and the target). */
+let untrained: { key: string; auc: number; } | null = null;
+
+/**
+ * The test AUC of the untrained plane (the plane these settings start from, rebuilt from its
+ * seed) on the current target: a trained plane's AUC means something only beside it (a random
+ * plane already orders a large blob's cells well). `current` is the AUC of the plane on show,
+ * which is the untrained one at step 0.
+ */
+async function untrainedAuc(current: number): Promise<number> {
+  const s = settings!;
+  const key = `${s.model}|${s.seed}|${s.scale}|${s.manifold}|${pattern!.depth ?? 1}x${pattern!.height}x${pattern!.width}:${pattern!.cells.join('')}`;
+  if (untrained?.key === key) return untrained.auc;
+  let auc = current;
+  if (state!.step !== 0) {
+    const st = createPlaneState(model!, { seed: s.seed, scaleInit: s.scale, dims: manifoldDims(s.manifold) });
+    try {
+      auc = manifoldPatternMetrics(await landscapeOf(st), toPattern(pattern!)).auc;
+    } finally {
+      disposePlaneState(st);
+    }
+  }
+  untrained = { key, auc };
+  return auc;
+}
+
+/** Evaluates and posts the test landscape over the pattern's cells, with the untrained plane's AUC. */
+async function evaluateNow(): Promise<void> {
+  if (!state || !model || !pattern || !test) return;
+  const t0 = performance.now();
+  const land = await landscapeOf(state);
+  const m = manifoldPatternMetrics(land, toPattern(pattern));
+  const untrainedValue = await untrainedAuc(m.auc);
+  lastEvalMs = performance.now() - t0;
+  lastEvalEnd = performance.now();
+  const info = { step: state.step, dims: state.dims, slices: land.slices ?? 1, rows: land.rows, cols: land.cols, loss: land.loss, acc: land.acc, auc: m.auc,
+    untrainedAuc: untrainedValue, accBlack: m.accBlack, accWhite: m.accWhite, images: evalDataOf().labels.length, seconds: lastEvalMs / 1000 };
+  post({ type: 'landscape', info }, [land.loss.buffer, land.acc.buffer]);
 }
 
 function stepOptions(s: Settings): StepOptions {
