@@ -8,6 +8,7 @@ import { resolveConfig } from '../src/core/config.js';
 import { encodeCheckpoint } from '../src/core/io/checkpoint.js';
 import { runFit } from '../src/node/run/fit.js';
 import { runEval } from '../src/node/run/eval.js';
+import { loadCheckpoint } from '../src/node/checkpoint.js';
 import { LOCK_FILE } from '../src/node/run/lock.js';
 import { TRAIN_KEYS } from '../src/node/run/train.js';
 
@@ -92,7 +93,8 @@ test('SIGKILL during training: the next --resume takes the dead lock over with a
   await run.done;
   assert.ok(existsSync(join(out, LOCK_FILE)), 'SIGKILL leaves the lock');
   const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-  writeFileSync(join(out, 'config.json'), JSON.stringify({ ...cfg, steps: 12 })); // end soon (the checkpoint is at step 5 or more)
+  // end soon: a few steps past the checkpoint (at or past --steps, a resume has nothing to train)
+  writeFileSync(join(out, 'config.json'), JSON.stringify({ ...cfg, steps: loadCheckpoint(join(out, 'checkpoint.mpo')).step + 7 }));
   const r = mpo('fit', '--resume', out, '--quiet');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: output folder ".*killed" was locked by mpo fit \(pid \d+, since .*\), which is no longer running: taking it over/);

@@ -95,6 +95,21 @@ function prepareOutDir(out: string, resume: boolean, log: (line: string) => void
   return false;
 }
 
+/**
+ * Whether a resumed run has nothing left to do: its checkpoint is past `--steps` (a config.json
+ * edited down), or at it in a finished run (`summary.json`). Then says so in one line to `log`,
+ * pointing at `mpo eval` (which redraws the landscapes of the checkpoint); nothing is written.
+ * A run at its last step without `summary.json` (stopped while writing its results) is not done:
+ * the resume writes them.
+ */
+function nothingToTrain(out: string, step: number, steps: number, log: (line: string) => void): boolean {
+  const finished = existsSync(join(out, RUN_FILES.summary));
+  if (step < steps || (step === steps && !finished)) return false;
+  log(`note: "${out}" is already at step ${step} of ${steps}${finished ? ' (a finished run: its results stay as they are)' : ''}: nothing to train; ` +
+    `mpo eval ${out} redraws its landscapes`);
+  return true;
+}
+
 /** Keeps the metrics lines of steps <= `step` (the rest came after the checkpoint). */
 function truncateMetrics(path: string, step: number): void {
   if (!existsSync(path)) return;
@@ -122,7 +137,9 @@ function clampBatch(config: FitConfig, n: number, log: (line: string) => void): 
  * landscapes and writes pictures, grids, metrics, `report.html` and, last, `summary.json`
  * (so a folder without it is not a finished run). Holds the folder's lock throughout
  * (src/node/run/lock.ts: a second writer is refused); a folder stopped before its first
- * checkpoint starts afresh, with `--resume` too (see `prepareOutDir`).
+ * checkpoint starts afresh, with `--resume` too (see `prepareOutDir`). Returns the summary, or
+ * null when the run stopped early (`stopAfter`, `stopWhen`) or a resumed run had nothing to train
+ * (at or past its `--steps` and finished, or past them: a one-line note, nothing written).
  */
 export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<RunSummary | null> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -132,6 +149,7 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
   try {
     const resume = prepareOutDir(out, !!opts.resume, log);
     const ckpt = resume ? loadCheckpoint(join(out, RUN_FILES.checkpoint), log) : null;
+    if (ckpt && nothingToTrain(out, ckpt.step, configIn.steps, log)) return null;
     return await fitIn(out, configIn, ckpt, opts, log);
   } finally {
     lock.release();

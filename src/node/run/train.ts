@@ -39,8 +39,10 @@ const TRAIN_STOPPED = { early: new Set<string>([NETWORK_FILES.config, NETWORK_FI
 /**
  * Trains one ordinary network with Adam (`mpo train`): a 0-dimensional manifold (only w_O, no
  * directions) trained by the one `trainLoop` on a one-cell black pattern, so each step is plain
- * mini-batch cross-entropy. Holds the lock of `out` (src/node/run/lock.ts); a folder stopped before its checkpoint starts afresh ({@link inEmptyFolder}). Writes `config.json`, `checkpoint.mpo` (what `mpo view` and `mpo
- * connect` read), `metrics.jsonl`, `report.html` and, last, `summary.json`.
+ * mini-batch cross-entropy. Holds the lock of `out` (src/node/run/lock.ts); a folder stopped
+ * before its checkpoint starts afresh ({@link inEmptyFolder}). Writes `config.json`,
+ * `checkpoint.mpo` (what `mpo view` and `mpo connect` read), `metrics.jsonl`, `report.html` and,
+ * last, `summary.json`.
  */
 export async function runTrain(config: FitConfig,
   opts: { out: string; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<TrainSummary> {
