@@ -29,7 +29,7 @@ test('checkpoints are written atomically and corrupt ones are named', () => {
   assert.equal(loadCheckpoint(path).step, 42);
   const bytes = readFileSync(path);
   writeFileSync(path, bytes.subarray(0, bytes.length - 3));
-  assert.throws(() => loadCheckpoint(path), /checkpoint ".*" is corrupt \(expected \d+ bytes, found \d+\): delete it/);
+  assert.throws(() => loadCheckpoint(path), /checkpoint ".*" is corrupt \(expected \d+ bytes, found \d+\): it cannot be read; use an undamaged copy$/);
   writeFileSync(path, 'hello world, not a checkpoint');
   assert.throws(() => loadCheckpoint(path), /is corrupt \(not an mpo checkpoint\)/);
   assert.throws(() => loadCheckpoint(join(dir, 'nope.mpo')), /no checkpoint at/);
@@ -43,7 +43,7 @@ test('a flipped byte in a checkpoint file is refused, naming the file; an old MP
   bytes[bytes.length - 5]! ^= 0x10; // one bit of a weight
   writeFileSync(path, bytes);
   assert.throws(() => loadCheckpoint(path, () => {}),
-    /^MpoError: checkpoint ".*checkpoint\.mpo" is corrupt \(checksum mismatch\): delete it and start the run again, or resume from a copy$/);
+    /^MpoError: checkpoint ".*checkpoint\.mpo" is corrupt \(checksum mismatch\): it cannot be read; use an undamaged copy$/);
   const notes: string[] = [];
   const old = loadCheckpoint(new URL('./fixtures/checkpoint-v1.mpo', import.meta.url).pathname, (l) => notes.push(l));
   assert.equal(old.step, 7);
@@ -53,4 +53,25 @@ test('a flipped byte in a checkpoint file is refused, naming the file; an old MP
   saveCheckpoint(path, old);
   loadCheckpoint(path, (l) => quiet.push(l));
   assert.deepEqual(quiet, [], 'a checkpoint saved now is checked, without a note');
+});
+
+test('the advice for a corrupt checkpoint fits its run folder: a finished run keeps its results, an unfinished one starts again or restores a copy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mpo-ckpt-advice-'));
+  const path = join(dir, 'checkpoint.mpo');
+  writeFileSync(join(dir, 'config.json'), '{}');
+  const bytes = Buffer.from(encodeCheckpoint(ckpt));
+  bytes[bytes.length - 2]! ^= 0x01;
+  writeFileSync(path, bytes);
+  assert.throws(() => loadCheckpoint(path, () => {}), (e: Error) => {
+    assert.equal(e.message, `checkpoint "${path}" is corrupt (checksum mismatch): the unfinished run in "${dir}" cannot continue from it: ` +
+      'start it again with another --out (or delete that folder first), or restore checkpoint.mpo from a copy');
+    return true;
+  });
+  writeFileSync(join(dir, 'summary.json'), '{}');
+  assert.throws(() => loadCheckpoint(path, () => {}), (e: Error) => {
+    assert.equal(e.message, `checkpoint "${path}" is corrupt (checksum mismatch): the results of that finished run in "${dir}" are intact, ` +
+      'but its checkpoint cannot be resumed or evaluated: restore checkpoint.mpo from a copy to do that');
+    assert.doesNotMatch(e.message, /delete|start/, 'a finished run is not to be started again');
+    return true;
+  });
 });

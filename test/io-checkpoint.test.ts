@@ -119,7 +119,7 @@ test('byte-equal to the old Buffer encoder on an unaligned header and empty/odd 
 
 test('a changed byte anywhere after the magic is a checksum mismatch (format 2); format 1 cannot tell', () => {
   const bytes = encodeCheckpoint(FIXTURE);
-  const msg = /^MpoError: checkpoint "f\.mpo" is corrupt \(checksum mismatch\): delete it and start the run again, or resume from a copy$/;
+  const msg = /^MpoError: checkpoint "f\.mpo" is corrupt \(checksum mismatch\): it cannot be read; use an undamaged copy$/;
   const hlen = new DataView(bytes.buffer).getUint32(8, true);
   const step = 16 + new TextDecoder().decode(bytes.subarray(16, 16 + hlen)).indexOf('"step":7') + 7;
   for (const at of [12, 15, step, 16 + hlen, bytes.length - 1]) {
@@ -134,8 +134,7 @@ test('a changed byte anywhere after the magic is a checksum mismatch (format 2);
 
 test('corrupt bytes give the one-line corrupt-checkpoint error', () => {
   const bytes = encodeCheckpoint(FIXTURE);
-  const msg = (why: RegExp) =>
-    new RegExp(`^MpoError: checkpoint "f\\.mpo" is corrupt \\(${why.source}\\): delete it and start the run again, or resume from a copy$`);
+  const msg = (why: RegExp) => new RegExp(`^MpoError: checkpoint "f\\.mpo" is corrupt \\(${why.source}\\): it cannot be read; use an undamaged copy$`);
   assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 3), 'f.mpo'), msg(/expected 604 bytes, found 601/));
   assert.throws(() => decodeCheckpoint(new TextEncoder().encode('hello world, not a checkpoint'), 'f.mpo'), msg(/not an mpo checkpoint/));
   assert.throws(() => decodeCheckpoint(new Uint8Array(0), 'f.mpo'), msg(/not an mpo checkpoint/));

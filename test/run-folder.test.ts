@@ -161,7 +161,7 @@ test('eval and --resume check the folder kind first; eval --out refuses the fit 
   const bytes = readFileSync(ckpt);
   bytes[bytes.length - 9]! ^= 0x04;
   writeFileSync(ckpt, bytes);
-  const corrupt = /checkpoint ".*checkpoint\.mpo" is corrupt \(checksum mismatch\)/;
+  const corrupt = /checkpoint ".*checkpoint\.mpo" is corrupt \(checksum mismatch\): the results of that finished run in ".*early-out" are intact/;
   await assert.rejects(runEval({ dir: fit, out: join(tmp, 'e2'), backend: 'cpu', ...quiet }), corrupt);
   await assert.rejects(runFit(config, { out: fit, resume: true, ...quiet }), corrupt);
   assert.ok(!existsSync(join(fit, LOCK_FILE)), 'a refused resume releases the lock');

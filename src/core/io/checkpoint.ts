@@ -144,13 +144,14 @@ function isHeader(h: unknown): h is {
  * Parses checkpoint bytes (`MPOCKPT2`, or the unchecked `MPOCKPT1`). `name` (a file name, or any
  * label) is used in error messages: bytes that are not a whole, undamaged checkpoint give a
  * one-line MpoError
- * `checkpoint "<name>" is corrupt (<why>): delete it and start the run again, or resume from a copy`,
- * where `<why>` is e.g. `checksum mismatch` (a changed byte) or `expected N bytes, found M`.
+ * `checkpoint "<name>" is corrupt (<why>): it cannot be read; use an undamaged copy`, where
+ * `<why>` is e.g. `checksum mismatch` (a changed byte) or `expected N bytes, found M` (Node's
+ * `loadCheckpoint` replaces the advice with one that fits the run folder).
  * The arrays returned are copies (they do not share memory with `bytes`).
  */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   check(bytes instanceof Uint8Array, `decodeCheckpoint: bytes must be a Uint8Array (or Buffer), got ${Object.prototype.toString.call(bytes)}`);
-  const corrupt = (why: string) => new MpoError(`checkpoint "${name}" is corrupt (${why}): delete it and start the run again, or resume from a copy`);
+  const corrupt = (why: string) => new MpoError(`checkpoint "${name}" is corrupt (${why}): it cannot be read; use an undamaged copy`);
   const format = checkpointFormat(bytes);
   const start = format === 2 ? HEAD_V2 : HEAD_V1;
   if (format === null || bytes.length < start) throw corrupt('not an mpo checkpoint');
