@@ -116,3 +116,49 @@ async function stepTimes2(page: Page, n: number): Promise<void> {
   await page.click('#step');
   await waitFor(page, `step ${n}`, (d) => d.lastLandscape?.step === n && !d.running, 60_000);
 }
+
+test('backend status that stays: a webgpu fallback says why beside the backend, and the menu says wasm', { skip, timeout: 300_000 }, async () => {
+  const { page, consoleErrors } = await openApp('#backend=webgpu');
+  const d = await diag(page);
+  assert.equal(d.backend, 'wasm');
+  assert.deepEqual(d.errors, [], 'a fallback is no error');
+  const note = (await page.textContent('#backend-state')) ?? '';
+  assert.match(note, /^webgpu not used: .+; using wasm$/, 'the reason stands beside the backend');
+  assert.equal(await page.inputValue('#backend'), 'wasm', 'the menu shows the backend in use');
+  assert.equal(await page.locator('#backend option[value=webgpu]').textContent(), 'webgpu (not available here)');
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /backend=webgpu/, 'the URL no longer asks for webgpu');
+  await stepTimes(page, 2, 60_000);
+  await page.click('#invert');
+  await page.click('#play');
+  await waitFor(page, 'a few steps', (x) => x.step >= 5, 60_000);
+  await page.click('#play');
+  await waitFor(page, 'the pause', (x) => !x.running, 30_000);
+  assert.equal(await page.textContent('#backend-state'), note, 'the note stays after steps, a new target and play');
+  await page.screenshot({ path: join(OUT, 'first-visit-backend-note.png') });
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
+});
+
+test('a slow backend shows what it is doing with the seconds it has taken: starting, compiling for the first landscape and the first step', { skip,
+  timeout: 400_000 }, async () => {
+  const record = `window.__seen = [];
+    document.addEventListener('DOMContentLoaded', () => {
+      const el = document.getElementById('backend-state');
+      if (!el) return;
+      window.__seen.push(el.textContent);
+      new MutationObserver(() => window.__seen.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+    });`;
+  const { page, consoleErrors } = await openApp('#backend=webgl', { init: record });
+  assert.equal((await diag(page)).backend, 'webgl');
+  await page.click('#step');
+  await page.waitForFunction(() => /first step/.test(document.getElementById('backend-state')!.textContent ?? ''), undefined, { timeout: 10_000 });
+  await waitFor(page, 'the first step', (x) => x.lastLandscape?.step === 1 && !x.running, 120_000);
+  const seen = await page.evaluate(() => (window as unknown as { __seen: string[]; }).__seen);
+  const has = (re: RegExp) => assert.ok(seen.some((t) => re.test(t)), `the backend status showed ${re} (saw ${[...new Set(seen)].join(' | ')})`);
+  has(/^starting webgl… \d+ s$/);
+  has(/^webgl: compiling shaders for the first landscape… \d+ s$/);
+  has(/^webgl: compiling shaders for the first step… \d+ s$/);
+  assert.equal(await page.textContent('#backend-state'), '', 'and nothing once the first step is done (webgl was the backend asked for)');
+  assert.deepEqual(consoleErrors.filter((e) => !/GPU stall|WebGL|GL Driver/i.test(e)), []);
+  await page.context().close();
+});

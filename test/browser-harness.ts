@@ -59,9 +59,16 @@ export type Diag = Omit<AppDiag, 'lastLandscape' | 'targetCells'> & {
   lastLandscape: { step: number; rows: number; cols: number; loss: Record<string, number>; auc: number; untrainedAuc: number; } | null;
 };
 
-/** A page of the app with its console errors collected. */
-export async function openApp(hash = ''): Promise<{ page: Page; consoleErrors: string[]; }> {
-  const context = await browser!.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+/**
+ * A page of the app with its console errors collected; `init` (a script) runs in the page before
+ * the app's own, `viewport` replaces the usual 1400x1000.
+ */
+export async function openApp(hash = '', opts: { init?: string; viewport?: { width: number; height: number; }; } = {}): Promise<{
+  page: Page;
+  consoleErrors: string[];
+}> {
+  const context = await browser!.newContext({ acceptDownloads: true, viewport: opts.viewport ?? { width: 1400, height: 1000 } });
+  if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('console', (m) => {

@@ -226,6 +226,13 @@ export function drawCurves(canvas: HTMLCanvasElement, x0: number, w: number, tit
     s.x.forEach((x, i) => (i ? ctx.lineTo(X(x), Y(s.y[i])) : ctx.moveTo(X(x), Y(s.y[i]))));
     ctx.stroke();
     ctx.setLineDash([]);
+    if (s.x.length === 1) {
+      // A lone point (a curve's first value) shows as a dot.
+      ctx.fillStyle = s.color;
+      ctx.beginPath();
+      ctx.arc(X(s.x[0]), Y(s.y[0]), 2.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
     ctx.fillStyle = s.color;
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillText(s.label, lx, 12);

@@ -15,6 +15,7 @@ export function findElements() {
     auc: $('auc'),
     aucUntrained: $('auc-untrained'),
     backendUsed: $('backend-used'),
+    backendState: $('backend-state'),
     status: $('status'),
     progress: $<HTMLProgressElement>('progress'),
     target: $<HTMLCanvasElement>('target'),

@@ -6,6 +6,7 @@
  */
 import { BUILTIN_NAMES } from '../../src/core/pattern/builtins.js';
 import { createDiag } from './app-diag.js';
+import { createBackendStatus } from './backend-ui.js';
 import { createClassicPanel } from './classic-ui.js';
 import { createControls } from './controls-ui.js';
 import { findElements } from './elements.js';
@@ -35,6 +36,7 @@ const diag = createDiag(() => `${(pattern.depth ?? 1) > 1 ? `${pattern.depth}x` 
 (window as unknown as { mpoApp: typeof diag; }).mpoApp = diag;
 
 function send(m: ToWorker, transfer: Transferable[] = []): void {
+  if (m.type === 'play' || m.type === 'step') backendStatus.training();
   worker?.postMessage(m, transfer);
 }
 
@@ -69,6 +71,7 @@ const target = createTargetEditor({ els, pattern: () => pattern, settings: () =>
 const settings = createSettingsPanel({ els, manifold: () => app.settings.manifold, changed: settingsChanged });
 const controls = createControls({ els, diag, send, nextId: () => nextId++, pattern: () => pattern, togglePlay, trainable: () => !patternProblem(pattern),
   resetPlane, writeHash, status: setStatus });
+const backendStatus = createBackendStatus(els);
 const views = createViews({ els, diag, pattern: () => pattern, cellClicked });
 
 // ---------- worker ----------
@@ -84,6 +87,7 @@ function startWorker(backend: BackendName, after?: Uint8Array): void {
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
   worker.onerror = (e) => setStatus(`the training worker failed: ${e.message || 'see the browser console'}`, true);
   setStatus('starting the worker…');
+  backendStatus.starting(backend);
   send({ type: 'init', backend });
   resetPlane();
   if (after) {
@@ -117,6 +121,8 @@ function onMessage(m: FromWorker): void {
     planeLoaded(m);
     return;
   }
+  if (m.type === 'landscape') backendStatus.landscape();
+  if (m.type === 'step') backendStatus.stepped();
   if (classic.onMessage(m) || views.onMessage(m) || controls.onMessage(m)) return;
   switch (m.type) {
     case 'progress': {
@@ -130,9 +136,16 @@ function onMessage(m: FromWorker): void {
       ready = true;
       els.progress.hidden = true;
       diag.backend = m.backend;
-      els.backendUsed.textContent = m.backend;
+      {
+        const keep = backendStatus.ready(app.settings.backend, m.backend, m.note);
+        if (keep !== app.settings.backend) {
+          // The menu and the URL say the backend in use; the note beside it says why the asked one is not.
+          app = { ...app, settings: { ...app.settings, backend: keep } };
+          writeHash();
+        }
+      }
       setStatus(m.note ?? `ready: ${m.trainImages.toLocaleString('en-US')} training and ${m.testImages.toLocaleString('en-US')} test images of FashionMNIST`,
-        Boolean(m.note));
+        m.note ? 'hint' : 'info');
       break;
     case 'status':
       running = m.running;
