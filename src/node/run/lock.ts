@@ -15,6 +15,18 @@ import { firstLine, MpoError } from '../../core/errors.js';
  * it ends short of SIGKILL: by `release()`, or by an `exit` handler (errors, Ctrl-C, SIGTERM
  * through the CLI's handler). Taking the lock also removes the temporary files of atomic writes
  * (`<name>.tmp-<pid>-<hex>`, see src/node/output/atomic.ts) that dead processes left behind.
+ *
+ * Readers take no lock: `mpo export` (a cell of a fit's plane), `mpo eval` (of the fit folder it
+ * reads; it locks only its own `--out`), and `mpo view` and `mpo connect` (of the networks they
+ * read). Every file a writer replaces is written atomically (a temporary file renamed over it:
+ * `checkpoint.mpo`, `config.json`, `pattern.txt`), so a reader sees a whole old or a whole new
+ * file, never half of one, and the checksum of `checkpoint.mpo` would catch anything else; a
+ * checkpoint read while a fit runs is simply that fit's state at its last checkpoint. A lock
+ * would only refuse to export or evaluate a run while it trains. `mpo export` writes its own
+ * folder (`<dir>/export-r<row>-c<col>`, or `--out`), again atomically, file by file: no writer of
+ * the run folder touches it (their lock's clean-up removes only temporary files of dead processes),
+ * and two exports of one cell write the same files (at worst a `model.json` and a `weights.bin`
+ * from two checkpoints of a fit in progress, both whole).
  */
 
 /** The lock file's name inside a locked folder. */
