@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/io/checkpoint.js';
-import { type Diag, diag, openApp, OUT, saveRun, skip, stepTimes, useApp, waitFor } from './browser-harness.js';
+import { type Diag, diag, openApp, OUT, saveRun, setField, skip, stepTimes, useApp, waitFor } from './browser-harness.js';
 
 useApp();
 
@@ -160,5 +161,81 @@ test('a slow backend shows what it is doing with the seconds it has taken: start
   has(/^webgl: compiling shaders for the first step… \d+ s$/);
   assert.equal(await page.textContent('#backend-state'), '', 'and nothing once the first step is done (webgl was the backend asked for)');
   assert.deepEqual(consoleErrors.filter((e) => !/GPU stall|WebGL|GL Driver/i.test(e)), []);
+  await page.context().close();
+});
+
+/** A PNG of `side` x `side` grey `bg` (0..255) with a square of grey `fg` off the cell grid, so that its edge cells are in between (fg = bg: one flat colour). */
+function greyPng(side: number, bg: number, fg: number): Buffer {
+  const png = new PNG({ width: side, height: side });
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const inside = x >= 13 && x < 35 && y >= 13 && y < 35;
+      const g = inside ? fg : bg;
+      png.data.set([g, g, g, 255], 4 * (y * side + x));
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+const blackCount = async (page: Page) => [...(await cellsOf(page)).split(':')[1]].filter((c) => c === '1').length;
+
+test('app words for app problems: a bad setting is marked at its field and not applied; errors go once fixed; an all-light upload gets a threshold slider', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const { page, consoleErrors } = await openApp();
+  const clearErrors = () => page.evaluate(() => (window as unknown as { mpoApp: { errors: string[]; }; }).mpoApp.errors.splice(0));
+
+  // A learning rate of -1: marked, kept as typed, not applied (not silently put back to 0.001).
+  await setField(page, 'lr', '-1');
+  assert.equal(await page.getAttribute('#lr', 'aria-invalid'), 'true', 'the field is marked');
+  assert.equal(await page.inputValue('#lr'), '-1', 'what was typed stays to be fixed');
+  assert.match(await page.textContent('#settings-error') ?? '', /learning rate must be more than 0 and at most 1 \(not -1\): this value is not applied/);
+  assert.equal(await page.isVisible('#settings-error'), true);
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /lr=/, 'the settings in use are unchanged');
+  await page.screenshot({ path: join(OUT, 'first-visit-bad-setting.png') });
+  await setField(page, 'lr', '0.002');
+  assert.equal(await page.getAttribute('#lr', 'aria-invalid'), null, 'the mark goes once the value is fixed');
+  assert.equal(await page.isVisible('#settings-error'), false);
+  assert.equal(await page.evaluate(() => document.getElementById('status')!.className.includes('error')), false, 'and so does the red status line');
+  assert.match(await page.evaluate(() => location.hash), /lr=0\.002/, 'the fixed value is applied');
+
+  // A grid size out of range: an error, gone with the next good size.
+  await setField(page, 'size', '99');
+  assert.match(await page.textContent('#status') ?? '', /grid size must be 8\.\.50/);
+  await setField(page, 'size', '12');
+  assert.equal(await page.evaluate(() => document.getElementById('status')!.className.includes('error')), false, 'a good size clears the error');
+  await clearErrors();
+
+  // An all-light picture: no "pick a threshold" (the app has no such control): a slider, already set inside the picture's greys.
+  const dir = mkdtempSync(join(tmpdir(), 'mpo-web-upload-'));
+  try {
+    writeFileSync(join(dir, 'light.png'), greyPng(48, 240, 180));
+    writeFileSync(join(dir, 'black.png'), greyPng(48, 0, 0));
+    await page.setInputFiles('#upload', join(dir, 'light.png'));
+    await page.waitForFunction(() => /light\.png/.test(document.getElementById('status')!.textContent ?? ''));
+    const said = (await page.textContent('#status')) ?? '';
+    assert.doesNotMatch(said, /pick a threshold/);
+    assert.match(said, /all light.*threshold slider/);
+    assert.equal(await page.isVisible('#threshold'), true, 'the threshold slider is shown');
+    const n1 = await blackCount(page);
+    assert.ok(n1 > 0 && n1 < 144, `the upload is a usable target (${n1} of 144 cells black)`);
+    await page.evaluate(() => {
+      const t = document.getElementById('threshold') as HTMLInputElement;
+      t.value = String(Number(t.min) + 0.03);
+      t.dispatchEvent(new Event('input'));
+    });
+    const n2 = await blackCount(page);
+    assert.ok(n2 > 0 && n2 < n1, `a lower threshold makes fewer cells black (${n2} < ${n1})`);
+    await page.screenshot({ path: join(OUT, 'first-visit-threshold.png') });
+    await page.setInputFiles('#upload', join(dir, 'black.png'));
+    await page.waitForFunction(() => /black\.png/.test(document.getElementById('status')!.textContent ?? ''));
+    assert.equal(await page.textContent('#status'), 'black.png is one flat colour: choose a picture with a shape in it');
+    assert.equal(await page.isVisible('#threshold'), false, 'no slider can help a flat picture');
+    assert.equal(await blackCount(page), n2, 'the target stays as it was');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(consoleErrors, []);
   await page.context().close();
 });

@@ -28,6 +28,8 @@ let ready = false;
 let running = false;
 let nextId = 1;
 let switching: { id: number; backend: BackendName; } | null = null;
+/** The status line's message about settings out of range ('' when there is none). */
+let settingsError = '';
 /** The id of the load that carries the plane over to a new backend (its `loaded` is no news to the user). */
 let backendSwitchLoad = -1;
 
@@ -39,6 +41,9 @@ function send(m: ToWorker, transfer: Transferable[] = []): void {
   if (m.type === 'play' || m.type === 'step') backendStatus.training();
   worker?.postMessage(m, transfer);
 }
+
+/** Whether the status line shows an error about the target (a bad grid size, say), which the next good target clears. */
+let targetError = false;
 
 /** Shows a status line: `error` for failures (kept in `mpoApp.errors`), `hint` for what the user should do next. */
 function setStatus(text: string, kind: 'info' | 'hint' | 'error' | boolean = 'info'): void {
@@ -67,7 +72,10 @@ function patternProblem(p: PatternData): string | null {
 
 const classic = createClassicPanel({ send, nextId: () => nextId++, pattern: () => pattern, status: (t, k) => setStatus(t, k) });
 (diag as typeof diag & { classic: typeof classic.diag; }).classic = classic.diag;
-const target = createTargetEditor({ els, pattern: () => pattern, settings: () => app.settings, setPattern, manifoldChanged, status: setStatus });
+const target = createTargetEditor({ els, pattern: () => pattern, settings: () => app.settings, setPattern, manifoldChanged, status: (text, kind) => {
+  setStatus(text, kind);
+  targetError = kind === 'error';
+} });
 const settings = createSettingsPanel({ els, manifold: () => app.settings.manifold, changed: settingsChanged });
 const controls = createControls({ els, diag, send, nextId: () => nextId++, pattern: () => pattern, togglePlay, trainable: () => !patternProblem(pattern),
   resetPlane, writeHash, status: setStatus });
@@ -204,7 +212,8 @@ function setPattern(p: PatternData): void {
     return;
   }
   // A hint about the previous target (e.g. "draw at least one black cell") no longer applies.
-  if (els.status.classList.contains('hint')) setStatus('target set: press play');
+  if (els.status.classList.contains('hint') || targetError) setStatus('target set: press play');
+  targetError = false;
   const landscape = views.landscape();
   if (landscape && !landscapeFits(landscape, pattern)) views.dropLandscape();
   send({ type: 'pattern', pattern: clonePattern(pattern) });
@@ -233,7 +242,15 @@ function showSettings(s: Settings): void {
 
 function settingsChanged(): void {
   const before = app.settings;
-  const s = settings.read();
+  const { settings: s, problems } = settings.read();
+  if (problems.length) {
+    // Nothing is applied while a field is out of range: the field is marked, and the status says why.
+    settingsError = problems.map((p) => p.message).join('; ');
+    setStatus(settingsError, 'error');
+    return;
+  }
+  if (settingsError && els.status.textContent === settingsError) setStatus('settings applied');
+  settingsError = '';
   app = { ...app, settings: s };
   showSettings(s);
   const change = settingsChange(before, s);

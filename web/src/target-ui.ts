@@ -3,7 +3,7 @@
  * field, the built-ins, random masks, image upload and the manifold selector. Each new target
  * goes to the page (`setPattern`), which owns it, writes the URL and retargets the plane.
  */
-import { patternFromPixels } from '../../src/core/pattern/from-pixels.js';
+import { patternFromPixels, resizeGrey, type RgbaImage, targetSize, toGrey } from '../../src/core/pattern/from-pixels.js';
 import type { Locator } from './draw-manifold.js';
 import type { PageElements, StatusFn } from './elements.js';
 import { builtinsOf, drawTargetOf, manifoldOf, patternOfSpec, resizedPattern, sizeLimits, sizeOf } from './manifold-ui.js';
@@ -14,7 +14,8 @@ import { MAX_SIDE, MIN_SIDE } from './url-state.js';
 export interface TargetDeps {
   els: Pick<
     PageElements,
-    'target' | 'manifold' | 'planeOnly' | 'builtinRow' | 'size' | 'sizeLabel' | 'builtin' | 'upload' | 'randomP' | 'random' | 'clear' | 'invert'
+    'target' | 'manifold' | 'planeOnly' | 'builtinRow' | 'size' | 'sizeLabel' | 'builtin' | 'upload' | 'threshold' | 'thresholdRow' | 'thresholdValue'
+      | 'randomP' | 'random' | 'clear' | 'invert'
   >;
   /** The page's current target; painting changes its cells in place, then hands it back through `setPattern`. */
   pattern(): PatternData;
@@ -60,6 +61,7 @@ export function createTargetEditor(deps: TargetDeps): TargetEditor {
     const pattern = deps.pattern();
     els.manifold.value = m;
     for (const el of els.planeOnly) el.hidden = m !== 'plane';
+    if (m !== 'plane') els.thresholdRow.hidden = true;
     const names = builtinsOf(m);
     els.builtinRow.hidden = names.length === 0;
     els.builtin.replaceChildren(new Option('—', ''), ...names.map((n) => new Option(n, n)));
@@ -136,6 +138,31 @@ export function createTargetEditor(deps: TargetDeps): TargetEditor {
     }
     deps.setPattern(patternOfSpec({ kind: 'random', p, side: Number(els.size.value) || 24 }, deps.settings().seed));
   });
+  /** The last uploaded image, kept so that the threshold slider can binarise it again. */
+  let upload: { image: RgbaImage; name: string; side: number; } | null = null;
+
+  /** Binarises the last upload at the slider's threshold and makes it the target. */
+  function applyUpload(threshold: number): void {
+    if (!upload) return;
+    const { image, name, side } = upload;
+    const p = patternFromPixels(image, { size: side, name, threshold });
+    if (p.height < MIN_SIDE || p.width < MIN_SIDE) throw new Error(`the image comes out ${p.height}x${p.width}: use one closer to square`);
+    deps.setPattern({ ...p, name, origin: { kind: 'cells' } });
+  }
+
+  /** The grey levels (0 black .. 1 white) of the last upload's cells, lowest and highest. */
+  function greyRange(): { lo: number; hi: number; } {
+    const { image, side } = upload!;
+    const to = targetSize(image.height, image.width, side);
+    const grey = resizeGrey(toGrey(image), image.height, image.width, to.height, to.width);
+    let lo = Infinity, hi = -Infinity;
+    for (const g of grey) {
+      lo = Math.min(lo, g);
+      hi = Math.max(hi, g);
+    }
+    return { lo, hi };
+  }
+
   els.upload.addEventListener('change', async () => {
     const file = els.upload.files?.[0];
     if (!file) return;
@@ -146,14 +173,42 @@ export function createTargetEditor(deps: TargetDeps): TargetEditor {
       ctx.drawImage(bitmap, 0, 0);
       const img = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
       const side = Math.min(MAX_SIDE, Math.max(MIN_SIDE, Number(els.size.value) || 24));
-      const p = patternFromPixels({ data: img.data, width: img.width, height: img.height }, { size: side, name: file.name });
-      if (p.height < MIN_SIDE || p.width < MIN_SIDE) throw new Error(`the image comes out ${p.height}x${p.width}: use one closer to square`);
-      deps.setPattern({ ...p, name: file.name, origin: { kind: 'cells' } });
-      deps.status(`loaded ${file.name} as ${p.height}x${p.width} cells`);
+      upload = { image: { data: img.data, width: img.width, height: img.height }, name: file.name, side };
+      els.thresholdRow.hidden = true;
+      els.threshold.value = '0.5';
+      const { lo, hi } = greyRange();
+      if (hi - lo < 0.02) {
+        upload = null;
+        deps.status(`${file.name} is one flat colour: choose a picture with a shape in it`, 'error');
+        return;
+      }
+      const mid = 0.5 > lo && 0.5 < hi ? 0.5 : Math.round(((lo + hi) / 2) * 100) / 100;
+      els.threshold.min = String(Math.floor(lo * 100) / 100);
+      els.threshold.max = String(Math.ceil(hi * 100) / 100);
+      els.threshold.value = String(mid);
+      els.thresholdValue.textContent = mid.toFixed(2);
+      applyUpload(mid);
+      if (mid !== 0.5) {
+        // All one colour at the usual grey level 0.5: the slider (shown now) picks which cells are black.
+        els.thresholdRow.hidden = false;
+        deps.status(
+          `${file.name} is all ${lo >= 0.5 ? 'light' : 'dark'}: the cells darker than ${mid.toFixed(2)} are black; move the threshold slider to change that`,
+          'hint',
+        );
+      } else deps.status(`loaded ${file.name} as ${deps.pattern().height}x${deps.pattern().width} cells`);
     } catch (e) {
       deps.status(`cannot use ${file.name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'error');
     } finally {
       els.upload.value = '';
+    }
+  });
+  els.threshold.addEventListener('input', () => {
+    const t = Number(els.threshold.value);
+    els.thresholdValue.textContent = t.toFixed(2);
+    try {
+      applyUpload(t);
+    } catch {
+      // All white or all black at this end of the slider: the target stays as it was.
     }
   });
 
