@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/io/checkpoint.js';
+import { SETTINGS } from '../src/core/settings.js';
 import { type Diag, diag, openApp, OUT, saveRun, setField, skip, stepTimes, useApp, waitFor } from './browser-harness.js';
 
 useApp();
@@ -238,4 +239,55 @@ test('app words for app problems: a bad setting is marked at its field and not a
   }
   assert.deepEqual(consoleErrors, []);
   await page.context().close();
+});
+
+/** Whether the element is wholly inside the viewport (after no scrolling). */
+const inFirstScreen = (page: Page, selector: string) =>
+  page.evaluate((sel) => {
+    const r = document.querySelector(sel)!.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, ok: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth };
+  }, selector);
+
+test('a phone (390x844): no sideways scroll, the loss map and play in the first screen; legend, setting tooltips and a "press play" prompt', { skip,
+  timeout: 300_000 }, async () => {
+  const { page, consoleErrors } = await openApp('', { viewport: { width: 390, height: 844 } });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(OUT, 'first-visit-phone.png') });
+  await page.screenshot({ path: join(OUT, 'first-visit-phone-full.png'), fullPage: true });
+  const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: innerWidth }));
+  assert.ok(widths.doc <= widths.view && widths.body <= widths.view,
+    `no sideways scroll: document ${widths.doc} px, body ${widths.body} px, viewport ${widths.view}`);
+  for (const sel of ['#play', '#loss-map', '#target']) {
+    const box = await inFirstScreen(page, sel);
+    assert.ok(box.ok, `${sel} is in the first screen: ${JSON.stringify(box)}`);
+  }
+  // The prompt, until play.
+  assert.equal(await page.isVisible('#prompt'), true);
+  assert.match(await page.textContent('#prompt') ?? '', /press play/);
+  // The legend and the explanations.
+  assert.match(await page.textContent('#legend') ?? '', /Dark = low test loss.*black cells dark.*cyan outline/s);
+  assert.match(await page.textContent('#curves-legend') ?? '', /AUC.*dashed line.*untrained.*eq\. 3/s);
+  // Each setting's tooltip is its help line in SETTINGS.
+  for (const [id, name] of [['model', 'model'], ['cells', 'cellsPerStep'], ['batch', 'batchSize'], ['lr', 'lr'], ['scale', 'scaleInit'], ['seed',
+    'seed']] as const) {
+    assert.equal(await page.getAttribute(`#${id}`, 'title'), SETTINGS[name].help, `the tooltip of #${id}`);
+  }
+  assert.ok(((await page.getAttribute('#backend', 'title')) ?? (await page.locator('#backend').evaluate((e) => e.closest('label')!.title))).length > 20);
+  await page.click('#play');
+  await waitFor(page, 'a few steps', (d) => d.step >= 3, 60_000);
+  assert.equal(await page.isVisible('#prompt'), false, 'the prompt goes once training runs');
+  await page.click('#play');
+  await waitFor(page, 'the pause', (d) => !d.running, 30_000);
+  await page.screenshot({ path: join(OUT, 'first-visit-phone-trained.png') });
+  assert.equal(await page.isVisible('#prompt'), false, 'and stays away after a pause');
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
+
+  // The desktop at 1366x900: no sideways scroll either, the maps beside the target.
+  const desk = await openApp('', { viewport: { width: 1366, height: 900 } });
+  await desk.page.screenshot({ path: join(OUT, 'first-visit-desktop.png') });
+  const w = await desk.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 1366, `desktop document width ${w}`);
+  for (const sel of ['#play', '#loss-map', '#target']) assert.ok((await inFirstScreen(desk.page, sel)).ok, `${sel} in the desktop's first screen`);
+  await desk.page.context().close();
 });

@@ -17,6 +17,7 @@ export function findElements() {
     backendUsed: $('backend-used'),
     backendState: $('backend-state'),
     status: $('status'),
+    prompt: $('prompt'),
     progress: $<HTMLProgressElement>('progress'),
     target: $<HTMLCanvasElement>('target'),
     manifold: $<HTMLSelectElement>('manifold'),

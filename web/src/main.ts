@@ -106,6 +106,8 @@ function startWorker(backend: BackendName, after?: Uint8Array): void {
 
 function resetPlane(): void {
   views.resetHistory();
+  diag.step = 0;
+  showPrompt();
   const problem = patternProblem(pattern);
   if (problem) {
     setStatus(problem, 'hint');
@@ -142,6 +144,7 @@ function onMessage(m: FromWorker): void {
     }
     case 'ready':
       ready = true;
+      showPrompt();
       els.progress.hidden = true;
       diag.backend = m.backend;
       {
@@ -159,6 +162,7 @@ function onMessage(m: FromWorker): void {
       running = m.running;
       diag.running = m.running;
       controls.showRunning(running);
+      showPrompt();
       break;
     case 'probe':
       diag.probes += 1;
@@ -273,6 +277,11 @@ function settingsChanged(): void {
 
 // ---------- training and the maps ----------
 
+/** The "press play" prompt: shown while a ready, trainable plane waits at step 0. */
+function showPrompt(): void {
+  els.prompt.hidden = !(ready && !running && diag.step === 0 && !patternProblem(pattern));
+}
+
 function togglePlay(): void {
   if (running) {
     send({ type: 'pause' });
@@ -286,6 +295,7 @@ function togglePlay(): void {
   diag.aucReachedAt = 0;
   running = true;
   controls.showRunning(running);
+  showPrompt();
   send({ type: 'play' });
 }
 

@@ -3,6 +3,7 @@
  * backend. A value out of range is marked at its field (red, `aria-invalid`, the reason under the
  * fields) and not applied; the field keeps what was typed until it is fixed.
  */
+import { SETTINGS, type SettingName } from '../../src/core/settings.js';
 import type { PageElements } from './elements.js';
 import type { ManifoldName, Settings } from './protocol.js';
 import { sanitizeSettings } from './url-state.js';
@@ -55,6 +56,13 @@ export function fieldProblem(text: string, rule: (typeof RULES)[keyof typeof RUL
 export function createSettingsPanel(deps: SettingsDeps): SettingsPanel {
   const { els } = deps;
   for (const el of [els.model, els.cells, els.batch, els.lr, els.scale, els.seed, els.backend]) el.addEventListener('change', () => deps.changed());
+  // Each setting's tooltip is the CLI's help line for it (the table in src/core/settings.ts), on the label and its field.
+  for (const label of document.querySelectorAll<HTMLLabelElement>('label[data-setting]')) {
+    const setting = SETTINGS[label.dataset.setting as SettingName];
+    if (!setting) continue;
+    label.title = setting.help;
+    label.querySelector('input, select')?.setAttribute('title', setting.help);
+  }
   const fields = { cells: els.cells, batch: els.batch, lr: els.lr, scale: els.scale, seed: els.seed };
 
   function mark(problems: FieldProblem[]): void {
