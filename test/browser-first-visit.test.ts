@@ -4,6 +4,7 @@
  * the app's words. Screenshots go to test-output/. The harness is browser-harness.ts.
  */
 import { test } from 'node:test';
+import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -290,4 +291,56 @@ test('a phone (390x844): no sideways scroll, the loss map and play in the first 
   assert.ok(w <= 1366, `desktop document width ${w}`);
   for (const sel of ['#play', '#loss-map', '#target']) assert.ok((await inFirstScreen(desk.page, sel)).ok, `${sel} in the desktop's first screen`);
   await desk.page.context().close();
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; }[];
+}
+
+/** Runs axe-core in the page; returns its serious and critical violations. */
+async function axeSerious(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[]; }>; }; }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+test('accessibility: axe-core finds no serious or critical violation (desktop and phone); play, step and the target work by keyboard', { skip,
+  timeout: 300_000 }, async () => {
+  for (const viewport of [{ width: 1366, height: 900 }, { width: 390, height: 844 }]) {
+    const { page, consoleErrors } = await openApp('', { viewport });
+    const bad = await axeSerious(page);
+    assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [],
+      `axe at ${viewport.width}x${viewport.height}`);
+    assert.deepEqual(consoleErrors, []);
+    await page.context().close();
+  }
+
+  // The keyboard: the target takes the focus by Tab, arrow keys move its cursor and space flips a cell (and does not play); space elsewhere plays.
+  const { page, consoleErrors } = await openApp();
+  const before = await cellsOf(page);
+  await page.focus('#manifold');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'target', 'Tab reaches the target after the manifold menu');
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'Space']) await page.keyboard.press(key);
+  const after = await cellsOf(page);
+  const k = before.indexOf(':') + 1 + 1 * 24 + 2;
+  assert.equal(after[k], before[k] === '1' ? '0' : '1', 'space flipped cell (1, 2)');
+  assert.equal([...after].filter((c, i) => c !== before[i]).length, 1, 'and only that cell');
+  assert.match(await page.textContent('#target-cursor') ?? '', /row 1.*col(umn)? 2|\(1, 2\)/, 'the cursor cell is announced');
+  assert.equal((await diag(page)).running, false, 'space on the target draws, it does not play');
+  await page.screenshot({ path: join(OUT, 'first-visit-keyboard.png') });
+  await page.focus('#play');
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'training started by keyboard', (d) => d.running && d.step >= 1, 60_000);
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'paused by keyboard', (d) => !d.running, 30_000);
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
 });

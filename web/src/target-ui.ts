@@ -6,7 +6,8 @@
 import { patternFromPixels, resizeGrey, type RgbaImage, targetSize, toGrey } from '../../src/core/pattern/from-pixels.js';
 import type { Locator } from './draw-manifold.js';
 import type { PageElements, StatusFn } from './elements.js';
-import { builtinsOf, drawTargetOf, manifoldOf, patternOfSpec, resizedPattern, sizeLimits, sizeOf } from './manifold-ui.js';
+import { gridGeometry } from './draw.js';
+import { builtinsOf, cellName, drawTargetOf, manifoldOf, patternOfSpec, resizedPattern, sizeLimits, sizeOf } from './manifold-ui.js';
 import type { ManifoldName, PatternData, Settings } from './protocol.js';
 import { MAX_SIDE, MIN_SIDE } from './url-state.js';
 
@@ -15,7 +16,7 @@ export interface TargetDeps {
   els: Pick<
     PageElements,
     'target' | 'manifold' | 'planeOnly' | 'builtinRow' | 'size' | 'sizeLabel' | 'builtin' | 'upload' | 'threshold' | 'thresholdRow' | 'thresholdValue'
-      | 'randomP' | 'random' | 'clear' | 'invert'
+      | 'targetCursor' | 'randomP' | 'random' | 'clear' | 'invert'
   >;
   /** The page's current target; painting changes its cells in place, then hands it back through `setPattern`. */
   pattern(): PatternData;
@@ -72,6 +73,45 @@ export function createTargetEditor(deps: TargetDeps): TargetEditor {
     els.size.max = String(hi);
     els.size.value = String(sizeOf(pattern));
   }
+
+  // Drawing by keyboard (a line's strip or a picture): arrow keys move a cursor cell, space or enter flips it.
+  let cursor = 0;
+  function drawCursor(): void {
+    const p = deps.pattern();
+    if (manifoldOf(p) === 'volume' || document.activeElement !== els.target) return;
+    cursor = Math.min(cursor, p.cells.length - 1);
+    const g = gridGeometry(els.target, p.height, p.width);
+    const ctx = els.target.getContext('2d')!;
+    ctx.strokeStyle = '#e8590c';
+    ctx.lineWidth = 3;
+    ctx.strokeRect(g.ox + (cursor % p.width) * g.cell + 1.5, g.oy + Math.floor(cursor / p.width) * g.cell + 1.5, g.cell - 3, g.cell - 3);
+    els.targetCursor.textContent = `${cellName(p, cursor).split(' · ')[0]}: ${p.cells[cursor] ? 'black' : 'white'}`;
+  }
+  els.target.addEventListener('focus', () => {
+    redraw();
+    drawCursor();
+  });
+  els.target.addEventListener('blur', () => redraw());
+  els.target.addEventListener('keydown', (e) => {
+    const p = deps.pattern();
+    if (manifoldOf(p) === 'volume') return;
+    let row = Math.floor(cursor / p.width), col = cursor % p.width;
+    if (e.key === 'ArrowUp') row = Math.max(0, row - 1);
+    else if (e.key === 'ArrowDown') row = Math.min(p.height - 1, row + 1);
+    else if (e.key === 'ArrowLeft') col = Math.max(0, col - 1);
+    else if (e.key === 'ArrowRight') col = Math.min(p.width - 1, col + 1);
+    else if (e.key === ' ' || e.key === 'Enter') {
+      const cells = p.cells.slice();
+      cells[cursor] = 1 - cells[cursor];
+      deps.setPattern({ ...p, cells, name: drawnName(), origin: { kind: 'cells' } });
+    } else return;
+    // The page's own keys (space plays) do not apply while the target has the focus.
+    e.preventDefault();
+    e.stopPropagation();
+    cursor = row * p.width + col;
+    redraw();
+    drawCursor();
+  });
 
   const tool = () => ((document.querySelector('input[name=tool]:checked') as HTMLInputElement).value === 'pen' ? 1 : 0);
   const drawnName = () => (manifoldOf(deps.pattern()) === 'line' ? 'strip' : 'drawn');
