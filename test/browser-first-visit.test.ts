@@ -344,3 +344,37 @@ test('accessibility: axe-core finds no serious or critical violation (desktop an
   assert.deepEqual(consoleErrors, []);
   await page.context().close();
 });
+
+test('presets: thumbnails that set the target and start training on one click, a line and a volume included; a random mask says it is hard', { skip,
+  timeout: 300_000 }, async () => {
+  const { page, consoleErrors } = await openApp();
+  const n = await page.locator('#presets button.preset').count();
+  assert.ok(n >= 10, `${n} presets`);
+  const colours = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLCanvasElement>('#presets canvas')].map((c) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const set = new Set<number>();
+      for (let k = 0; k < d.length; k += 4) set.add((d[k] << 16) | (d[k + 1] << 8) | d[k + 2]);
+      return set.size;
+    })
+  );
+  assert.ok(colours.every((c) => c >= 2), `every thumbnail is drawn (colours ${colours})`);
+  await page.screenshot({ path: join(OUT, 'first-visit-presets.png') });
+
+  await page.click('#presets button[data-spec="ring.24"]');
+  await waitFor(page, 'training on the ring', (d) => d.running && d.step >= 2 && d.lastLandscape?.rows === 24, 60_000);
+  assert.match(await page.evaluate(() => location.hash), /p=ring\.24/);
+  await page.click('#presets button[data-spec^="random"]');
+  await page.waitForFunction(() => /hard target/.test(document.getElementById('status')!.textContent ?? ''));
+  await waitFor(page, 'training on the random mask', (d) => d.running && d.lastLandscape?.rows === 16 && d.step >= 1, 60_000);
+  await page.click('#presets button[data-spec^="1d:"]');
+  await waitFor(page, 'training on a line', (d) => d.running && d.lastLandscape?.rows === 1 && d.step >= 1, 60_000);
+  assert.equal(await page.inputValue('#manifold'), 'line');
+  await page.click('#presets button[data-spec="cube-frame.6"]');
+  await waitFor(page, 'training on a volume', (d) => d.running && d.lastLandscape?.rows === 6 && d.step >= 1, 120_000);
+  assert.equal(await page.inputValue('#manifold'), 'volume');
+  await page.click('#play');
+  await waitFor(page, 'the pause', (d) => !d.running, 60_000);
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
+});

@@ -20,6 +20,7 @@ export function findElements() {
     prompt: $('prompt'),
     progress: $<HTMLProgressElement>('progress'),
     target: $<HTMLCanvasElement>('target'),
+    presets: $('presets'),
     targetCursor: $('target-cursor'),
     manifold: $<HTMLSelectElement>('manifold'),
     planeOnly: [...document.querySelectorAll<HTMLElement>('.plane-only')],

@@ -14,9 +14,10 @@ import { cellName, defaultPattern, landscapeFits, patternOfSpec, specOfPattern }
 import { showProbe } from './probe-ui.js';
 import { type BackendName, type FromWorker, type ManifoldName, type PatternData, type Settings, SOFTWARE_GPU_PARAM, softwareGpuAllowed,
   type ToWorker } from './protocol.js';
+import { createPresets } from './presets-ui.js';
 import { createSettingsPanel, settingsChange } from './settings-ui.js';
 import { createTargetEditor } from './target-ui.js';
-import { decodeHash, encodeHash, type AppState } from './url-state.js';
+import { decodeHash, encodeHash, manifoldOfSpec, type AppState, type PatternSpec } from './url-state.js';
 import { createViews } from './views.js';
 
 const els = findElements();
@@ -80,6 +81,7 @@ const settings = createSettingsPanel({ els, manifold: () => app.settings.manifol
 const controls = createControls({ els, diag, send, nextId: () => nextId++, pattern: () => pattern, togglePlay, trainable: () => !patternProblem(pattern),
   resetPlane, writeHash, status: setStatus });
 const backendStatus = createBackendStatus(els);
+createPresets(els.presets, () => app.settings.seed, presetChosen);
 const views = createViews({ els, diag, pattern: () => pattern, cellClicked });
 
 // ---------- worker ----------
@@ -273,6 +275,26 @@ function settingsChanged(): void {
   target.redraw();
   if (change === 'plane') resetPlane();
   else send({ type: 'hyper', settings: { ...s } });
+}
+
+/** A preset was clicked: its target (and manifold), a new plane, and play. */
+function presetChosen(spec: PatternSpec, label: string): void {
+  const m = manifoldOfSpec(spec);
+  if (m !== app.settings.manifold) manifoldChanged(m);
+  pattern = patternOfSpec(spec, app.settings.seed);
+  views.setTargetKnown(true);
+  views.dropLandscape();
+  controls.select(null);
+  target.showControls();
+  target.showPattern();
+  writeHash();
+  classic.forgetCells();
+  resetPlane();
+  running = false;
+  togglePlay();
+  setStatus(spec.kind === 'random'
+    ? `training on a ${label}: random cells are a hard target for a small model (expect test AUC near 0.6 after a minute)`
+    : `training on the ${label}`);
 }
 
 // ---------- training and the maps ----------
