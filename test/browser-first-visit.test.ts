@@ -378,3 +378,16 @@ test('presets: thumbnails that set the target and start training on one click, a
   assert.deepEqual(consoleErrors, []);
   await page.context().close();
 });
+
+test('a hard target says so: a random mask and fine detail (the checker on 12x12 cells), not the heart', { skip, timeout: 120_000 }, async () => {
+  const { page, consoleErrors } = await openApp();
+  await setField(page, 'size', '12');
+  await page.click('#random');
+  await page.waitForFunction(() => /random mask is a hard target/.test(document.getElementById('status')!.textContent ?? ''));
+  await page.selectOption('#builtin', 'checker');
+  await page.waitForFunction(() => /fine detail, a hard target/.test(document.getElementById('status')!.textContent ?? ''));
+  await page.selectOption('#builtin', 'heart');
+  await page.waitForFunction(() => !/hard target/.test(document.getElementById('status')!.textContent ?? ''));
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
+});

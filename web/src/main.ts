@@ -16,6 +16,7 @@ import { type BackendName, type FromWorker, type ManifoldName, type PatternData,
   type ToWorker } from './protocol.js';
 import { createPresets } from './presets-ui.js';
 import { createSettingsPanel, settingsChange } from './settings-ui.js';
+import { hardTargetNote } from './target-hints.js';
 import { createTargetEditor } from './target-ui.js';
 import { decodeHash, encodeHash, manifoldOfSpec, type AppState, type PatternSpec } from './url-state.js';
 import { createViews } from './views.js';
@@ -45,6 +46,8 @@ function send(m: ToWorker, transfer: Transferable[] = []): void {
 
 /** Whether the status line shows an error about the target (a bad grid size, say), which the next good target clears. */
 let targetError = false;
+/** Whether the status line shows the note of a hard target (which an easier target replaces). */
+let hardNoteShown = false;
 
 /** Shows a status line: `error` for failures (kept in `mpoApp.errors`), `hint` for what the user should do next. */
 function setStatus(text: string, kind: 'info' | 'hint' | 'error' | boolean = 'info'): void {
@@ -218,8 +221,11 @@ function setPattern(p: PatternData): void {
     return;
   }
   // A hint about the previous target (e.g. "draw at least one black cell") no longer applies.
-  if (els.status.classList.contains('hint') || targetError) setStatus('target set: press play');
+  const hard = hardTargetNote(pattern);
+  if (hard) setStatus(hard);
+  else if (els.status.classList.contains('hint') || targetError || hardNoteShown) setStatus('target set: press play');
   targetError = false;
+  hardNoteShown = Boolean(hard);
   const landscape = views.landscape();
   if (landscape && !landscapeFits(landscape, pattern)) views.dropLandscape();
   send({ type: 'pattern', pattern: clonePattern(pattern) });
@@ -292,9 +298,7 @@ function presetChosen(spec: PatternSpec, label: string): void {
   resetPlane();
   running = false;
   togglePlay();
-  setStatus(spec.kind === 'random'
-    ? `training on a ${label}: random cells are a hard target for a small model (expect test AUC near 0.6 after a minute)`
-    : `training on the ${label}`);
+  setStatus(hardTargetNote(pattern) ?? `training on the ${label}`);
 }
 
 // ---------- training and the maps ----------
