@@ -81,23 +81,25 @@ function shapeOf(): CellShape {
   return { dims: state!.dims, depth: pattern!.depth ?? 1, height: pattern!.height, width: pattern!.width };
 }
 
-/** The weights of the network at manifold coordinates `coords` (plain values). */
-function valuesAt(coords: readonly number[]): ParamValues {
+/**
+ * The weights of the network at manifold coordinates `coords` (plain values), read
+ * asynchronously: webgpu's synchronous reads return zeros in Chromium (tfjs-backend-webgpu 4.22).
+ */
+async function valuesAt(coords: readonly number[]): Promise<ParamValues> {
   const { frame, dispose } = computeFrame(thetaOf(model!, state!));
   try {
-    const out: ParamValues = {};
-    tf.tidy(() => {
-      const point = pointAt(frame, coords);
-      for (const s of model!.params) out[s.name] = Float32Array.from(point[s.name].dataSync() as Float32Array);
-    });
-    return out;
+    const point = tf.tidy(() => pointAt(frame, coords));
+    const keys = model!.params.map((s) => s.name);
+    const arrays = await Promise.all(keys.map((k) => point[k]!.data()));
+    for (const k of keys) if (point[k] !== frame.origin[k]) point[k]!.dispose(); // (at the centre the point is w_O itself)
+    return Object.fromEntries(keys.map((k, i) => [k, Float32Array.from(arrays[i] as Float32Array)]));
   } finally {
     dispose();
   }
 }
 
 /** The network at a cell of the target (null: w_O, the centre). */
-function cellValues(cell: number | null): ParamValues {
+function cellValues(cell: number | null): Promise<ParamValues> {
   if (cell !== null) checkCellIndex(cell);
   return valuesAt(cell === null ? new Array(state!.dims).fill(0) : cellCoordsOf(cell, shapeOf()));
 }
@@ -401,7 +403,7 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'export': {
       if (!state || !model || !pattern) throw new Error('the app is not ready yet');
-      const weights = cellValues(m.cell);
+      const weights = await cellValues(m.cell);
       const coords = cellCoordsOf(m.cell, shapeOf());
       const { depth = 1, height, width } = pattern;
       const slice = Math.floor(m.cell / (height * width)), row = Math.floor(m.cell / width) % height, col = m.cell % width;
@@ -417,7 +419,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'classicPlane':
       await paused(async () => {
         if (!state || !model || !test) throw new Error('the app is not ready yet');
-        const origin = cellValues(null);
+        const origin = await cellValues(null);
         const info = await withEvalData((data) => randomPlaneView(model!, origin, data, { points: m.points, seed: m.seed, pause: macrotask }));
         post({ type: 'classicPlane', id: m.id, info: { ...info, step: state.step } }, [info.loss.buffer, info.acc.buffer]);
       });
@@ -425,8 +427,8 @@ async function handle(m: ToWorker): Promise<void> {
     case 'classicLine':
       await paused(async () => {
         if (!state || !model || !test) throw new Error('the app is not ready yet');
-        const a = cellValues(m.from);
-        const b = cellValues(m.to);
+        const a = await cellValues(m.from);
+        const b = await cellValues(m.to);
         const info = await withEvalData((data) => interpolationView(model!, a, b, data, { points: m.points, pause: macrotask }));
         post({ type: 'classicLine', id: m.id, info: { ...info, step: state.step, from: m.from, to: m.to } }, [info.loss.buffer, info.acc.buffer]);
       });
