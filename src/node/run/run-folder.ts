@@ -93,8 +93,10 @@ export function readRunConfig(dir: string): FitConfig {
  * null). Returns `empty` (nothing there), `cleared` (a stopped run removed) or `kept` (other files,
  * left alone: the caller refuses the folder, saying what it holds).
  */
-export function startAfresh(dir: string, early: ReadonlySet<string>, log: ((line: string) => void) | null, when = 'before its first checkpoint'): 'empty'
-  | 'cleared' | 'kept' {
+export function startAfresh(dir: string, early: ReadonlySet<string>, log: ((line: string) => void) | null, when = 'before its first checkpoint'):
+  | 'empty'
+  | 'cleared'
+  | 'kept' {
   if (!existsSync(dir)) return 'empty';
   const names = readdirSync(dir).filter((f) => !isIncidental(f));
   if (names.length === 0) return 'empty';
