@@ -24,7 +24,7 @@ import { patternToText } from '../../src/core/pattern/text.js';
 import { toTernary, trainedCells } from '../../src/core/pattern/ternary.js';
 import { computeFrame, manifoldDims, pointAt } from '../../src/core/plane/manifold.js';
 import { cellCoordsOf, type CellShape } from '../../src/core/plane/grid.js';
-import type { ParamValues } from '../../src/core/plane/params.js';
+import { readParamSet, type ParamValues } from '../../src/core/plane/params.js';
 import { trainLoop } from '../../src/core/training/loop.js';
 import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '../../src/core/training/plane-state.js';
 import type { StepOptions, TrainCells, TrainData } from '../../src/core/training/step.js';
@@ -89,10 +89,9 @@ async function valuesAt(coords: readonly number[]): Promise<ParamValues> {
   const { frame, dispose } = computeFrame(thetaOf(model!, state!));
   try {
     const point = tf.tidy(() => pointAt(frame, coords));
-    const keys = model!.params.map((s) => s.name);
-    const arrays = await Promise.all(keys.map((k) => point[k]!.data()));
-    for (const k of keys) if (point[k] !== frame.origin[k]) point[k]!.dispose(); // (at the centre the point is w_O itself)
-    return Object.fromEntries(keys.map((k, i) => [k, Float32Array.from(arrays[i] as Float32Array)]));
+    const values = await readParamSet(point);
+    for (const k of Object.keys(point)) if (point[k] !== frame.origin[k]) point[k]!.dispose(); // (at the centre the point is w_O itself)
+    return values;
   } finally {
     dispose();
   }

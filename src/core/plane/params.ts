@@ -90,17 +90,3 @@ export async function readParamSet(set: ParamSet): Promise<ParamValues> {
 export function dot(a: ParamSet, b: ParamSet): tf.Scalar {
   return tf.tidy(() => sumScalars(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k])))));
 }
-
-/** `a + c * b` for every tensor (c a number or a scalar tensor). */
-export function axpy(a: ParamSet, c: number | tf.Scalar, b: ParamSet): ParamSet {
-  const out: ParamSet = {};
-  for (const k of Object.keys(a)) out[k] = tf.add(a[k], tf.mul(b[k], c));
-  return out;
-}
-
-/** `c * a` for every tensor. */
-export function scaleSet(a: ParamSet, c: number | tf.Scalar): ParamSet {
-  const out: ParamSet = {};
-  for (const k of Object.keys(a)) out[k] = tf.mul(a[k], c);
-  return out;
-}

@@ -1,7 +1,7 @@
 import * as tf from '../tf.js';
 import { check } from '../errors.js';
 import { createRng, type Rng, type RngState } from '../random.js';
-import { initParamValues, type ParamSpec, type ParamValues, type WeightInit } from '../plane/params.js';
+import { initParamValues, readParamSet, type ParamSpec, type ParamValues, type WeightInit } from '../plane/params.js';
 import type { ManifoldTheta } from '../plane/manifold.js';
 import type { Model } from '../models/model.js';
 import { adamMoments, createAdamState, disposeAdamState, type AdamState } from './adam.js';
@@ -83,11 +83,9 @@ export async function stateValues(state: PlaneState): Promise<{ theta: ParamValu
   return { theta, adamM: m, adamV: v };
 }
 
-/** Theta's plain values (each a fresh copy), read back asynchronously. */
+/** Theta's plain values, read back asynchronously ({@link readParamSet} of the state's variables). */
 export async function thetaValues(state: PlaneState): Promise<ParamValues> {
-  const keys = Object.keys(state.vars);
-  const arrays = await Promise.all(keys.map((k) => state.vars[k].data()));
-  return Object.fromEntries(keys.map((k, i) => [k, arrays[i] as Float32Array]));
+  return readParamSet(state.vars);
 }
 
 /** Views the state's variables as a {@link ManifoldTheta}. */
