@@ -1,6 +1,6 @@
 /**
  * The converged batch-norm study (issue 10, item 3; docs/reproduction.md, "Batch-norm study")
- * from its committed runs: takes the finished runs in docs/bn-study-he/finished/ (one `mpo fit`
+ * from its committed runs: takes the finished runs in results/bn-study-he/finished/ (one `mpo fit`
  * folder each, without checkpoints), keeps the fills whose 10 runs (5 seeds x 2 models) are all
  * there, and merges them with `mpo study bn`'s own code in a scratch study folder (every run is
  * found finished, so nothing is trained) with the settings of docs/bn-control/study-he.yaml. Writes
@@ -19,7 +19,7 @@ import { runStudy } from '../src/node/study/study.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const docs = join(root, 'docs/bn-study-he');
-const finished = join(docs, 'finished');
+const finished = join(root, 'results/bn-study-he/finished');
 const overrides = readConfigFile(join(root, 'docs/bn-control/study-he.yaml'));
 const done = new Set(readdirSync(finished).filter((n) => existsSync(join(finished, n, 'summary.json'))));
 const all = planRuns(buildPlan({ overrides }));

@@ -8,7 +8,7 @@
  * accuracy, the ensemble's accuracy and loss (mean softmax), the mean pairwise error correlation
  * and disagreement; baselines without training: chance accuracy and the uniform prediction's loss.
  *
- *     npx tsx scripts/decorrelate-experiment.ts [--out docs/beyond-the-plane/decorrelate] [--work /tmp/mpo-decorrelate]
+ *     npx tsx scripts/decorrelate-experiment.ts [--out results/beyond-the-plane/decorrelate] [--work /tmp/mpo-decorrelate]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const out = arg('out', 'docs/beyond-the-plane/decorrelate');
+const out = arg('out', 'results/beyond-the-plane/decorrelate');
 const work = arg('work', `/tmp/mpo-decorrelate-${Date.now()}`);
 const STEPS = 600;
 const PATTERN = '1d:#.#.#.#';
