@@ -17,7 +17,7 @@ import { resolveConfig } from '../src/core/config.js';
 import { runFit } from '../src/node/run/fit.js';
 import { runEval } from '../src/node/run/eval.js';
 import { runPatternOf } from '../src/node/run/setup.js';
-import { readRunConfig } from '../src/node/run/run-folder.js';
+import { readRunConfig } from '../src/node/run/folder.js';
 import { buildProgram } from '../src/cli/main.js';
 import { randn, useCpu } from './helpers.js';
 

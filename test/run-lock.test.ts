@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkUnlocked, isIncidental, LOCK_FILE, lockFolder, lockHolder, removeStaleTemps } from '../src/node/run/lock.js';
-import { inEmptyFolder } from '../src/node/run/run-folder.js';
+import { inEmptyFolder } from '../src/node/run/folder.js';
 import { prepareRunFolder, runFolderState } from '../src/node/jobs/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-lock-'));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CONFIG_KEYS, flagName, type FitConfig } from '../../core/config.js';
 import { check, firstLine, MpoError } from '../../core/errors.js';
 import { checkUnlocked, isIncidental } from '../run/lock.js';
-import { RUN_FILES } from '../run/run-folder.js';
+import { RUN_FILES, STOPPED_RUNS } from '../run/folder.js';
 
 /**
  * The state of a batch run's folder, one convention for `mpo gallery` and `mpo study bn`:
@@ -12,19 +12,8 @@ import { RUN_FILES } from '../run/run-folder.js';
  */
 export type RunFolderState = 'finished' | 'resume' | 'fresh';
 
-/**
- * Files `mpo fit` writes before its first checkpoint (config, metrics, and the pattern files of
- * `writePatternOutputs`): a folder holding only these can start afresh.
- */
-export const EARLY_RUN_FILES: ReadonlySet<string> = new Set<string>([
-  RUN_FILES.config,
-  RUN_FILES.metrics,
-  'pattern.png',
-  'pattern.svg',
-  'mask.png',
-  'mask.svg',
-  'pattern.txt',
-]);
+/** Files `mpo fit` writes before its first checkpoint: a folder holding only these can start afresh (see {@link STOPPED_RUNS}). */
+export const EARLY_RUN_FILES: ReadonlySet<string> = STOPPED_RUNS.fit.early;
 
 /**
  * The {@link RunFolderState} of `dir`, without changing anything. `label` names the folder in

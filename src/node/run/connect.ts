@@ -15,7 +15,7 @@ import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { headOf, type DeviceData } from './setup.js';
 import { checkTwoNetworks, loadNetwork, openNetworkSession, trainNetwork, type SavedNetwork } from './network.js';
-import { inEmptyFolder } from './run-folder.js';
+import { inEmptyFolder, RUN_FILES, STOPPED_RUNS } from './folder.js';
 import { tValues, writeLineCsv } from './view.js';
 
 /** The settings `mpo connect` uses. */
@@ -43,9 +43,6 @@ export interface ConnectSummary {
   points: number;
 }
 
-/** A folder of `mpo connect` stopped before its checkpoint `bend.mpo` (config and metrics only) starts afresh. */
-const CONNECT_STOPPED = { early: new Set(['config.json', 'metrics.jsonl']), kind: 'curve' } as const;
-
 /**
  * Mode connectivity (Garipov et al. 2018, `mpo connect A B`): trains the bend theta of the
  * quadratic Bezier curve `(1-t)^2 A + 2t(1-t) theta + t^2 B` between two fixed trained networks,
@@ -61,7 +58,7 @@ export async function runConnect(aDir: string, bDir: string, config: FitConfig,
   const b = loadNetwork(bDir);
   checkTwoNetworks(a, b, 'mpo connect');
   const out = resolve(opts.out);
-  return inEmptyFolder(out, { command: 'mpo connect', log, stopped: CONNECT_STOPPED }, () => connectIn(a, b, out, config, opts, log));
+  return inEmptyFolder(out, { command: 'mpo connect', log, stopped: STOPPED_RUNS.connect }, () => connectIn(a, b, out, config, opts, log));
 }
 
 async function connectIn(a: SavedNetwork, b: SavedNetwork, out: string, config: FitConfig, opts: { points: number; quiet?: boolean; signal?: AbortSignal; },
@@ -74,7 +71,7 @@ async function connectIn(a: SavedNetwork, b: SavedNetwork, out: string, config: 
   const mid = midpoint(a.weights, b.weights);
   for (const p of model.params) state.vars[`origin/${p.name}`].assign(tf.tensor(mid[p.name], [...p.shape], 'float32'));
   try {
-    writeJsonAtomic(join(out, 'config.json'), { a: a.dir, b: b.dir, model: a.config.model, dataset: a.config.dataset,
+    writeJsonAtomic(join(out, RUN_FILES.config), { a: a.dir, b: b.dir, model: a.config.model, dataset: a.config.dataset,
       ...Object.fromEntries(CONNECT_KEYS.map((k) => [k, config[k]])), points: opts.points });
     const batchSize = Math.min(config.batchSize, train.n);
     const task = { model, a: aSet, b: bSet, x: train.x, labels: train.labels, numClasses: train.numClasses, rng: state.rng };
@@ -83,14 +80,14 @@ async function connectIn(a: SavedNetwork, b: SavedNetwork, out: string, config: 
       state,
       train,
       config,
-      metricsPath: join(out, 'metrics.jsonl'),
+      metricsPath: join(out, RUN_FILES.metrics),
       label: 'connect',
       quiet: opts.quiet,
       signal: opts.signal,
       gradients: (st, sample) => bezierGradients({ ...task, rng: st.rng }, st.vars, sample),
     });
-    saveCheckpoint(join(out, 'bend.mpo'), await checkpointOf(model, state, { seconds, command: 'connect', a: a.dir, b: b.dir }));
-    if (opts.signal?.aborted) throw new MpoError(`interrupted at step ${state.step}: the bend so far is saved in ${join(out, 'bend.mpo')}`, 130);
+    saveCheckpoint(join(out, RUN_FILES.bend), await checkpointOf(model, state, { seconds, command: 'connect', a: a.dir, b: b.dir }));
+    if (opts.signal?.aborted) throw new MpoError(`interrupted at step ${state.step}: the bend so far is saved in ${join(out, RUN_FILES.bend)}`, 130);
     const bend: ParamValues = {};
     for (const [k, v] of Object.entries(await thetaValues(state))) if (k.startsWith('origin/')) bend[k.slice('origin/'.length)] = v;
     const ts = tValues(opts.points, 0, 1);
@@ -173,7 +170,7 @@ async function connectIn(a: SavedNetwork, b: SavedNetwork, out: string, config: 
       curve_train_loss: tr.curve.loss,
       curve_train_acc: tr.curve.acc,
     });
-    writeReport(join(out, 'report.html'), {
+    writeReport(join(out, RUN_FILES.report), {
       title: `mpo connect: ${a.dir} <-> ${b.dir}`,
       subtitle: `quadratic Bezier curve, one trained bend, ${state.step} steps; ${ts.length} points of t; ${test.n} test images`,
       summary: [
@@ -188,7 +185,7 @@ async function connectIn(a: SavedNetwork, b: SavedNetwork, out: string, config: 
       curves: [{ title: 'training loss at the sampled t', xLabel: 'step', series: [{ name: 'loss', points: curve }] }],
       config: { a: a.dir, b: b.dir, ...Object.fromEntries(CONNECT_KEYS.map((k) => [k, config[k]])) },
     });
-    writeJsonAtomic(join(out, 'summary.json'), summary);
+    writeJsonAtomic(join(out, RUN_FILES.summary), summary);
     return summary;
   } finally {
     for (const t of [...Object.values(aSet), ...Object.values(bSet)]) t.dispose();

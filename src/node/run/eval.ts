@@ -10,7 +10,7 @@ import { disposePlaneState } from '../../core/training/plane-state.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { landscapeOf, writeRunResults, type RunSummary } from './outputs.js';
 import { lockFolder } from './lock.js';
-import { checkFitFolder, folderKind, readRunConfig, RUN_FILES } from './run-folder.js';
+import { checkFitFolder, folderKind, readRunConfig, RUN_FILES } from './folder.js';
 import { openRun } from './open.js';
 
 /** Options of `mpo eval`. */

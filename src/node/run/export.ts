@@ -9,7 +9,7 @@ import { disposePlaneState } from '../../core/training/plane-state.js';
 import { initBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { writeFileAtomic } from '../output/atomic.js';
-import { checkFitFolder, readRunConfig, RUN_FILES } from './run-folder.js';
+import { checkFitFolder, readRunConfig, RUN_FILES } from './folder.js';
 import { modelOf, runPatternOf } from './setup.js';
 
 /** Options of {@link runExport} (`mpo export`). */

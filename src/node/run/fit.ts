@@ -14,9 +14,9 @@ import { chunkSizeFor, headOf } from './setup.js';
 import { openRun } from './open.js';
 import { writeFinalOutputs, writePatternOutputs, type RunSummary } from './outputs.js';
 import { cifarAugment } from '../../core/data/augment.js';
-import { EARLY_RUN_FILES, runFolderState } from '../jobs/folder.js';
+import { runFolderState } from '../jobs/folder.js';
 import { isIncidental, lockFolder } from './lock.js';
-import { checkFitFolder, folderKind, readRunConfig, RUN_FILES, startAfresh } from './run-folder.js';
+import { checkFitFolder, folderKind, readRunConfig, RUN_FILES, startAfresh, STOPPED_RUNS } from './folder.js';
 
 /** Options of {@link runFit} beyond the config. */
 export interface FitRunOptions {
@@ -36,7 +36,7 @@ export interface FitRunOptions {
   readonly signal?: AbortSignal;
 }
 
-export { RUN_FILES } from './run-folder.js';
+export { RUN_FILES } from './folder.js';
 
 /**
  * Checks, before anything is read or locked, that `dir` can be resumed: a folder of `mpo fit`
@@ -83,7 +83,7 @@ function prepareOutDir(out: string, resume: boolean, log: (line: string) => void
     if (state !== 'fresh') return true;
     if (!existsSync(join(out, RUN_FILES.config))) checkResumable(out);
     log(`note: "${out}" was stopped before its first checkpoint, so there is nothing to resume: starting it again from its config.json`);
-    startAfresh(out, EARLY_RUN_FILES, null);
+    startAfresh(out, STOPPED_RUNS.fit.early, null);
     return false;
   }
   if (state !== 'fresh') {
@@ -91,7 +91,7 @@ function prepareOutDir(out: string, resume: boolean, log: (line: string) => void
     throw new MpoError(`output folder "${out}" is not empty${done ? ' (it holds a finished run)' : ''}: choose another --out` +
       `${done ? '' : `, or continue that run with mpo fit --resume ${out}`}`);
   }
-  startAfresh(out, EARLY_RUN_FILES, log);
+  startAfresh(out, STOPPED_RUNS.fit.early, log);
   return false;
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
-import { RUN_FILES } from './run-folder.js';
+import { RUN_FILES } from './folder.js';
 import type { RunSummary } from './outputs.js';
 
 /**

@@ -8,7 +8,7 @@ import { describeShard, shardItems, type Shard } from '../jobs/shard.js';
 import { formatDuration } from '../progress.js';
 import { writeGalleryFiles } from './gallery-figure.js';
 import { readRow, type GalleryEntry, type GalleryRow } from './gallery-rows.js';
-import { RUN_FILES } from './run-folder.js';
+import { RUN_FILES } from './folder.js';
 import { runPatternOf } from './setup.js';
 
 export { GALLERY_COLUMNS, galleryCsv, readRow, type GalleryEntry, type GalleryRow } from './gallery-rows.js';

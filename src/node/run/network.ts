@@ -11,11 +11,7 @@ import { createProgress } from '../progress.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { readConfigFile } from '../config-file.js';
 import { loadRunData, modelOf, toDevice, type DeviceData } from './setup.js';
-import { checkNetworkFolder } from './run-folder.js';
-
-/** The files of an `mpo train` folder: the config, the network's checkpoint (a 0-dimensional manifold), metrics, summary. */
-export const NETWORK_FILES = { config: 'config.json', checkpoint: 'checkpoint.mpo', metrics: 'metrics.jsonl', summary: 'summary.json',
-  report: 'report.html' } as const;
+import { checkNetworkFolder, RUN_FILES } from './folder.js';
 
 /** A trained network read from an `mpo train` folder. */
 export interface SavedNetwork {
@@ -33,11 +29,11 @@ export interface SavedNetwork {
  */
 export function loadNetwork(dir: string): SavedNetwork {
   checkNetworkFolder(dir, dir);
-  if (!existsSync(join(dir, NETWORK_FILES.config)) || !existsSync(join(dir, NETWORK_FILES.checkpoint))) {
-    throw new MpoError(`"${dir}" is not a trained network (no ${NETWORK_FILES.config} and ${NETWORK_FILES.checkpoint}): pass the --out folder of mpo train`);
+  if (!existsSync(join(dir, RUN_FILES.config)) || !existsSync(join(dir, RUN_FILES.checkpoint))) {
+    throw new MpoError(`"${dir}" is not a trained network (no ${RUN_FILES.config} and ${RUN_FILES.checkpoint}): pass the --out folder of mpo train`);
   }
-  const config = resolveConfig(readConfigFile(join(dir, NETWORK_FILES.config)));
-  const ckpt = loadCheckpoint(join(dir, NETWORK_FILES.checkpoint));
+  const config = resolveConfig(readConfigFile(join(dir, RUN_FILES.config)));
+  const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
   if (ckpt.dims !== 0) throw new MpoError(`"${dir}" holds a ${ckpt.dims}-dimensional manifold, not one network: pass the --out folder of mpo train`);
   const weights: ParamValues = {};
   for (const [k, v] of Object.entries(ckpt.theta)) if (k.startsWith('origin/')) weights[k.slice('origin/'.length)] = v;

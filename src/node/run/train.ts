@@ -9,8 +9,8 @@ import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
 import { writeReport } from '../output/report.js';
 import { defaultChunkSize, headOf } from './setup.js';
-import { NETWORK_FILES, openNetworkSession, trainNetwork } from './network.js';
-import { inEmptyFolder } from './run-folder.js';
+import { openNetworkSession, trainNetwork } from './network.js';
+import { inEmptyFolder, RUN_FILES, STOPPED_RUNS } from './folder.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
 export const TRAIN_KEYS = ['model', 'bnScale', 'init', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed',
@@ -34,7 +34,6 @@ export interface TrainSummary {
 }
 
 /** A folder of `mpo train` stopped before its checkpoint (config and metrics only) starts afresh. */
-const TRAIN_STOPPED = { early: new Set<string>([NETWORK_FILES.config, NETWORK_FILES.metrics]), kind: 'network' } as const;
 
 /**
  * Trains one ordinary network with Adam (`mpo train`): a 0-dimensional manifold (only w_O, no
@@ -48,7 +47,7 @@ export async function runTrain(config: FitConfig,
   opts: { out: string; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<TrainSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const out = resolve(opts.out);
-  return inEmptyFolder(out, { command: 'mpo train', log, stopped: TRAIN_STOPPED }, () => trainIn(out, config, opts, log));
+  return inEmptyFolder(out, { command: 'mpo train', log, stopped: STOPPED_RUNS.train }, () => trainIn(out, config, opts, log));
 }
 
 async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; signal?: AbortSignal; }, log: (l: string) => void): Promise<TrainSummary> {
@@ -56,7 +55,7 @@ async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; 
   const { model, train, test } = s;
   const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0, init: config.init });
   try {
-    writeJsonAtomic(join(out, NETWORK_FILES.config), {
+    writeJsonAtomic(join(out, RUN_FILES.config), {
       ...Object.fromEntries(TRAIN_KEYS.map((k) => [k, config[k]])),
       provenance: { tool: 'mpo 0.1.0', command: 'train', backend: s.backend, node: process.version, created: new Date().toISOString(),
         trainSource: train.source, testSource: test.source },
@@ -67,13 +66,13 @@ async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; 
       state,
       train,
       config,
-      metricsPath: join(out, NETWORK_FILES.metrics),
+      metricsPath: join(out, RUN_FILES.metrics),
       label: 'train',
       quiet: opts.quiet,
       signal: opts.signal,
       chunkSize: defaultChunkSize(model, batchSize),
     });
-    saveCheckpoint(join(out, NETWORK_FILES.checkpoint), await checkpointOf(model, state, { seconds, command: 'train' }));
+    saveCheckpoint(join(out, RUN_FILES.checkpoint), await checkpointOf(model, state, { seconds, command: 'train' }));
     if (opts.signal?.aborted) {
       throw new MpoError(`interrupted at step ${state.step}: the network so far is saved in ${out}; train again with more --steps`, 130);
     }
@@ -101,7 +100,7 @@ async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; 
       dataset: config.dataset,
       seed: config.seed,
     };
-    writeReport(join(out, NETWORK_FILES.report), {
+    writeReport(join(out, RUN_FILES.report), {
       title: `mpo train: ${model.name} on ${config.dataset}`,
       subtitle: `${state.step} steps, seed ${config.seed}, ${test.n} test images`,
       summary: [
@@ -115,7 +114,7 @@ async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; 
       curves: [{ title: 'training loss (mini-batch cross-entropy)', xLabel: 'step', series: [{ name: 'loss', points: curve }] }],
       config,
     });
-    writeJsonAtomic(join(out, NETWORK_FILES.summary), summary);
+    writeJsonAtomic(join(out, RUN_FILES.summary), summary);
     return summary;
   } finally {
     disposePlaneState(state);

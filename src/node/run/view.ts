@@ -13,7 +13,7 @@ import { writeReport } from '../output/report.js';
 import { createProgress } from '../progress.js';
 import { headOf, type DeviceData } from './setup.js';
 import { checkTwoNetworks, loadNetwork, openNetworkSession, type NetworkSession, type SavedNetwork } from './network.js';
-import { inEmptyFolder, type StoppedRun } from './run-folder.js';
+import { inEmptyFolder, RUN_FILES, viewStopped } from './folder.js';
 
 /** Options shared by the classic views. */
 export interface ViewOptions {
@@ -57,14 +57,6 @@ function lossDomain(...arrays: Float32Array[]): [number, number] {
     }
   }
   return lo < hi ? [lo, hi] : [Math.max(lo, 1e-3) / 2, Math.max(hi, 1e-3) * 2];
-}
-
-/**
- * A view has no checkpoint: its folder holding some of its outputs but no `summary.json` (written
- * last) was stopped before it finished, and starts afresh ({@link inEmptyFolder}); `data` is its data file.
- */
-function viewStopped(data: string): StoppedRun {
-  return { early: new Set(['figure.png', data, 'report.html']), kind: 'other', when: 'before it finished' };
 }
 
 /** Numbers of `mpo view random-plane`. */
@@ -111,7 +103,7 @@ async function randomPlaneIn(net: SavedNetwork, out: string, opts: ViewOptions, 
       figs.push(renderHeatmap(res[split].acc, n, n, { scale: 'linear', domain: [0, 1], title: `${split} accuracy`, axes: false }));
     }
     const figure = compose([figs]);
-    writeFigure(join(out, 'figure.png'), figure);
+    writeFigure(join(out, RUN_FILES.figure), figure);
     const centre = Math.floor(n / 2) * n + Math.floor(n / 2);
     const summary: RandomPlaneSummary = {
       centre_test_loss: res.test.loss[centre],
@@ -126,7 +118,7 @@ async function randomPlaneIn(net: SavedNetwork, out: string, opts: ViewOptions, 
       test: { loss: Array.from(res.test.loss), acc: Array.from(res.test.acc) },
       train: { loss: Array.from(res.train.loss), acc: Array.from(res.train.acc) },
     });
-    writeReport(join(out, 'report.html'), {
+    writeReport(join(out, RUN_FILES.report), {
       title: `mpo view random-plane: ${net.dir}`,
       subtitle: `Li et al. (2018): two random filter-normalised directions (biases not moved), a and b in [-1, 1], ${n}x${n} points, seed ${seed}`,
       summary: [
@@ -137,7 +129,7 @@ async function randomPlaneIn(net: SavedNetwork, out: string, opts: ViewOptions, 
       figures: figs.map((f, i) => ({ caption: ['Test loss', 'Test accuracy', 'Train loss', 'Train accuracy'][i], figure: f })),
       config: { network: net.dir, points: n, images: opts.images, seed, model: net.config.model, dataset: net.config.dataset },
     });
-    writeJsonAtomic(join(out, 'summary.json'), summary);
+    writeJsonAtomic(join(out, RUN_FILES.summary), summary);
     return summary;
   } finally {
     disposeFrame(frame);
@@ -202,10 +194,10 @@ async function interpolateIn(a: SavedNetwork, b: SavedNetwork, out: string, opts
       series: [{ name: 'test', points: pts(res.test.loss) }, { name: 'train', points: pts(res.train.loss) }] });
     const accChart = renderLineChart({ title: 'accuracy along (1-t) A + t B', xLabel: 't (0: A, 1: B)',
       series: [{ name: 'test', points: pts(res.test.acc) }, { name: 'train', points: pts(res.train.acc) }] });
-    writeFigure(join(out, 'figure.png'), compose([[lossChart, accChart]]));
+    writeFigure(join(out, RUN_FILES.figure), compose([[lossChart, accChart]]));
     writeLineCsv(join(out, 'interpolation.csv'), ts, { test_loss: res.test.loss, test_acc: res.test.acc, train_loss: res.train.loss,
       train_acc: res.train.acc });
-    writeReport(join(out, 'report.html'), {
+    writeReport(join(out, RUN_FILES.report), {
       title: `mpo view interpolate: ${a.dir} -> ${b.dir}`,
       subtitle: `(1 - t) A + t B for t in [-0.5, 1.5], ${ts.length} points, ${opts.images} test and train images`,
       summary: [
@@ -216,7 +208,7 @@ async function interpolateIn(a: SavedNetwork, b: SavedNetwork, out: string, opts
       figures: [{ caption: 'Loss along the line (log)', figure: lossChart }, { caption: 'Accuracy along the line', figure: accChart }],
       config: { a: a.dir, b: b.dir, points: ts.length, images: opts.images, model: a.config.model, dataset: a.config.dataset },
     });
-    writeJsonAtomic(join(out, 'summary.json'), summary);
+    writeJsonAtomic(join(out, RUN_FILES.summary), summary);
     return summary;
   } finally {
     disposeFrame(frame);

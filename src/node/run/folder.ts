@@ -6,13 +6,28 @@ import { withManifoldDefaults } from '../../core/pattern/manifold-patterns.js';
 import { readConfigFile } from '../config-file.js';
 import { isIncidental, lockFolder, type LockOptions } from './lock.js';
 
-/** File names inside a run folder of `mpo fit`. */
+/**
+ * The run-folder contract, one place for `mpo fit`, `mpo train`, `mpo connect` and `mpo view`:
+ * the file names ({@link RUN_FILES}), what each command writes before there is anything to keep
+ * ({@link STOPPED_RUNS}, {@link viewStopped}), what a folder holds ({@link folderKind}) and the
+ * checks and rules built on them ({@link checkFitFolder}, {@link checkNetworkFolder},
+ * {@link startAfresh}, {@link inEmptyFolder}).
+ */
+
+/**
+ * File names inside a run folder: `config.json` (the run config that reproduces it), the
+ * checkpoint (`checkpoint.mpo` of a fit or a network, `bend.mpo` of a curve), `metrics.jsonl`
+ * (one line per logged step), `summary.json` (written last: the run finished), `report.html`
+ * and a view's `figure.png`.
+ */
 export const RUN_FILES = {
   config: 'config.json',
   checkpoint: 'checkpoint.mpo',
+  bend: 'bend.mpo',
   metrics: 'metrics.jsonl',
   summary: 'summary.json',
   report: 'report.html',
+  figure: 'figure.png',
 } as const;
 
 /**
@@ -26,7 +41,7 @@ export type FolderKind = 'fit' | 'network' | 'curve' | 'other' | 'missing';
 export function folderKind(dir: string): FolderKind {
   if (!existsSync(dir)) return 'missing';
   if (!statSync(dir).isDirectory()) return 'other';
-  if (existsSync(join(dir, 'bend.mpo'))) return 'curve';
+  if (existsSync(join(dir, RUN_FILES.bend))) return 'curve';
   const path = join(dir, RUN_FILES.config);
   if (!existsSync(path)) return 'other';
   let config: Record<string, unknown>;
@@ -114,6 +129,30 @@ export interface StoppedRun {
   readonly kind: FolderKind;
   /** When such a folder was stopped, for the note (default `before its first checkpoint`). */
   readonly when?: string;
+}
+
+/**
+ * What `mpo fit`, `mpo train` and `mpo connect` write before their first checkpoint: a folder
+ * holding only these files was stopped early and starts afresh ({@link startAfresh}). `fit` has
+ * its config, metrics and the pattern pictures of `writePatternOutputs`; `train` and `connect`
+ * their config and metrics.
+ */
+export const STOPPED_RUNS = {
+  fit: {
+    early: new Set<string>([RUN_FILES.config, RUN_FILES.metrics, 'pattern.png', 'pattern.svg', 'mask.png', 'mask.svg', 'pattern.txt']),
+    kind: 'fit',
+  },
+  train: { early: new Set<string>([RUN_FILES.config, RUN_FILES.metrics]), kind: 'network' },
+  connect: { early: new Set<string>([RUN_FILES.config, RUN_FILES.metrics]), kind: 'curve' },
+} as const satisfies Record<string, StoppedRun>;
+
+/**
+ * A view (`mpo view`) has no checkpoint: its folder holding some of its outputs but no
+ * `summary.json` (written last) was stopped before it finished and starts afresh
+ * ({@link inEmptyFolder}); `data` is the view's data file (e.g. `landscape.json`).
+ */
+export function viewStopped(data: string): StoppedRun {
+  return { early: new Set([RUN_FILES.figure, data, RUN_FILES.report]), kind: 'other', when: 'before it finished' };
 }
 
 /**
