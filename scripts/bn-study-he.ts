@@ -5,16 +5,20 @@
  * there, and merges them with `mpo study bn`'s own code in a scratch study folder (every run is
  * found finished, so nothing is trained) with the settings of docs/bn-control/study-he.yaml. Writes
  * docs/bn-study-he/results.csv, summary.csv, paired.csv, fig4a-acc-diff, fig4b-acc, fig3, curves (PNG and SVG) and
- * report.html, and prints the finding line.
+ * report.html, and prints the finding line; then redraws Figure 4a with the original authors' curves
+ * (as `scripts/bn-figures.ts`, from docs/bn-study-he/original-fig4-digitised.csv).
  *
  *   node --import tsx scripts/bn-study-he.ts
  */
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfigFile } from '../src/node/config-file.js';
+import { writeFigure } from '../src/node/output/png.js';
+import { figure4a, originalFig4aSeries } from '../src/node/study/figures.js';
 import { buildPlan, planRuns } from '../src/node/study/plan.js';
+import { parseOriginalFig4 } from '../src/node/study/results.js';
 import { runStudy } from '../src/node/study/study.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +43,8 @@ try {
     if (existsSync(join(scratch, f))) copyFileSync(join(scratch, f), join(docs, f));
   }
   console.log(`fills ${fills.join(', ')}: ${runs.length} runs merged into ${docs}`);
+  const original = parseOriginalFig4(readFileSync(join(docs, 'original-fig4-digitised.csv'), 'utf8'), 'docs/bn-study-he/original-fig4-digitised.csv');
+  writeFigure(join(docs, 'fig4a-acc-diff.png'), figure4a(buildPlan({ fills, overrides }), result.merged!.summary, originalFig4aSeries(original)));
   console.log(result.merged?.finding);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -130,19 +130,35 @@ test('paired differences: without minus with BN by seed, standard error over see
   const rows = [row(a, 0.5, 1, 0.5), row(a, 0.5, 2, 0.3), row(a, 0.5, 3, 0.9), row(b, 0.5, 1, 0.2), row(b, 0.5, 2, 0.4), row(a, 0.3, 1, 0.6),
     row(b, 0.3, 1, 0.1), row(a, 0.3, 2, 0.2), row(b, 0.3, 2, 0.4), row(a, 0.9, 1, 0.7), row(b, 0.9, 1, 0.7)];
   const at5 = pairedDifference(rows, a, b, [0.5]);
-  assert.deepEqual({ ...at5, mean: +at5.mean.toFixed(12), se: +at5.se.toFixed(12) }, { fills: [0.5], seeds: 2, mean: 0.1, se: 0.2, positive: 1 });
+  assert.deepEqual({ fills: at5.fills, seeds: at5.seeds, positive: at5.positive, df: at5.df, mean: +at5.mean.toFixed(12), se: +at5.se.toFixed(12) }, {
+    fills: [0.5],
+    seeds: 2,
+    mean: 0.1,
+    se: 0.2,
+    positive: 1,
+    df: 1,
+  });
+  // With one degree of freedom Student's t is the Cauchy distribution: P(|T| >= t) = 1 - 2 atan(t) / pi, t_0.975 = tan(0.475 pi).
+  const q1 = Math.tan(0.475 * Math.PI);
+  assert.ok(Math.abs(at5.t - 0.5) < 1e-12 && Math.abs(at5.p - (1 - 2 * Math.atan(0.5) / Math.PI)) < 1e-9, `${at5.t} ${at5.p}`);
+  assert.ok(Math.abs(at5.lo - (0.1 - q1 * 0.2)) < 1e-9 && Math.abs(at5.hi - (0.1 + q1 * 0.2)) < 1e-9, `${at5.lo} ${at5.hi}`);
+  const tail = (m: number, se: number) => {
+    const t = m / se;
+    return `${t.toFixed(3)},1,${(1 - 2 * Math.atan(Math.abs(t)) / Math.PI).toFixed(4)},${(m - q1 * se).toFixed(6)},${(m + q1 * se).toFixed(6)}`;
+  };
   const table = pairedTable(rows, a, b);
   assert.deepEqual(table.map((r) => [r.fills, r.seeds, r.positive]), [[[0.3], 2, 1], [[0.5], 2, 1], [[0.9], 1, 0], [[0.3, 0.5], 2, 1], [[0.3, 0.9], 2, 1]]);
   // Pooled over 0.3 and 0.5, a seed is one unit: seed 1 (0.5 + 0.3) / 2 = 0.4, seed 2 (-0.2 - 0.1) / 2 = -0.15; mean 0.125, std 0.388909,
   // se 0.275 (the four pairs taken as independent would give se 0.165).
-  assert.equal(formatPaired(table), `${PAIRED_HEADER}\n0.3,2,0.150000,0.350000,1\n0.5,2,0.100000,0.200000,1\n0.9,1,0.000000,0.000000,0\n` +
-    '0.3..0.5,2,0.125000,0.275000,1\n' +
-    // Pooled over all three fills: seed 1 (0.3 + 0.5 + 0) / 3 = 0.266667, seed 2 as before -0.15 (no run of b at 0.9); mean 0.058333,
-    // se |0.266667 + 0.15| / 2 = 0.208333.
-    '0.3..0.9,2,0.058333,0.208333,1\n');
+  assert.equal(formatPaired(table),
+    `${PAIRED_HEADER}\n0.3,2,0.150000,0.350000,1,${tail(0.15, 0.35)}\n0.5,2,0.100000,0.200000,1,${tail(0.1, 0.2)}\n0.9,1,0.000000,0.000000,0,,0,,,\n` +
+      `0.3..0.5,2,0.125000,0.275000,1,${tail(0.125, 0.275)}\n` +
+      // Pooled over all three fills: seed 1 (0.3 + 0.5 + 0) / 3 = 0.266667, seed 2 as before -0.15 (no run of b at 0.9); mean 0.058333,
+      // se |0.266667 + 0.15| / 2 = 0.208333.
+      `0.3..0.9,2,0.058333,0.208333,1,${tail(0.175 / 3, 1.25 / 6)}\n`);
   const finding = findingOf(plan, summarize(rows), table[3]);
   assert.match(finding,
-    /; paired by seed \(same mask and initial weights\) over p in 0\.3\.\.0\.5: without minus with BN 0\.125 \+- 0\.275 \(standard error over 2 seeds\), positive for 1 of 2 seeds$/);
+    /; paired by seed \(same mask\) over p in 0\.3\.\.0\.5: without minus with BN 0\.125 \+- 0\.275 \(standard error over 2 seeds; t = 0\.45, df 1, two-sided p = 0\.7\d\d, 95% interval -3\.369 to 3\.619\), positive for 1 of 2 seeds$/);
   assert.doesNotMatch(findingOf(plan, summarize(rows), pairedDifference(rows, a, b, [0.9])), /paired by seed/, 'one seed: no standard error to give');
 });
 
@@ -198,7 +214,7 @@ test('a tiny study run whole equals the same study run as two shards and merged;
     `p=0.3: ${diff('plain-cnn6-small', 0.3).toFixed(3)} +- 0.000 vs ${diff('bn-cnn-small', 0.3).toFixed(3)} +- 0.000; p=0.6: `), w.merged!.finding);
   // One seed: the pooled row is the mean of its two fills' differences, with no standard error, and the finding gives none.
   const d = [0.3, 0.6].map((p) => diff('plain-cnn6-small', p) - diff('bn-cnn-small', p));
-  assert.equal(read(whole, 'paired.csv').split('\n')[3], `0.3..0.6,1,${((d[0] + d[1]) / 2).toFixed(6)},0.000000,${(d[0] + d[1]) / 2 > 0 ? 1 : 0}`);
+  assert.equal(read(whole, 'paired.csv').split('\n')[3], `0.3..0.6,1,${((d[0] + d[1]) / 2).toFixed(6)},0.000000,${(d[0] + d[1]) / 2 > 0 ? 1 : 0},,0,,,`);
   assert.doesNotMatch(w.merged!.finding, /paired by seed/);
   assert.match(read(whole, 'report.html'), /Learning curves: quick test evaluations during training/);
 

@@ -5,7 +5,7 @@ import { renderLineChart, type ChartSeries } from '../../core/render/chart.js';
 import { renderHeatmap, renderMask } from '../../core/render/heatmap.js';
 import { compose, type Figure } from '../../core/render/svg.js';
 import { formatFill, type StudyPlan, type StudyRun } from './plan.js';
-import { meanStd, type MeanStd, type SummaryRow } from './results.js';
+import { meanStd, type MeanStd, type OriginalFig4Row, type SummaryRow } from './results.js';
 
 /** Figures of the batch-norm study, drawn from its summary table and two runs' landscapes. */
 
@@ -26,8 +26,19 @@ const dodgeOf = (color: string) => (color === PLAIN_COLOR ? -3 : 3);
 
 const P_TICKS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
-/** Figure 4a: mean test accuracy difference (black - white cells) against p, ± std over seeds, both models. */
-export function figure4a(plan: StudyPlan, summary: readonly SummaryRow[]): Figure {
+/** The original authors' Figure 4a (digitised means, no error bars) as two dotted series in the models' colours. */
+export function originalFig4aSeries(rows: readonly OriginalFig4Row[]): ChartSeries[] {
+  return [
+    { name: "original (authors' Fig. 4a), without BN", color: PLAIN_COLOR, dotted: true, points: rows.map((r) => [r.p, r.accDiffPlain]) },
+    { name: "original (authors' Fig. 4a), with BN", color: BN_COLOR, dotted: true, points: rows.map((r) => [r.p, r.accDiffBn]) },
+  ];
+}
+
+/**
+ * Figure 4a: mean test accuracy difference (black - white cells) against p, ± std over seeds, both models; `reference`
+ * series (e.g. {@link originalFig4aSeries}) are drawn after them.
+ */
+export function figure4a(plan: StudyPlan, summary: readonly SummaryRow[], reference: readonly ChartSeries[] = []): Figure {
   return renderLineChart({
     title: 'Accuracy difference, black minus white cells (test)',
     xLabel: 'fill probability p',
@@ -37,6 +48,7 @@ export function figure4a(plan: StudyPlan, summary: readonly SummaryRow[]): Figur
     series: [
       seriesOf(summary, plan.models.plain, (s) => s.accDiff, true, `without BN (${plan.models.plain})`, PLAIN_COLOR),
       seriesOf(summary, plan.models.bn, (s) => s.accDiff, true, `with BN (${plan.models.bn})`, BN_COLOR),
+      ...reference,
     ],
   });
 }

@@ -1,5 +1,6 @@
 import { MpoError } from '../../core/errors.js';
 import { formatFill, type StudyPlan, type StudyRun } from './plan.js';
+import { pairedT } from './stats.js';
 
 /**
  * The study's tables as CSV text: one row per run (`results.csv`, shard files) and one per
@@ -66,6 +67,8 @@ export interface SummaryRow {
 }
 
 const fmt = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(6) : 'NaN');
+/** `v` with `digits` decimals, or an empty field when it is not a finite number (a t of one seed). */
+const fmtOrEmpty = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : '');
 const EXTRA = ['bowlAuc', 'boundaryAuc', 'bowlBoundaryAuc', 'logLossGap', 'accBlackGap'] as const;
 
 /** Sorts rows by model name, then p, then seed (a new array). */
@@ -199,12 +202,13 @@ export function formatSummary(rows: readonly SummaryRow[]): string {
 }
 
 /** Header of `paired.csv`. */
-export const PAIRED_HEADER = 'fills,seeds,diff_mean,diff_se,positive';
+export const PAIRED_HEADER = 'fills,seeds,diff_mean,diff_se,positive,t,df,p_two_sided,ci95_low,ci95_high';
 
 /**
  * The accuracy difference without minus with batch norm, paired by seed, at one fill or pooled
- * over several: the study's most direct comparison. Both models of a seed fit the same mask from
- * the same initial weights. Across fills, a seed's masks are nested (the same random numbers
+ * over several: the study's most direct comparison. Both models of a seed fit the same mask (its own
+ * stream); of their initial weights they share only w_O's first conv layer (the BN model's scale draws
+ * come next from the one generator and shift everything after them). Across fills, a seed's masks are nested (the same random numbers
  * thresholded at each p) and its initial weights are the same, so its runs at different fills
  * are not independent: a seed is the unit. Each seed's difference is its mean over the fills;
  * the mean and standard error are over seeds.
@@ -220,6 +224,15 @@ export interface PairedRow {
   readonly se: number;
   /** Seeds whose difference is positive (without BN the larger accuracy difference, the paper's sign). */
   readonly positive: number;
+  /** mean / se, Student's t over the seeds (NaN for one seed). */
+  readonly t: number;
+  /** Degrees of freedom of `t`: seeds - 1. */
+  readonly df: number;
+  /** Two-sided p-value of `t` against no difference (NaN for one seed). */
+  readonly p: number;
+  /** 95% interval of the mean (mean -+ t_{0.975, df} * se; NaN for one seed). */
+  readonly lo: number;
+  readonly hi: number;
 }
 
 /** Paired differences of `plain` minus `bn` over the rows whose p is in `fills` (see {@link PairedRow}). */
@@ -232,11 +245,15 @@ export function pairedDifference(rows: readonly ResultRow[], plain: string, bn: 
   }
   const d = [...bySeed.values()].map((v) => meanStd(v).mean);
   const { mean, std } = meanStd(d);
+  const t = pairedT(d);
   return { fills: [Math.min(...fills), Math.max(...fills)].filter((p, i, a) => a.indexOf(p) === i), seeds: d.length, mean,
-    se: d.length > 0 ? std / Math.sqrt(d.length) : NaN, positive: d.filter((v) => v > 0).length };
+    se: d.length > 0 ? std / Math.sqrt(d.length) : NaN, positive: d.filter((v) => v > 0).length, t: t.t, df: t.df, p: t.p, lo: t.lo, hi: t.hi };
 }
 
-/** The fills of the paper's finding (Figure 4a): 0.3 <= p <= 0.7. */
+/**
+ * The middle fills, 0.3 <= p <= 0.7, where the masks are most irregular (section 4.2: "for probabilities near 0.5 ...
+ * very irregular patterns"). The paper's Figure 4a plots p = 0.1 ... 0.9 and names no narrower range.
+ */
 export const isMidFill = (p: number): boolean => p >= 0.3 - 1e-9 && p <= 0.7 + 1e-9;
 
 /** The seeds' differences pooled over the fills in 0.3..0.7 the rows have; undefined when they have none. */
@@ -261,6 +278,34 @@ export function pairedTable(rows: readonly ResultRow[], plain: string, bn: strin
 
 /** `paired.csv` text (6 decimals; a pooled row's fills as `lo..hi`). */
 export function formatPaired(rows: readonly PairedRow[]): string {
-  const lines = rows.map((r) => [r.fills.map(formatFill).join('..'), r.seeds, fmt(r.mean), fmt(r.se), r.positive].join(','));
+  const lines = rows.map((r) =>
+    [r.fills.map(formatFill).join('..'), r.seeds, fmt(r.mean), fmt(r.se), r.positive, fmtOrEmpty(r.t, 3), r.df, fmtOrEmpty(r.p, 4), fmtOrEmpty(r.lo, 6),
+      fmtOrEmpty(r.hi, 6)].join(',')
+  );
   return [PAIRED_HEADER, ...lines].join('\n') + '\n';
+}
+
+/** One fill of the original authors' Figure 4a/4b, digitised (docs/bn-study-he/original-fig4-digitised.csv). */
+export interface OriginalFig4Row {
+  readonly p: number;
+  /** Accuracy difference (black minus white cells) without and with BN, and without minus with. */
+  readonly accDiffPlain: number;
+  readonly accDiffBn: number;
+  readonly gap: number;
+  /** Black-cell accuracy without and with BN. */
+  readonly accBlackPlain: number;
+  readonly accBlackBn: number;
+}
+
+const ORIGINAL_HEADER = 'p,orig_accdiff_noBN,orig_accdiff_BN,orig_noBN_minus_BN,orig_black_noBN,orig_black_BN';
+
+/** Parses the digitised original Figure 4 table (`#` comment lines first); `source` names the file in errors. */
+export function parseOriginalFig4(text: string, source: string): OriginalFig4Row[] {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines[0] !== ORIGINAL_HEADER) throw new MpoError(`${source} does not start with the header ${ORIGINAL_HEADER}: is it the digitised Figure 4 table?`);
+  return lines.slice(1).map((l, i) => {
+    const v = l.split(',').map(Number);
+    if (v.length !== 6 || v.some((x) => !Number.isFinite(x))) throw new MpoError(`${source} line ${i + 2} is not 6 numbers: "${l}"`);
+    return { p: v[0], accDiffPlain: v[1], accDiffBn: v[2], gap: v[3], accBlackPlain: v[4], accBlackBn: v[5] };
+  });
 }

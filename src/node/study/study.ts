@@ -7,8 +7,8 @@ import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { figure3, figure3Choice, figure4a, figure4b, figureCurves } from './figures.js';
 import { buildPlan, formatFill, planHeadline, planRuns, shardRuns, type PlanOptions, type Shard, type StudyPlan } from './plan.js';
-import { combineRows, formatPaired, formatResults, formatSummary, isMidFill, pairedMid, pairedTable, parseResults, rowOf, summarize, type PairedRow,
-  type ResultRow, type SummaryRow } from './results.js';
+import { combineRows, formatPaired, formatResults, formatSummary, isMidFill, pairedDifference, pairedMid, pairedTable, parseResults, rowOf, summarize,
+  type PairedRow, type ResultRow, type SummaryRow } from './results.js';
 import { executeRuns } from './runner.js';
 
 /**
@@ -166,10 +166,11 @@ export const CONVERGED_BLACK_ACC = 0.7;
 /**
  * The paper's finding (accuracy difference without BN above with BN for 0.3 <= p <= 0.7), checked on
  * the summary; prefixed with NOT CONVERGED when a model's black-cell accuracy stays under {@link CONVERGED_BLACK_ACC}.
- * With `paired` (the seeds' differences pooled over those fills, see {@link pairedDifference}) it ends with their mean
- * and standard error.
+ * With `paired` (the seeds' differences pooled over those fills, see {@link pairedDifference}) it ends with their mean,
+ * standard error, t, degrees of freedom, two-sided p-value and 95% interval; with `pairedAll` (pooled over all the study's
+ * fills) the same for it.
  */
-export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[], paired?: PairedRow): string {
+export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[], paired?: PairedRow, pairedAll?: PairedRow): string {
   const mid = plan.fills.filter(isMidFill);
   const get = (model: string, p: number) => summary.find((s) => s.model === model && s.p === p)!.accDiff;
   const f = (m: { mean: number; std: number; }) => `${m.mean.toFixed(3)} +- ${m.std.toFixed(3)}`;
@@ -182,15 +183,15 @@ export function findingOf(plan: StudyPlan, summary: readonly SummaryRow[], paire
   const lows = [plan.models.plain, plan.models.bn].map((m) => ({ m, acc: minBlack(m) })).filter((x) => !(x.acc >= CONVERGED_BLACK_ACC));
   const caveat = lows.length === 0 ? '' : `NOT CONVERGED (mean black-cell test accuracy ${lows.map((x) => `${x.m} ${x.acc.toFixed(3)}`).join(', ')} ` +
     `below ${CONVERGED_BLACK_ACC} at some p in 0.3..0.7): the sign below is not evidence for or against the paper; `;
-  return caveat + `paper's finding (accuracy difference without BN above with BN for p in 0.3..0.7) ${verdict} at this scale: ` +
-    `without BN above with BN at ${holds.length} of ${parts.length} fills; ` +
-    parts.map((x) => `p=${formatFill(x.p)}: ${f(x.plain)} vs ${f(x.bn)}`).join('; ') +
-    (paired && paired.seeds > 1
-      ? `; paired by seed (same mask and initial weights) over p in ${paired.fills.map(formatFill).join('..')}: without minus with BN ` +
-        `${paired.mean.toFixed(3)} +- ${
-          paired.se.toFixed(3)
-        } (standard error over ${paired.seeds} seeds), positive for ${paired.positive} of ${paired.seeds} seeds`
-      : '');
+  const pairedText = (r: PairedRow | undefined) =>
+    r && r.seeds > 1
+      ? `; paired by seed (same mask) over p in ${r.fills.map(formatFill).join('..')}: without minus with BN ` +
+        `${r.mean.toFixed(3)} +- ${r.se.toFixed(3)} (standard error over ${r.seeds} seeds; t = ${r.t.toFixed(2)}, df ${r.df}, ` +
+        `two-sided p = ${r.p.toFixed(3)}, 95% interval ${r.lo.toFixed(3)} to ${r.hi.toFixed(3)}), positive for ${r.positive} of ${r.seeds} seeds`
+      : '';
+  return caveat + `paper's finding (accuracy difference without BN above with BN), checked at the middle fills p in 0.3..0.7, ${verdict} ` +
+    `at this scale: without BN above with BN at ${holds.length} of ${parts.length} fills; ` +
+    parts.map((x) => `p=${formatFill(x.p)}: ${f(x.plain)} vs ${f(x.bn)}`).join('; ') + pairedText(paired) + pairedText(pairedAll);
 }
 
 function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: readonly string[], log: (line: string) => void): MergeResult {
@@ -215,7 +216,9 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
   else log(`fig3.png not drawn: the runs of p=${formatFill(choice.p)}, seed ${choice.seed} have no landscape/landscape.json in ${runDirs.join(', ')}`);
   const curves = figureCurves(plan, planRuns(plan), runDirs);
   if (curves) put('curves.png', (p) => writeFigure(p, curves));
-  const finding = findingOf(plan, summary, pairedMid(rows, plan.models.plain, plan.models.bn));
+  const outside = plan.fills.some((p) => !isMidFill(p)) && plan.fills.length > 1;
+  const finding = findingOf(plan, summary, pairedMid(rows, plan.models.plain, plan.models.bn),
+    outside ? pairedDifference(rows, plan.models.plain, plan.models.bn, plan.fills) : undefined);
   const byP = plan.fills.map((p) => {
     const s = (m: string) => summary.find((x) => x.model === m && x.p === p)!;
     const a = s(plan.models.plain), b = s(plan.models.bn);
@@ -243,7 +246,8 @@ function finishStudy(dir: string, plan: StudyPlan, rows: ResultRow[], runDirs: r
           : []),
       ],
       notes: [finding, 'Tables: results.csv (one row per run), summary.csv (mean and sample standard deviation over seeds) and paired.csv ' +
-        '(without minus with BN, paired by seed, per fill and pooled over 0.3..0.7 by seed) next to this file.'],
+        '(without minus with BN, paired by seed, per fill and pooled by seed over 0.3..0.7 and over all fills, with t, df, ' +
+        'two-sided p and 95% interval) next to this file.'],
       config: plan,
     }));
   return { dir, rows, summary, finding, files };
