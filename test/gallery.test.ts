@@ -41,11 +41,12 @@ function writeSquarePng(path: string): void {
 test('galleryCsv writes the header and one line per row', () => {
   const row: GalleryRow = { pattern: 'heart', auc_test: 0.5, bowl_auc: 0.875, boundary_auc_test: 0.25, bowl_boundary_auc: 0.625, auc_train: 0.5,
     acc_diff_test: 0.25, acc_black_test: 0.75, acc_white_test: 0.5, log_loss_gap_train_test: 0.0625, acc_black_gap_train_test: 0.125,
-    corr_train_test_loss: -0.125, measured_cells: 'all', steps: 3, seconds: 1.5 };
+    corr_train_test_loss: -0.125, measured_cells: 'all', steps: 3, seconds: 1.5, radial_auc: 0.875, radial_boundary_auc: 0.625 };
   assert.equal(galleryCsv([row, { ...row, pattern: 'a,b' }]),
     'pattern,auc_test,bowl_auc,boundary_auc_test,bowl_boundary_auc,auc_train,acc_diff_test,acc_black_test,acc_white_test,' +
-      'log_loss_gap_train_test,acc_black_gap_train_test,corr_train_test_loss,measured_cells,steps,seconds\n' +
-      'heart,0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5\n"a,b",0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5\n');
+      'log_loss_gap_train_test,acc_black_gap_train_test,corr_train_test_loss,measured_cells,steps,seconds,radial_auc,radial_boundary_auc\n' +
+      'heart,0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5,0.875,0.625\n' +
+      '"a,b",0.5,0.875,0.25,0.625,0.5,0.25,0.75,0.5,0.0625,0.125,-0.125,all,3,1.5,0.875,0.625\n');
 });
 
 test('galleryEntries: default pictures, unique names, settings layered, bad input named', () => {
@@ -94,6 +95,9 @@ test('mpo gallery fits a built-in and an image, writes the gallery files, and a 
   assert.equal(csv[0], GALLERY_COLUMNS.join(','));
   const bowl = csv[0].split(',').indexOf('bowl_auc');
   assert.ok(csv.slice(1).every((l) => Number(l.split(',')[bowl]) > 0.5), `the bowl baseline beside each AUC: ${csv.join(' | ')}`);
+  const radial = csv[0].split(',').indexOf('radial_auc');
+  assert.ok(csv.slice(1).every((l) => Number(l.split(',')[radial]) === Math.max(Number(l.split(',')[bowl]), 1 - Number(l.split(',')[bowl]))),
+    `the radial baseline is the better of the bowl and the inverted bowl: ${csv.join(' | ')}`);
   assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]), ['ring', 'square']);
   const rows = JSON.parse(readFileSync(join(out, 'gallery.json'), 'utf8')) as GalleryRow[];
   assert.deepEqual(rows.map((x) => x.pattern), ['ring', 'square']);

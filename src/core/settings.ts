@@ -142,7 +142,7 @@ export const SETTINGS = Object.freeze({
     doc: 'Dimension d of the fitted manifold (eq. 1 with d directions, made orthogonal and of equal norm '
       + 'by Gram-Schmidt as eq. 2): `line` (d = 1) fits a 1D strip such as `--pattern 1d:##..##..##`, `plane` '
       + '(d = 2) a picture, `volume` (d = 3) a 3D pattern: a generated solid (`sphere-shell`, `ball`, '
-      + '`cube-frame`, `--pattern-size` cells per side) or a .txt grid whose slices are separated by a blank '
+      + '`cube-frame`, radial; `diagonal-slab`, not radial; `--pattern-size` cells per side) or a .txt grid whose slices are separated by a blank '
       + 'line or `---`. With the default pattern, a line fits `1d:##..##..##` and a volume a 6-cell `cube-frame`.',
   }),
   regulariser: oneOf(['none', 'decorrelate'], {

@@ -23,6 +23,10 @@ export interface PatternMetrics {
   readonly bowlAuc: number;
   /** The bowl baseline's boundary AUC. */
   readonly bowlBoundaryAuc: number;
+  /** The radial baseline's AUC: the better of a bowl and an inverted bowl around w_O ({@link radialAuc} of {@link bowlAuc}). */
+  readonly radialAuc: number;
+  /** The radial baseline's boundary AUC ({@link radialAuc} of {@link bowlBoundaryAuc}). */
+  readonly radialBoundaryAuc: number;
   /** Number of cells measured (all of the pattern's, or the trained ones). */
   readonly cells: number;
 }
@@ -167,23 +171,45 @@ function measuredCells(pattern: Pattern, mask?: TernaryMask): number[] {
   return all.filter((k) => mask.cells[k] !== IGNORED);
 }
 
+/**
+ * The radial baseline's AUC from the bowl's: `max(bowl, 1 - bowl)`, the better of a bowl around
+ * w_O and an inverted bowl (a dome: loss falling with the distance from w_O). Any landscape
+ * whose loss depends only on the distance from the centre, growing or falling, scores at most
+ * this when the pattern's colour changes once along the radius; a pattern that is black in the middle and white
+ * outside gets it from the bowl, a ring at the edge (bowl AUC 0) gets 1 from the dome. NaN stays
+ * NaN (no cells of one colour).
+ */
+export function radialAuc(bowlAuc: number): number {
+  check(typeof bowlAuc === 'number' && (Number.isNaN(bowlAuc) || (bowlAuc >= 0 && bowlAuc <= 1)),
+    `radialAuc: bowlAuc ${bowlAuc} is not an AUC: pass a number in 0..1 (or NaN)`);
+  return Math.max(bowlAuc, 1 - bowlAuc);
+}
+
 /** The AUCs a pattern gets from the bowl baseline (see {@link bowlLoss}) over the same cells as {@link patternMetrics}. */
 export interface BowlBaseline {
   /** AUC of the bowl over the measured cells. */
   readonly auc: number;
   /** AUC of the bowl over the measured cells on the boundary ({@link boundaryCells}, 4-neighbourhood). */
   readonly boundaryAuc: number;
+  /** The radial baseline (bowl or inverted bowl, the better): {@link radialAuc} of {@link auc}. */
+  readonly radialAuc: number;
+  /** The radial baseline's boundary AUC: {@link radialAuc} of {@link boundaryAuc}. */
+  readonly radialBoundaryAuc: number;
   /** Number of boundary cells among the measured ones. */
   readonly boundaryCells: number;
 }
 
-/** The bowl baseline of `pattern` (no training, no data): its AUC and boundary AUC, over all cells or those `mask` trains. */
+/**
+ * The bowl baseline of `pattern` (no training, no data): its AUC and boundary AUC, over all cells
+ * or those `mask` trains, and the radial baseline's (the better of the bowl and the inverted bowl).
+ */
 export function bowlBaseline(pattern: Pattern, opts: MetricsOptions = {}): BowlBaseline {
   const cells = measuredCells(pattern, opts.cells);
   const boundary = new Set(boundaryCells(pattern));
   const bcells = cells.filter((k) => boundary.has(k));
   const loss = bowlLoss(pattern);
-  return { auc: aucOver(loss, pattern, cells), boundaryAuc: aucOver(loss, pattern, bcells), boundaryCells: bcells.length };
+  const auc = aucOver(loss, pattern, cells), boundaryAuc = aucOver(loss, pattern, bcells);
+  return { auc, boundaryAuc, radialAuc: radialAuc(auc), radialBoundaryAuc: radialAuc(boundaryAuc), boundaryCells: bcells.length };
 }
 
 /** Options of {@link patternMetrics} and {@link bowlBaseline}. */
@@ -205,7 +231,7 @@ function gridIndexOf(land: Landscape, pattern: Pattern, k: number): number {
 /**
  * Metrics of a landscape against its pattern, over the pattern's cells only (no padding), or
  * over the cells `opts.cells` trains. Besides the AUC: the boundary AUC ({@link boundaryCells})
- * and the bowl baseline's two AUCs over the same cells ({@link bowlBaseline}).
+ * and the bowl and radial baselines' two AUCs each over the same cells ({@link bowlBaseline}).
  */
 export function patternMetrics(land: Landscape, pattern: Pattern, opts: MetricsOptions = {}): PatternMetrics {
   const depth = pattern.depth ?? 1;
@@ -245,6 +271,8 @@ export function patternMetrics(land: Landscape, pattern: Pattern, opts: MetricsO
     boundaryAuc: aucOver(loss, pattern, bcells),
     bowlAuc: bowl.auc,
     bowlBoundaryAuc: bowl.boundaryAuc,
+    radialAuc: bowl.radialAuc,
+    radialBoundaryAuc: bowl.radialBoundaryAuc,
     cells: cells.length,
   };
 }

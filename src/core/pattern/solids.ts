@@ -23,7 +23,7 @@ export function stripPattern(spec: string): Pattern {
 }
 
 /** Generated 3D solids for `--manifold volume`, by name. */
-export const SOLID_NAMES: readonly string[] = Object.freeze(['sphere-shell', 'ball', 'cube-frame']);
+export const SOLID_NAMES: readonly string[] = Object.freeze(['sphere-shell', 'ball', 'cube-frame', 'diagonal-slab']);
 
 /** True when `name` is a generated 3D solid. */
 export function isSolidPattern(name: string): boolean {
@@ -34,7 +34,13 @@ export function isSolidPattern(name: string): boolean {
  * A generated 3D solid on an `n x n x n` grid (cell centres at normalised positions in [-1, 1]):
  * `sphere-shell` black where 0.45 <= radius <= 0.85, `ball` black where radius <= 0.7,
  * `cube-frame` black on the 12 edges of the cube (cells with at least two coordinates on the
- * outer layer). Everything else is white.
+ * outer layer), `diagonal-slab` black where 0.2 <= x + y + z <= 1.4 (a slab across the cube's
+ * diagonal, off the centre). Everything else is white.
+ *
+ * The first three are radial: the distance from the centre (w_O) separates their colours
+ * almost (sphere shell, radial baseline 0.98 at 8 cells) or exactly (ball; cube frame, whose
+ * inverted bowl scores 1). The diagonal slab is not: at every size its radial baseline (the
+ * better of a bowl and an inverted bowl) is 0.55-0.58 (0.576 at 6 cells per side, 0.556 at 8).
  */
 export function solidPattern(name: string, n: number): Pattern {
   check(isSolidPattern(name), `unknown solid "${name}": use one of ${SOLID_NAMES.join(', ')}`);
@@ -46,7 +52,14 @@ export function solidPattern(name: string, n: number): Pattern {
       for (let x = 0; x < n; x++) {
         const r = Math.hypot(pos(z), pos(y), pos(x));
         const outer = [z, y, x].filter((i) => i === 0 || i === n - 1).length;
-        const black = name === 'sphere-shell' ? r >= 0.45 && r <= 0.85 : name === 'ball' ? r <= 0.7 : outer >= 2;
+        const diagonal = pos(z) + pos(y) + pos(x);
+        const black = name === 'sphere-shell'
+          ? r >= 0.45 && r <= 0.85
+          : name === 'ball'
+          ? r <= 0.7
+          : name === 'cube-frame'
+          ? outer >= 2
+          : diagonal >= 0.2 - 1e-9 && diagonal <= 1.4 + 1e-9;
         cells[(z * n + y) * n + x] = black ? 1 : 0;
       }
     }

@@ -25,7 +25,7 @@ export function rowFigure(entry: Pick<GalleryEntry, 'name' | 'dir'>, row: Galler
   const target = renderMask(pattern.cells, pattern.height, pattern.width, { cellSize: cs * land.grid.resolution, title: 'target' });
   const loss = renderHeatmap(land.test.loss, land.rows, land.cols, { scale: 'log', title: 'test loss (log scale)', padding: pad, cellSize: cs });
   const acc = renderHeatmap(land.test.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: 'test accuracy', padding: pad, cellSize: cs });
-  const bowl = typeof row.bowl_auc === 'number' ? ` (bowl baseline ${row.bowl_auc.toFixed(3)})` : '';
+  const bowl = typeof row.radial_auc === 'number' ? ` (radial baseline ${row.radial_auc.toFixed(3)})` : '';
   const title = `${row.pattern}: test AUC ${row.auc_test.toFixed(3)}${bowl}, accuracy black ${row.acc_black_test.toFixed(2)} / white ${
     row.acc_white_test.toFixed(2)
   }`;
@@ -54,8 +54,9 @@ export function writeGalleryFiles(out: string, entries: readonly GalleryEntry[],
     subtitle: `${common.steps} steps per pattern, seed ${common.seed}; each run's own report is in its folder`,
     summary: rows.map((r) => ({
       label: r.pattern,
-      value: `${f(r.auc_test, 4)} (bowl ${f(r.bowl_auc, 4)})`,
-      hint: `test AUC (bowl baseline); boundary AUC ${f(r.boundary_auc_test)} (bowl ${f(r.bowl_boundary_auc)}); ` +
+      value: `${f(r.auc_test, 4)} (radial ${f(r.radial_auc, 4)})`,
+      hint: `test AUC (radial baseline: the better of a bowl, ${f(r.bowl_auc)}, and an inverted bowl around w_O); ` +
+        `boundary AUC ${f(r.boundary_auc_test)} (radial ${f(r.radial_boundary_auc)}, bowl ${f(r.bowl_boundary_auc)}); ` +
         `accuracy black ${f(r.acc_black_test)}, white ${f(r.acc_white_test)}, difference ${f(r.acc_diff_test)}; ` +
         `train vs test: mean |log L gap| ${f(r.log_loss_gap_train_test)}, black accuracy gap ${f(r.acc_black_gap_train_test)}, ` +
         `log-loss correlation ${f(r.corr_train_test_loss)}; ${r.steps} steps in ${f(r.seconds, 0)} s`,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
 import { computeFrame } from '../../core/plane/manifold.js';
 import { evaluateLandscape, type Landscape } from '../../core/landscape/evaluate.js';
-import { patternMetrics, trainTestGap, type PatternMetrics } from '../../core/landscape/metrics.js';
+import { bowlBaseline, patternMetrics, trainTestGap, type BowlBaseline, type PatternMetrics } from '../../core/landscape/metrics.js';
 import type { Model } from '../../core/models/model.js';
 import { patternToText } from '../../core/pattern/text.js';
 import type { Pattern } from '../../core/pattern/pattern.js';
@@ -43,6 +43,15 @@ export interface RunSummary {
   boundary_auc_train: number;
   /** The bowl baseline's boundary AUC. */
   bowl_boundary_auc: number;
+  /**
+   * The radial baseline's AUC: max(bowl_auc, 1 - bowl_auc), the better of a bowl and an inverted bowl
+   * around w_O (no training). A pattern whose colours split by the distance from the centre scores 1
+   * here either way (a blob in the middle by the bowl, a ring at the edge by the inverted bowl).
+   * Absent in summaries written before it existed (derive it from `bowl_auc`).
+   */
+  radial_auc: number;
+  /** The radial baseline's boundary AUC: max(bowl_boundary_auc, 1 - bowl_boundary_auc). */
+  radial_boundary_auc: number;
   /** Cells the figures above are measured over: `all` of the pattern, or only the `trained` ones (`measureTrainedOnly`). */
   measured_cells: 'all' | 'trained';
   /** Number of measured cells. */
@@ -213,6 +222,8 @@ export function writeRunResults(
   const mt: PatternMetrics = patternMetrics(mv.test, mv.pattern, mv.measure);
   const mr: PatternMetrics = patternMetrics(mv.train, mv.pattern, mv.measure);
   const gap = trainTestGap(mv.train, mv.test, mv.pattern, mv.measure);
+  // Baselines by the distance from w_O in the manifold's own dimension (a volume's 3D distance, not the stacked slices').
+  const base: BowlBaseline = (rp.pattern.depth ?? 1) > 1 ? bowlBaseline(rp.pattern, measure) : bowlBaseline(mv.pattern, mv.measure);
   const corr = gap.correlation;
   const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
   writeJsonAtomic(join(dir, 'landscape.json'), {
@@ -233,10 +244,12 @@ export function writeRunResults(
     acc_black_train: mr.accBlack,
     acc_white_train: mr.accWhite,
     acc_diff_train: mr.accDiff,
-    bowl_auc: mt.bowlAuc,
+    bowl_auc: base.auc,
     boundary_auc_test: mt.boundaryAuc,
     boundary_auc_train: mr.boundaryAuc,
-    bowl_boundary_auc: mt.bowlBoundaryAuc,
+    bowl_boundary_auc: base.boundaryAuc,
+    radial_auc: base.radialAuc,
+    radial_boundary_auc: base.radialBoundaryAuc,
     measured_cells: config.measureTrainedOnly ? 'trained' : 'all',
     cells_measured: mt.cells,
     log_loss_gap_train_test: gap.logLossGap,
@@ -261,8 +274,12 @@ export function writeRunResults(
       `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${summary.test_images} test / ${summary.train_images} train images`,
     summary: [
       { label: 'AUC test (black vs white cells by loss)', value: mt.auc.toFixed(4) },
-      { label: 'bowl baseline AUC (loss = distance from the centre)', value: f4(mt.bowlAuc), hint: 'what a plain bowl around w_O scores on this pattern' },
-      { label: 'boundary AUC test / bowl baseline', value: `${f4(mt.boundaryAuc)} / ${f4(mt.bowlBoundaryAuc)}`,
+      { label: 'radial baseline AUC (bowl or inverted bowl around the centre)', value: f4(base.radialAuc),
+        hint: `the better of a plain bowl around w_O (${f4(base.auc)}) and an inverted one (${
+          f4(1 - base.auc)
+        }): what a landscape that only depends on the distance from the centre scores` },
+      { label: 'bowl baseline AUC (loss = distance from the centre)', value: f4(base.auc), hint: 'what a plain bowl around w_O scores on this pattern' },
+      { label: 'boundary AUC test / radial baseline / bowl', value: `${f4(mt.boundaryAuc)} / ${f4(base.radialBoundaryAuc)} / ${f4(base.boundaryAuc)}`,
         hint: 'cells sharing an edge with the other colour' },
       { label: 'accuracy black cells, test', value: mt.accBlack.toFixed(4) },
       { label: 'accuracy white cells, test', value: mt.accWhite.toFixed(4) },
