@@ -86,7 +86,9 @@ const conv = <T>(cnn: T, bn: T): Record<string, T> => ({ cnn, 'cnn-color': cnn, 
 export const SETTINGS = Object.freeze({
   pattern: text({
     default: 'heart',
-    help: 'built-in picture name (see mpo patterns), PNG/JPEG image, or .txt grid',
+    help: "a plane's picture: built-in name (see mpo patterns), PNG/JPEG image or .txt grid; a line's 1D strip: 1d:##..## "
+      + "(# black, . white; default 1d:##..##..##); a volume's 3D pattern: sphere-shell, ball, cube-frame (default, 6 per side) "
+      + 'or a .txt grid of slices separated by a blank line or ---',
     doc: 'Built-in picture name, image file (PNG/JPEG) or text grid (.txt). Ignored when `randomMask` is set.',
   }),
   patternSize: int({
@@ -114,8 +116,8 @@ export const SETTINGS = Object.freeze({
   maskSeed: intOrNull({
     default: null,
     range: NON_NEGATIVE,
-    defaultText: 'derived from --seed',
-    help: 'seed of the random mask (default: a hash of --seed, a stream separate from the initialisation)',
+    defaultText: 'a hash of --seed',
+    help: 'seed of the random mask, a stream separate from the initialisation',
     doc: 'Seed of the random mask. Default null: derived from `seed` by a hash (`deriveSeed(seed, "mask")`), '
       + 'so the mask and the initial theta come from separate streams (until issue 10 both used `seed` itself, '
       + "which changed the random-mask runs' masks and numbers when the derivation was introduced).",
@@ -160,10 +162,30 @@ export const SETTINGS = Object.freeze({
   }),
   model: text({
     default: 'mlp',
-    help: 'model: mlp | cnn | cnn-color | cnn-color-nopool | bn-cnn | plain-cnn6',
+    help: 'model: mlp | cnn | cnn-color | cnn-color-nopool | bn-cnn | plain-cnn6, or a TF.js Layers model.json (its architecture)',
     doc: 'Model registry name: `mlp`, `cnn`, `bn-cnn`, `plain-cnn6`, `cnn-color`, `cnn-color-nopool` (the original '
       + "code's CIFAR-10 model: no max-pool). The convolutional "
-      + 'models bring their own defaults for some settings (the `perModel` column).',
+      + 'models bring their own defaults for some settings (the `perModel` column). A path ending in `.json` is a TF.js '
+      + 'Layers model (what `model.save()` writes, or `tensorflowjs_converter` makes from Keras): a Sequential or plain chain '
+      + 'of Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape, Activation, Dropout and '
+      + 'BatchNormalization layers becomes an mpo model with parameters named `<layer>/<weight>` (`dense_1/kernel`); '
+      + 'config.json records the path and checkpoints the path and a hash of the file (see README, "Your own model and data").',
+  }),
+  initFrom: textOrNull({
+    default: null,
+    defaultText: 'none, w_O is drawn at random',
+    help: "start the plane's centre w_O at a trained network: a TF.js Layers model.json (its weights.bin beside it)",
+    doc: 'A TF.js Layers `model.json` whose weights (the files its manifest names, e.g. `weights.bin`, beside it) become '
+      + "the plane's centre w_O, so the plane sightsees around a trained network; the directions are drawn as without it. "
+      + "Its weights must match `model`'s parameters by name and shape (e.g. `--model m/model.json --init-from m/model.json`, "
+      + 'or a built-in model exported by `mpo export`).',
+  }),
+  bnStats: oneOf(['batch', 'moving'], {
+    default: 'batch',
+    help: "BatchNormalization layers of a model.json: each batch's statistics (as mpo's BN models) or the file's moving statistics",
+    doc: "How the BatchNormalization layers of a `--model` file normalise: `batch` (each batch's mean and variance, as mpo's "
+      + 'own batch-norm models are trained and evaluated) or `moving` (frozen: the moving mean and variance read from the '
+      + "file's weights, as Keras's inference does). Built-in models ignore it.",
   }),
   bnScale: oneOf(['paper', 'original'], {
     default: 'paper',
@@ -172,8 +194,17 @@ export const SETTINGS = Object.freeze({
   }),
   dataset: text({
     default: 'fashion-mnist-subset',
-    help: 'dataset: fashion-mnist-subset (embedded) | fashion-mnist | mnist | cifar10',
-    doc: 'Dataset: `fashion-mnist-subset` (embedded, offline), `fashion-mnist`, `mnist`, `cifar10`.',
+    help: 'dataset: fashion-mnist-subset (embedded) | fashion-mnist | mnist | cifar10, or a folder: class sub-folders of images, or x_train.npy...',
+    doc: 'Dataset: `fashion-mnist-subset` (embedded, offline), `fashion-mnist`, `mnist`, `cifar10`, or a folder of your own: '
+      + 'one sub-folder of PNG/JPEG images per class (the ImageFolder convention; `train/` and `test/` of such folders, or one '
+      + 'split by `testSplit`), or `x_train.npy`, `y_train.npy`, `x_test.npy`, `y_test.npy` (see README, "Your own model and data").',
+  }),
+  testSplit: num({
+    default: 0.2,
+    range: OPEN_UNIT,
+    help: 'own image folder without train/ and test/: the share of each class held out as test images',
+    doc: "For `dataset` a folder of class folders without `train/` and `test/`: the share of each class's images (the last by "
+      + 'file name, at least one) held out as the test split. Ignored otherwise.',
   }),
   dataDir: textOrNull({
     default: null,

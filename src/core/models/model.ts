@@ -1,5 +1,5 @@
 import * as tf from '../tf.js';
-import type { ParamSet, ParamSpec } from '../plane/params.js';
+import type { ParamSet, ParamSpec, ParamValues } from '../plane/params.js';
 import { pointsAt, type Frame } from '../plane/manifold.js';
 
 /**
@@ -29,6 +29,11 @@ export interface Model {
    * (e.g. sharing the first layer, which is linear in the weights).
    */
   forwardPoints?(frame: Frame, coords: readonly (readonly number[])[], x: tf.Tensor4D): tf.Tensor3D;
+  /**
+   * Optional weights, by parameter name, that a new plane's origin w_O starts at instead of a
+   * random draw (a trained network: `--init-from`); see `createPlaneState`.
+   */
+  readonly initialWeights?: ParamValues;
 }
 
 /**

@@ -1,10 +1,26 @@
 import { MpoError } from '../errors.js';
 import { createCnn } from './cnn.js';
 import { createMlp } from './mlp.js';
-import type { Model, ModelContext, ModelEntry } from './model.js';
+import { createLayersModel, type LayersSource } from './layers-model.js';
+import type { Model, ModelContext as BuiltinContext, ModelEntry } from './model.js';
 
-export type { ModelContext, ModelEntry } from './model.js';
+export type { ModelEntry } from './model.js';
 import { STUDY_MODELS } from './study-models.js';
+
+/**
+ * What a model is built for (see model.ts's context): the data's shape, the batch-norm convention,
+ * and for a model read from a file (`--model path/model.json`) the parsed file (`mpo/node`'s
+ * `readLayersSource` reads it), which worker threads receive with the rest of the context.
+ */
+export interface ModelContext extends BuiltinContext {
+  /** The parsed TF.js Layers model when the model's name is a `.json` path ({@link isModelFile}). */
+  readonly layers?: LayersSource;
+}
+
+/** Whether a `--model` value names a TF.js Layers model file (a path ending in `.json`) rather than a registry model. */
+export function isModelFile(name: string): boolean {
+  return typeof name === 'string' && /\.json$/i.test(name);
+}
 
 /** The models `--model` can name. */
 export const MODELS: Readonly<Record<string, ModelEntry>> = {
@@ -56,9 +72,16 @@ export const MODELS: Readonly<Record<string, ModelEntry>> = {
   ...STUDY_MODELS,
 };
 
-/** Builds the model named `name`, or throws an MpoError listing the known names. */
+/**
+ * Builds the model named `name`, or throws an MpoError listing the known names. A `.json` path
+ * ({@link isModelFile}) is built from `ctx.layers`, the parsed file ({@link createLayersModel}).
+ */
 export function createModel(name: string, ctx: ModelContext): Model {
+  if (isModelFile(name)) {
+    if (!ctx.layers) throw new MpoError(`model "${name}" is a file: read it first (mpo/node's readLayersSource) and pass it as the context's layers`);
+    return createLayersModel(ctx.layers, ctx);
+  }
   const entry = MODELS[name];
-  if (!entry) throw new MpoError(`unknown model "${name}": choose one of ${Object.keys(MODELS).join(', ')}`);
+  if (!entry) throw new MpoError(`unknown model "${name}": choose one of ${Object.keys(MODELS).join(', ')}, or a TF.js Layers model.json`);
   return entry.create(ctx);
 }

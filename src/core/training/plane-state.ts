@@ -37,7 +37,10 @@ export interface PlaneInitOptions {
   readonly init?: WeightInit;
 }
 
-/** Fresh theta for `model`: origin and free directions initialised by `opts.init` (Xavier by default), s = scaleInit. */
+/**
+ * Fresh theta for `model`: origin and free directions initialised by `opts.init` (Xavier by default), s = scaleInit;
+ * the origin at `model.initialWeights` when the model has them (`--init-from`).
+ */
 export function createPlaneState(model: Model, opts: PlaneInitOptions): PlaneState {
   const dims = opts.dims ?? 2;
   check(Number.isInteger(dims) && dims >= 0, `dims must be a whole number >= 0, got ${dims}`);
@@ -47,6 +50,13 @@ export function createPlaneState(model: Model, opts: PlaneInitOptions): PlaneSta
   for (const group of ['origin', ...Array.from({ length: dims }, (_, i) => directionName(i))]) {
     const v = initParamValues(model.params, rng, opts.init ?? 'xavier');
     for (const [k, arr] of Object.entries(v)) values[`${group}/${k}`] = arr;
+  }
+  // A trained network to sightsee around (`--init-from`): the origin starts there; the draws above still
+  // happen, so the directions are those of the same seed without it.
+  for (const s of model.initialWeights ? model.params : []) {
+    const w = model.initialWeights![s.name];
+    check(w !== undefined && w.length === s.shape.reduce((a, b) => a * b, 1), `initial weights lack "${s.name}" [${s.shape}] of model ${model.name}`);
+    values[`origin/${s.name}`] = Float32Array.from(w);
   }
   values.scale = new Float32Array([opts.scaleInit]);
   return stateFromValues(model.params, values, dims, rng.state(), 0);

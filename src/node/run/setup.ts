@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import * as tf from '../tf-node.js';
 import { MpoError } from '../../core/errors.js';
 import type { FitConfig } from '../../core/config.js';
-import { createModel, type ModelContext } from '../../core/models/registry.js';
+import { createModel, isModelFile, type ModelContext } from '../../core/models/registry.js';
+import { layersInputShape } from '../../core/models/layers-model.js';
+import { initWeightsFor, readLayersFile, readLayersSource } from '../model-file.js';
+import { isOwnDataset, loadOwnData } from '../data/own-data.js';
 import type { Model } from '../../core/models/model.js';
 import { randomMask } from '../../core/pattern/random-mask.js';
 import { framedRandomMask } from '../../core/pattern/framed-mask.js';
@@ -73,11 +76,27 @@ export function toDevice(d: Dataset): DeviceData {
  * Loads the data a run needs: training images (the first `trainImages`, or `trainLimit` when
  * given) and `evalImages` test images. `--data-dir` with the embedded subset is an error when the
  * folder does not exist and a warning otherwise (the subset is read from mpo's own files).
+ * A `--dataset` that is not a built-in name is your own folder ({@link loadOwnData}: class folders
+ * of images, or x_train.npy...); images are resized to the input size of a `--model` file that
+ * declares one ([h, w, c]).
  */
 export async function loadRunData(config: FitConfig, log: (line: string) => void, opts: { trainLimit?: number; } = {}): Promise<{
   train: Dataset;
   test: Dataset;
 }> {
+  if (isOwnDataset(config.dataset)) {
+    if (config.dataDir !== null) log(`warning: --data-dir "${config.dataDir}" is not used: --dataset "${config.dataset}" is a folder of your own`);
+    let size: [number, number] | undefined;
+    if (isModelFile(config.model)) {
+      const input = layersInputShape(readLayersFile(config.model).modelTopology);
+      if (input && input.length === 3 && typeof input[0] === 'number' && typeof input[1] === 'number') size = [input[0], input[1]];
+    }
+    const own = loadOwnData(config.dataset, { testSplit: config.testSplit, size, trainLimit: opts.trainLimit ?? config.trainImages ?? undefined,
+      testLimit: config.evalImages });
+    log(`data: ${own.train.source}: ${own.train.n} training and ${own.test.n} test images of ${own.train.height}x${own.train.width}x${own.train.channels}, `
+      + `${own.train.numClasses} classes`);
+    return own;
+  }
   if (config.dataDir !== null && config.dataset === 'fashion-mnist-subset') {
     if (!existsSync(config.dataDir)) {
       throw new MpoError(`--data-dir "${config.dataDir}" does not exist (and the embedded fashion-mnist-subset does not use it): ` +
@@ -93,14 +112,25 @@ export async function loadRunData(config: FitConfig, log: (line: string) => void
   return { train, test };
 }
 
-/** The model context of a config for a dataset's shape. */
+/**
+ * The model context of a config for a dataset's shape; for a `--model` file it carries the parsed
+ * file (worker threads build their model from it).
+ */
 export function modelContextOf(config: FitConfig, d: Pick<Dataset, 'height' | 'width' | 'channels' | 'numClasses'>): ModelContext {
-  return { inputShape: [d.height, d.width, d.channels], numClasses: d.numClasses, bnScale: config.bnScale };
+  const ctx: ModelContext = { inputShape: [d.height, d.width, d.channels], numClasses: d.numClasses, bnScale: config.bnScale };
+  return isModelFile(config.model) ? { ...ctx, layers: readLayersSource(config.model, config.bnStats) } : ctx;
 }
 
-/** The model of a config, shaped for the dataset. */
+/**
+ * The model of a config, shaped for the dataset: a registry model, or a TF.js Layers model file
+ * (`--model path/model.json`); with `--init-from` its `initialWeights` are that network's weights
+ * (the plane's origin starts there). One-line MpoErrors for a file that does not fit the data
+ * (input shape, class count), an unsupported layer, or init weights of another architecture.
+ */
 export function modelOf(config: FitConfig, d: Pick<Dataset, 'height' | 'width' | 'channels' | 'numClasses'>): Model {
-  return createModel(config.model, modelContextOf(config, d));
+  const model = createModel(config.model, modelContextOf(config, d));
+  if (config.initFrom === null || config.initFrom === undefined) return model;
+  return Object.assign(model, { initialWeights: initWeightsFor(model, config.initFrom) });
 }
 
 /** Cells per gradient computation when the config does not say: bounded by memory per model. */
