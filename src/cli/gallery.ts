@@ -1,11 +1,11 @@
-import { Option, type Command } from 'commander';
-import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, flagName, parseConfig, type FitConfig } from '../core/config.js';
+import type { Command } from 'commander';
+import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, parseConfig, type FitConfig } from '../core/config.js';
 import { MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { defaultJobs } from '../node/jobs/index.js';
 import { describeShard, parseShard } from '../node/jobs/shard.js';
 import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
-import { SETTINGS } from '../core/config.js';
+import { settingOptions } from './setting-options.js';
 
 /** Config keys a gallery sets itself: the pattern per row, and its size through `--size`. */
 const OWN_KEYS = new Set<keyof FitConfig>(['pattern', 'patternSize', 'randomMask']);
@@ -22,20 +22,18 @@ export function registerGallery(program: Command, interrupt: () => AbortSignal):
   const cmd = program.command('gallery')
     .description('fit several pictures (built-ins and your images) and draw all their landscapes in one figure')
     .option('--patterns <list>', `built-in pictures, comma-separated (default: ${DEFAULT_GALLERY_PATTERNS.join(',')} when no --images)`)
-    .option('--images <list>', 'PNG, JPEG or .txt files, comma-separated, each fitted as its own pattern')
+    .option('--images <list>', 'PNG, JPEG or .txt files, comma-separated, each fitted as its own pattern (default: none)')
     .option('--size <n>', `cells per side of each pattern (default: ${GALLERY_DEFAULTS.patternSize ?? DEFAULT_FIT_CONFIG.patternSize})`)
     .option('--out <dir>', 'gallery folder; a rerun skips finished patterns and resumes stopped ones', 'runs/gallery')
-    .option('--config <file>', 'JSON or YAML config for every fit (flags override it)')
+    .option('--config <file>', 'JSON or YAML config for every fit (flags override it) (default: none)')
     .option('--jobs <n>', 'fits running at the same time, one child process each (default: 2 on >= 2 cores, else 1)')
     .option('--shard <i/N|auto>', 'fit only the patterns whose position mod N is i-1, no gallery files; auto (or auto/N) reads i and N from a ' +
-      'SLURM job array or Kubernetes Indexed Job; afterwards the same command without --shard draws the gallery (docs/cluster.md)')
+      'SLURM job array or Kubernetes Indexed Job; afterwards the same command without --shard draws the gallery (docs/cluster.md) (default: none, every pattern and the gallery)')
     .option('--quiet', 'no progress output');
+  // Every other setting as mpo fit shows it (range, default, per-model defaults), with the gallery's own defaults.
   for (const key of CONFIG_KEYS) {
     if (OWN_KEYS.has(key)) continue;
-    const def = GALLERY_DEFAULTS[key] ?? DEFAULT_FIT_CONFIG[key];
-    if (typeof def === 'boolean') cmd.addOption(new Option(def ? `--no-${flagName(key)}` : `--${flagName(key)}`, SETTINGS[key].help));
-    else if (key === 'workers') cmd.addOption(new Option('--workers <value>', `${SETTINGS[key].help} (default: cores / jobs per fit)`));
-    else cmd.addOption(new Option(`--${flagName(key)} <value>`, `${SETTINGS[key].help} (default: ${def})`));
+    for (const option of settingOptions(key, GALLERY_DEFAULTS, key === 'workers' ? 'cores / jobs per fit' : undefined)) cmd.addOption(option);
   }
   cmd.action(async (opts: Record<string, unknown>) => {
     const { patterns, images, size, out, config: file, jobs, quiet, shard: shardText, ...rest } = opts;

@@ -8,12 +8,18 @@ import { runEval } from '../node/run/eval.js';
 import { runPatternsCommand } from './patterns.js';
 import { registerGallery } from './gallery.js';
 import { registerExport } from './export.js';
-import { settingOptions } from './setting-options.js';
+import { settingHelpText, settingOptions } from './setting-options.js';
 import { registerStudy } from './study.js';
 import { registerConnect } from './connect.js';
 import { registerTrain } from './train.js';
 import { registerView } from './view.js';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+
+/** `path` relative to the working folder when it lies inside it (as the user would type it), else absolute. */
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
 
 function defaultOut(config: FitConfig): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -21,11 +27,18 @@ function defaultOut(config: FitConfig): string {
   return join('runs', `${name}-${config.model}-${stamp}`);
 }
 
-function summaryLine(s: Record<string, unknown>): string {
+/**
+ * The headline numbers of a summary, then in brackets the seconds: a fit's training seconds, or,
+ * for `mpo eval` (`evalOf`), the evaluation's own seconds beside the training seconds of the fit
+ * it re-drew.
+ */
+function summaryLine(s: Record<string, unknown>, evalOf?: string): string {
   const f = (k: string) => (typeof s[k] === 'number' ? (s[k] as number).toFixed(3) : String(s[k]));
-  return `auc_test ${f('auc_test')}  acc_black_test ${f('acc_black_test')}  acc_white_test ${f('acc_white_test')}  acc_diff_test ${f('acc_diff_test')}  (${
-    f('seconds')
-  } s)${s.untrained ? '\nnote: the plane is untrained (--steps 0): these numbers describe its initialisation' : ''}`;
+  const secs = (k: string) => (typeof s[k] === 'number' ? (s[k] as number).toFixed(1) : '?');
+  const time = evalOf === undefined ? `${f('seconds')} s` : `eval ${secs('eval_seconds')} s; the fit in ${evalOf} trained ${secs('seconds')} s`;
+  return `auc_test ${f('auc_test')}  acc_black_test ${f('acc_black_test')}  acc_white_test ${f('acc_white_test')}  acc_diff_test ${
+    f('acc_diff_test')
+  }  (${time})${s.untrained ? '\nnote: the plane is untrained (--steps 0): these numbers describe its initialisation' : ''}`;
 }
 
 /**
@@ -39,10 +52,11 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
     .option('--debug', 'print stack traces of internal errors');
 
   const fit = program.command('fit')
-    .description('fit a plane in weight space so that its loss landscape draws a pattern')
-    .option('--config <file>', 'JSON or YAML config file (flags override it)')
-    .option('--out <dir>', 'output folder (default runs/<pattern>-<model>-<time>)')
-    .option('--resume <dir>', 'continue the run in this folder from its last checkpoint')
+    .description('fit a plane in weight space so that its loss landscape draws a pattern (a picture); with --manifold line, a 1D strip ' +
+      '(--pattern 1d:##..##..##), with --manifold volume, a 3D pattern (--pattern cube-frame, ball, sphere-shell or a .txt grid of slices)')
+    .option('--config <file>', 'JSON or YAML config file (flags override it) (default: none, the defaults below)')
+    .option('--out <dir>', 'output folder (default: runs/<pattern>-<model>-<time>)')
+    .option('--resume <dir>', 'continue the run in this folder from its last checkpoint, with its own config.json (default: none, a new run)')
     .option('--quiet', 'no progress output');
   // Every setting of the table (src/core/settings.ts) with its help, range, default and per-model defaults.
   for (const key of CONFIG_KEYS) for (const option of settingOptions(key)) fit.addOption(option);
@@ -69,13 +83,13 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
   });
 
   program.command('eval')
-    .description('re-draw the train and test landscapes of a saved plane')
+    .description('re-draw the train and test landscapes of a saved plane (or line or volume), e.g. at another padding or resolution')
     .argument('<dir>', 'output folder of mpo fit')
-    .option('--out <dir>', 'where to write (default <dir>/eval-p<padding>-r<resolution>)')
-    .option('--padding <n>', 'extra cells around the pattern')
-    .option('--resolution <n>', 'points per cell spacing')
-    .option('--images <n>', 'images of each split')
-    .option('--backend <name>', 'wasm | cpu | tensorflow | webgpu')
+    .option('--out <dir>', 'where to write (default: <dir>/eval-p<padding>-r<resolution>)')
+    .option('--padding <n>', settingHelpText('evalPadding', {}, "the run's --eval-padding"))
+    .option('--resolution <n>', settingHelpText('evalResolution', {}, "the run's --eval-resolution"))
+    .option('--images <n>', settingHelpText('evalImages', {}, "the run's --eval-images"))
+    .option('--backend <name>', settingHelpText('backend', {}, "the run's --backend"))
     .option('--force', "allow --out to be the fit's own folder, replacing its summary.json, landscape/ and report.html")
     .option('--quiet', 'no progress output')
     .action(async (dir: string, o: Record<string, string | boolean | undefined>) => {
@@ -95,7 +109,8 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
         force: !!o.force,
         quiet: !!o.quiet,
       });
-      process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\n`);
+      const out = relativeOrAbsolute(s.out);
+      process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>, dir)}\nresults in ${out} (open ${join(out, 'report.html')})\n`);
     });
 
   program.command('patterns')

@@ -35,14 +35,14 @@ export function registerStudy(program: Command, interrupt: () => AbortSignal): v
   study.command('bn')
     .description('batch-norm study (section 4.2, Figures 3 and 4): random masks fitted by the 6-conv CNN without and with batch norm')
     .option('--scale <name>', `${Object.keys(STUDY_SCALES).join(' | ')}: cpu finishes on 2 cores in about an hour, paper is the paper's setting`, 'cpu')
-    .option('--out <dir>', 'study folder (default runs/study-bn-<scale>)')
+    .option('--out <dir>', 'study folder (default: runs/study-bn-<scale>)')
     .option('--shard <i/N|auto>', 'run only the runs whose index mod N is i-1, then merge with mpo study merge; ' +
-      'auto (or auto/N) reads i and N from a SLURM job array or a Kubernetes Indexed Job (docs/cluster.md)')
+      'auto (or auto/N) reads i and N from a SLURM job array or a Kubernetes Indexed Job (docs/cluster.md) (default: none, every run)')
     .option('--jobs <n>', 'runs at a time, each in a child process when 2 or more (default: 2 with 2 or more cores, else 1)')
     .option('--seeds <n>', 'seeds 1..n per model and fill (the seed sets the mask and the initialisation)', String(DEFAULT_SEEDS))
     .option('--fills <list>', 'fill probabilities, comma-separated', DEFAULT_FILLS.join(','))
-    .option('--config <file>', 'fit settings (YAML or JSON) applied on top of the scale, e.g. "steps: 300"')
-    .option('--backend <name>', 'TensorFlow.js backend of every run, as mpo fit --backend (overrides the one in --config)')
+    .option('--config <file>', 'fit settings (YAML or JSON) applied on top of the scale, e.g. "steps: 300" (default: none)')
+    .option('--backend <name>', "TensorFlow.js backend of every run, as mpo fit --backend (overrides the one in --config) (default: --config's, else wasm)")
     .option('--dry-run', 'print the plan (scale, models, fills, seeds, the settings of every run) and exit without running anything')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const scale = String(o.scale) as StudyScale;

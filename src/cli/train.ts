@@ -16,7 +16,7 @@ export function registerTrain(program: Command, interrupt: () => AbortSignal): v
   const cmd = program.command('train')
     .description('train one ordinary network with Adam (a 0-dimensional manifold) and save it: the end points of mpo connect and mpo view')
     .requiredOption('--out <dir>', 'output folder (config.json, checkpoint.mpo, summary.json, report.html)')
-    .option('--config <file>', 'JSON or YAML config file (flags override it)')
+    .option('--config <file>', 'JSON or YAML config file (flags override it) (default: none, the defaults below)')
     .option('--quiet', 'no progress output');
   for (const key of TRAIN_KEYS) for (const option of settingOptions(key as keyof FitConfig)) cmd.addOption(option);
   cmd.action(async (opts: Record<string, unknown>) => {

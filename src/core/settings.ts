@@ -94,7 +94,7 @@ export const SETTINGS = Object.freeze({
   patternSize: int({
     default: 24,
     range: { min: 1, max: MAX_PATTERN_SIDE },
-    help: 'cells per side (built-ins, random masks; longest side of images)',
+    help: "cells per side (built-ins, 3D solids, random masks; longest side of images; the volume's default cube-frame: 6)",
     doc: 'Cells per side for built-ins, random masks and images (images keep their aspect ratio). '
       + `Patterns accept 1..${MAX_PATTERN_SIDE} (random masks at least 2).`,
   }),

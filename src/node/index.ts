@@ -12,7 +12,7 @@ export { decodePng, figureToPng, svgToPng, writeFigure, type SvgToPngOptions } f
 export { renderReport, writeReport, type ReportInput } from './output/report.js';
 export { createWorkerPool, defaultWorkers, type PoolOptions, type WorkerPool } from './parallel/pool.js';
 export { createProgress, formatDuration, type Progress, type ProgressOptions } from './progress.js';
-export { runEval, type EvalRunOptions } from './run/eval.js';
+export { runEval, type EvalResult, type EvalRunOptions } from './run/eval.js';
 export { runExport, type ExportRunOptions, type ExportRunResult } from './run/export.js';
 export { RUN_FILES, runFit, type FitRunOptions } from './run/fit.js';
 export { runGallery, type GalleryOptions, type GalleryRow } from './run/gallery.js';

@@ -48,12 +48,19 @@ function checkEvalOut(out: string, shown: string, force: boolean): void {
   }
 }
 
+/** What {@link runEval} wrote: the summary of `summary.json` (`seconds` the fit's training, `eval_seconds` this evaluation's) and where. */
+export type EvalResult = RunSummary & {
+  /** The absolute folder the landscapes, figures, report and summary were written to. */
+  readonly out: string;
+};
+
 /**
  * Re-draws the train and test landscapes of a saved plane, at any padding and resolution. Checks
  * first that `dir` is an `mpo fit` run and that `out` is not one (see {@link EvalRunOptions.force});
  * holds the lock of `out` while writing; `summary.json` records the images used (`test_images`, `train_images`).
+ * Returns the summary with the folder it wrote (`out`).
  */
-export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
+export async function runEval(opts: EvalRunOptions): Promise<EvalResult> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const dir = resolve(opts.dir);
   checkFitFolder(dir, opts.dir, 'mpo eval');
@@ -77,7 +84,7 @@ export async function runEval(opts: EvalRunOptions): Promise<RunSummary> {
   checkEvalOut(out, opts.out ?? out, !!opts.force);
   const lock = lockFolder(out, { command: 'mpo eval', log, label: 'eval folder' });
   try {
-    return await evalInto(out, dir, config, ckpt, opts, log);
+    return { ...await evalInto(out, dir, config, ckpt, opts, log), out };
   } finally {
     lock.release();
   }
