@@ -184,8 +184,8 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): { t
   }
   const classNames = [...trainFiles.keys()];
   const items = (m: Map<string, string[]>) => classNames.flatMap((cls, label) => m.get(cls)!.map((path) => ({ path, label })));
-  const trainItems = shuffled(items(trainFiles), 1, opts.trainLimit);
-  const testItems = shuffled(items(testFiles), 2, opts.testLimit);
+  const trainItems = shuffled(items(trainFiles), 23, opts.trainLimit);
+  const testItems = shuffled(items(testFiles), 29, opts.testLimit);
 
   let ref: Decoded | null = null;
   const read = (list: { path: string; label: number; }[], name: 'train' | 'test'): Dataset => {
@@ -222,7 +222,7 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): { t
       channels: c,
       numClasses: classNames.length,
       classNames,
-      source: `image folder ${dir}${hasTrainTest(dir) ? ` (${name}/)` : ` (${name} split ${name === 'test' ? split : 1 - split})`}`,
+      source: `image folder ${dir} (${hasTrainTest(dir) ? `${name}/` : `${name} split of --test-split ${split}`})`,
     };
   };
   return { train: read(trainItems, 'train'), test: read(testItems, 'test') };

@@ -35,12 +35,12 @@ export function isOwnDataset(name: string): boolean {
   return !(DATASET_NAMES as readonly string[]).includes(name);
 }
 
-/** Reads one NPY file, with int64/int16/int8/uint16 labels converted to int32 (decodeNpy reads the rest). */
+/** Reads one NPY file, with int64/uint64/int16/uint16/int8 values converted to int32 (decodeNpy reads the rest). */
 function readNpy(path: string): { data: ArrayLike<number>; shape: number[]; dtype: string; } {
   const buf = readFileSync(path);
   const header = buf.subarray(0, Math.min(buf.length, 512)).toString('latin1');
   const descr = /'descr'\s*:\s*'([<>|=]?)([iu])([128])'/.exec(header);
-  if (descr && buf.length > 10) {
+  if (descr && !(descr[2] === 'u' && descr[3] === '1') && buf.length > 10) {
     const major = buf[6]!;
     const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
     const start = (major === 1 ? 10 : 12) + headerLen;

@@ -93,8 +93,6 @@ export async function loadRunData(config: FitConfig, log: (line: string) => void
     }
     const own = loadOwnData(config.dataset, { testSplit: config.testSplit, size, trainLimit: opts.trainLimit ?? config.trainImages ?? undefined,
       testLimit: config.evalImages });
-    log(`data: ${own.train.source}: ${own.train.n} training and ${own.test.n} test images of ${own.train.height}x${own.train.width}x${own.train.channels}, `
-      + `${own.train.numClasses} classes`);
     return own;
   }
   if (config.dataDir !== null && config.dataset === 'fashion-mnist-subset') {
