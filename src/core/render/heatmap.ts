@@ -2,7 +2,7 @@ import { scaleLinear } from 'd3-scale';
 import { check } from '../errors.js';
 import { BLACK, IGNORED, WHITE } from '../pattern/pattern.js';
 import { dataDomain, defaultColormap, getColormap, LOG_FLOOR, positionScale, type Colormap, type ColormapName, type Rgb, type ScaleKind } from './colormap.js';
-import { hex, INK, num, pixelImage, text, textWidth, type Figure } from './svg.js';
+import { escapeXml, hex, INK, num, pixelImage, text, textWidth, type Figure } from './svg.js';
 
 /** Options shared by heat maps and masks: size, title, axes. */
 export interface GridOptions {
@@ -16,6 +16,34 @@ export interface GridOptions {
   padding?: number;
   /** Font size of labels; the title is 3 larger (default 12). */
   fontSize?: number;
+  /**
+   * Axes in coordinates instead of cell indices: `x` the coordinates of the first and last
+   * column's centres, `y` those of the top and bottom row's centres, ticked with d3's nice ticks;
+   * `xLabel` under the x axis, `yLabel` along the y axis. Needs `axes` (default true).
+   */
+  coords?: AxisCoords;
+  /**
+   * Points marked on the map (a ring, and a label beside it when given), in `coords` units, or
+   * without `coords` in cell units (x the column, y the row from the top, 0 the first cell's centre).
+   */
+  marks?: readonly MapMark[];
+  /** A polyline with a dot at each point (e.g. a training path), in the units of `marks`. */
+  path?: readonly (readonly [number, number])[];
+}
+
+/** See {@link GridOptions.coords}. */
+export interface AxisCoords {
+  readonly x: readonly [number, number];
+  readonly y: readonly [number, number];
+  readonly xLabel?: string;
+  readonly yLabel?: string;
+}
+
+/** See {@link GridOptions.marks}. */
+export interface MapMark {
+  readonly x: number;
+  readonly y: number;
+  readonly label?: string;
 }
 
 /** Options of {@link renderHeatmap}. */
@@ -55,6 +83,30 @@ function checkGrid(n: number, rows: number, cols: number, what: string, o: GridO
   const p = o.padding ?? 0;
   check(Number.isInteger(p) && p >= 0 && 2 * p < Math.min(rows, cols), `${what} padding ${p} is invalid: use a whole number below half the grid`);
   check(o.cellSize === undefined || o.cellSize > 0, `${what} cell size ${o.cellSize} is invalid: use a positive number`);
+  if (o.coords) {
+    for (const [axis, n] of [['x', cols], ['y', rows]] as const) {
+      const [a, b] = o.coords[axis];
+      check(Number.isFinite(a) && Number.isFinite(b) && (a !== b || n === 1),
+        `${what} ${axis} coordinates [${a}, ${b}] are invalid: pass two different finite numbers`);
+    }
+  }
+  for (const m of [...(o.marks ?? []), ...(o.path ?? []).map(([x, y]) => ({ x, y }))]) {
+    check(Number.isFinite(m.x) && Number.isFinite(m.y), `${what} mark (${m.x}, ${m.y}) is invalid: pass finite coordinates`);
+  }
+}
+
+/** A coordinate of an axis of n cells whose first and last centres are at `ends`, in cells from the first centre. */
+function cellOf(v: number, ends: readonly [number, number], n: number): number {
+  return ends[0] === ends[1] ? 0 : ((v - ends[0]) / (ends[1] - ends[0])) * (n - 1);
+}
+
+/** Ticks of a coordinate axis: d3's nice ticks inside the axis's range (half a cell beyond the end centres), with their position in cells and their label. */
+function coordTicks(ends: readonly [number, number], n: number): { at: number; text: string; }[] {
+  const half = n > 1 ? (ends[1] - ends[0]) / (2 * (n - 1)) : 0.5;
+  const lo = Math.min(ends[0] - half, ends[1] + half), hi = Math.max(ends[0] - half, ends[1] + half);
+  const s = scaleLinear().domain([lo, hi]);
+  const format = s.tickFormat(5, '~g');
+  return s.ticks(5).map((t) => ({ at: cellOf(t, ends, n), text: format(t).replace('-', '\u2212') }));
 }
 
 /** Integer tick labels of one axis of n cells, d3's nice ticks, offset by the padding. */
@@ -65,29 +117,62 @@ function indexTicks(n: number, padding: number): number[] {
 /** An axis label with a real minus sign. */
 const label = (t: number): string => String(t).replace('-', '\u2212');
 
+/** Marks and a path on the map (inside the grid's frame, in cell-size units times cs). */
+function overlayMarks(rows: number, cols: number, cs: number, o: GridOptions): string {
+  const at = (x: number, y: number): [number, number] =>
+    o.coords ? [(cellOf(x, o.coords.x, cols) + 0.5) * cs, (cellOf(y, o.coords.y, rows) + 0.5) * cs] : [(x + 0.5) * cs, (y + 0.5) * cs];
+  const parts: string[] = [];
+  const fs = o.fontSize ?? 12;
+  if (o.path?.length) {
+    const pts = o.path.map(([x, y]) => at(x, y));
+    parts.push(`<path d="${pts.map(([x, y], i) => `${i ? 'L' : 'M'}${num(x)} ${num(y)}`).join('')}" fill="none" stroke="#00dcff" stroke-width="1.5"/>`);
+    for (const [x, y] of pts) parts.push(`<circle cx="${num(x)}" cy="${num(y)}" r="2" fill="#00dcff"/>`);
+  }
+  for (const m of o.marks ?? []) {
+    const [x, y] = at(m.x, m.y);
+    parts.push(`<circle cx="${num(x)}" cy="${num(y)}" r="5" fill="none" stroke="#ffffff" stroke-width="2.5"/>`,
+      `<circle cx="${num(x)}" cy="${num(y)}" r="5" fill="none" stroke="#00a0c0" stroke-width="1.2"/>`);
+    if (m.label) {
+      parts.push(
+        `<text x="${num(x + 8)}" y="${num(y - 6)}" font-size="${
+          fs + 1
+        }" font-weight="bold" fill="#ffffff" stroke="${INK}" stroke-width="3" paint-order="stroke">${escapeXml(m.label)}</text>`,
+      );
+    }
+  }
+  return parts.join('\n');
+}
+
 /** A framed grid of cell colours with title, axes and an optional right-hand part (a colour bar). */
 function gridPanel(rows: number, cols: number, rgba: Uint8Array, o: GridOptions, overlay = '',
   right?: (x: number, y: number, h: number) => { body: string; width: number; below: number; }): Figure {
   const fs = o.fontSize ?? 12, cs = o.cellSize ?? defaultCellSize(rows, cols), pad = o.padding ?? 0, axes = o.axes ?? true;
   const W = cols * cs, H = rows * cs;
-  const yt = axes ? indexTicks(rows, pad) : [], xt = axes ? indexTicks(cols, pad) : [];
-  const left = axes ? Math.ceil(Math.max(...yt.map((t) => textWidth(label(t), fs)), 0)) + 12 : 4;
+  const cellTicks = (n: number) => indexTicks(n, pad).map((t) => ({ at: t + pad, text: label(t) }));
+  const yt = !axes ? [] : o.coords ? coordTicks(o.coords.y, rows) : cellTicks(rows);
+  const xt = !axes ? [] : o.coords ? coordTicks(o.coords.x, cols) : cellTicks(cols);
+  const yLabel = axes ? o.coords?.yLabel : undefined, xLabel = axes ? o.coords?.xLabel : undefined;
+  const left = (axes ? Math.ceil(Math.max(...yt.map((t) => textWidth(t.text, fs)), 0)) + 12 : 4) + (yLabel ? fs + 6 : 0);
   const top = (o.title ? fs + 14 : 4) + Math.ceil(fs / 2);
-  const parts = [pixelImage(rgba, cols, rows, left, top, W, H), overlay && `<g transform="translate(${left} ${top})">${overlay}</g>`];
+  const marks = overlayMarks(rows, cols, cs, o);
+  const over = overlay + (marks ? `\n${marks}` : '');
+  const parts = [pixelImage(rgba, cols, rows, left, top, W, H), over && `<g transform="translate(${left} ${top})">${over}</g>`];
   parts.push(`<rect x="${left - 0.5}" y="${top - 0.5}" width="${W + 1}" height="${H + 1}" fill="none" stroke="${INK}"/>`);
   if (o.title) parts.push(text(left, fs + 6, o.title, { size: fs + 3, bold: true }));
   for (const t of yt) {
-    const y = top + (t + pad + 0.5) * cs;
-    parts.push(`<path d="M${left - 0.5} ${num(y)}h-4" stroke="${INK}"/>`, text(left - 7, y + fs * 0.35, label(t), { size: fs, anchor: 'end' }));
+    const y = top + (t.at + 0.5) * cs;
+    parts.push(`<path d="M${left - 0.5} ${num(y)}h-4" stroke="${INK}"/>`, text(left - 7, y + fs * 0.35, t.text, { size: fs, anchor: 'end' }));
   }
   for (const t of xt) {
-    const x = left + (t + pad + 0.5) * cs;
-    parts.push(`<path d="M${num(x)} ${top + H + 0.5}v4" stroke="${INK}"/>`, text(x, top + H + 6 + fs, label(t), { size: fs, anchor: 'middle' }));
+    const x = left + (t.at + 0.5) * cs;
+    parts.push(`<path d="M${num(x)} ${top + H + 0.5}v4" stroke="${INK}"/>`, text(x, top + H + 6 + fs, t.text, { size: fs, anchor: 'middle' }));
   }
+  if (yLabel) parts.push(text(fs + 2, top + H / 2, yLabel, { size: fs, anchor: 'middle', rotate: -90 }));
+  if (xLabel) parts.push(text(left + W / 2, top + H + 10 + 2 * fs, xLabel, { size: fs, anchor: 'middle' }));
   const r = right?.(left + W, top, H) ?? { body: '', width: 0, below: 0 };
   parts.push(r.body);
   const width = Math.ceil(Math.max(left + W + r.width + 4, o.title ? left + textWidth(o.title, fs + 3) + 4 : 0));
-  return { width, height: Math.ceil(top + H + Math.max(axes ? fs + 10 : 4, r.below)), body: parts.join('\n') };
+  return { width, height: Math.ceil(top + H + Math.max(axes ? fs + 10 + (xLabel ? fs + 6 : 0) : 4, r.below)), body: parts.join('\n') };
 }
 
 /** Boundary of the 1-cells of `mask` as one SVG path (cell units times cs), each edge toward a 0-cell or the border. */

@@ -18,7 +18,8 @@ import { isIncidental, lockFolder, type LockOptions } from './lock.js';
  * File names inside a run folder: `config.json` (the run config that reproduces it), the
  * checkpoint (`checkpoint.mpo` of a fit or a network, `bend.mpo` of a curve), `metrics.jsonl`
  * (one line per logged step), `summary.json` (written last: the run finished), `report.html`
- * and a view's `figure.png`.
+ * and a view's `figure.png`; `mpo train --save-path N` adds the training path (`path.npy`: one row
+ * of weights per snapshot, `path.json`: their steps).
  */
 export const RUN_FILES = {
   config: 'config.json',
@@ -28,6 +29,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   report: 'report.html',
   figure: 'figure.png',
+  path: 'path.npy',
+  pathSteps: 'path.json',
 } as const;
 
 /**
@@ -149,10 +152,12 @@ export const STOPPED_RUNS = {
 /**
  * A view (`mpo view`) has no checkpoint: its folder holding some of its outputs but no
  * `summary.json` (written last) was stopped before it finished and starts afresh
- * ({@link inEmptyFolder}); `data` is the view's data file (e.g. `landscape.json`).
+ * ({@link inEmptyFolder}); `data` are the view's data files (e.g. `landscape.json`). The
+ * figure's SVG twin (`figure.svg`, written beside `figure.png`) counts as the figure.
  */
-export function viewStopped(data: string): StoppedRun {
-  return { early: new Set([RUN_FILES.figure, data, RUN_FILES.report]), kind: 'other', when: 'before it finished' };
+export function viewStopped(...data: string[]): StoppedRun {
+  return { early: new Set([RUN_FILES.figure, RUN_FILES.figure.replace(/\.png$/, '.svg'), ...data, RUN_FILES.report]), kind: 'other',
+    when: 'before it finished' };
 }
 
 /**

@@ -40,6 +40,42 @@ export function loadNetwork(dir: string): SavedNetwork {
   return { dir, config, weights };
 }
 
+/**
+ * The network at `pathOrFolder`, for `mpo view` and `mpo connect`: today the `--out` folder of
+ * `mpo train` ({@link loadNetwork}). One place for every command's network input, so that other
+ * kinds of network files are accepted everywhere at once.
+ */
+export function openNetwork(pathOrFolder: string): SavedNetwork {
+  if (typeof pathOrFolder !== 'string' || pathOrFolder === '') throw new MpoError('a network argument is empty: pass the --out folder of mpo train');
+  return loadNetwork(pathOrFolder);
+}
+
+/**
+ * Checks that networks can be compared in one view (`what` names the command): all different
+ * (a line or plane through one network twice is no comparison) and of one model and dataset.
+ */
+export function checkNetworks(nets: readonly SavedNetwork[], what: string): void {
+  const real = (d: string) => {
+    try {
+      return realpathSync(d);
+    } catch {
+      return resolve(d);
+    }
+  };
+  for (let i = 0; i < nets.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (real(nets[i].dir) === real(nets[j].dir)) {
+        throw new MpoError(
+          `${what}: "${nets[j].dir}" is passed twice: pass ${nets.length} different networks of mpo train, e.g. of --seed 1, 2${
+            nets.length > 2 ? ' and 3' : ''
+          }`,
+        );
+      }
+    }
+  }
+  for (const n of nets.slice(1)) checkSameModel(nets[0], n);
+}
+
 /** Checks that two networks can be compared (same model and dataset). */
 export function checkSameModel(a: SavedNetwork, b: SavedNetwork): void {
   if (a.config.model !== b.config.model || a.config.dataset !== b.config.dataset) {
@@ -106,6 +142,8 @@ export interface TrainNetworkOptions {
   readonly gradients?: GradientSource;
   /** Cells per gradient computation (default: all). */
   readonly chunkSize?: number;
+  /** Awaited after every step with the steps done (e.g. to keep the weights of a training path). */
+  readonly onStep?: (step: number, last: boolean) => void | Promise<void>;
 }
 
 /**
@@ -138,6 +176,7 @@ export async function trainNetwork(o: TrainNetworkOptions): Promise<{ seconds: n
         curve.push([r.step, r.loss]);
       }
       progress.update(r.step, `loss ${r.loss.toFixed(3)}`);
+      if (o.onStep) await o.onStep(r.step, r.last);
     }
   } finally {
     progress.stop();

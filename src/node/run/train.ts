@@ -4,9 +4,12 @@ import { MpoError } from '../../core/errors.js';
 import { checkpointOf } from '../../core/io/checkpoint.js';
 import { computeFrame } from '../../core/plane/manifold.js';
 import { evaluatePoints } from '../../core/landscape/evaluate.js';
-import { createPlaneState, disposePlaneState, thetaOf } from '../../core/training/plane-state.js';
+import type { Model } from '../../core/models/model.js';
+import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '../../core/training/plane-state.js';
+import { paramCount } from '../../core/plane/params.js';
 import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
+import { writeNpy } from '../output/npy.js';
 import { writeReport } from '../output/report.js';
 import { defaultChunkSize, headOf } from './setup.js';
 import { openNetworkSession, trainNetwork } from './network.js';
@@ -31,9 +34,48 @@ export interface TrainSummary {
   model: string;
   dataset: string;
   seed: number;
+  /** With `--save-path N`: N and the snapshots kept in `path.npy`. */
+  save_path?: number;
+  path_snapshots?: number;
 }
 
-/** A folder of `mpo train` stopped before its checkpoint (config and metrics only) starts afresh. */
+/** Most snapshots `mpo train --save-path N` keeps (the path's PCA works on their k x k Gram matrix). */
+export const MAX_PATH_SNAPSHOTS = 501;
+
+/** Most bytes of `path.npy` (`--save-path N` keeps the snapshots in memory until training ends). */
+export const MAX_PATH_BYTES = 256 * 2 ** 20;
+
+/** The steps at which `--save-path every` keeps the weights: 0, every, 2 every, ..., and the last step. */
+export function pathSteps(steps: number, every: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s <= steps; s += every) out.push(s);
+  if (out[out.length - 1] !== steps) out.push(steps);
+  return out;
+}
+
+/** Checks `--save-path N` against `--steps` before anything is written: a whole number >= 1, at most {@link MAX_PATH_SNAPSHOTS} snapshots. */
+export function checkSavePath(every: number | undefined, steps: number): void {
+  if (every === undefined) return;
+  if (!Number.isInteger(every) || every < 1) throw new MpoError(`--save-path must be a whole number of steps >= 1, got ${every}`);
+  const k = pathSteps(steps, every).length;
+  if (k > MAX_PATH_SNAPSHOTS) {
+    throw new MpoError(
+      `--save-path ${every} keeps ${k} snapshots of ${steps} steps, more than ${MAX_PATH_SNAPSHOTS}: pass --save-path ${
+        Math.ceil(steps / (MAX_PATH_SNAPSHOTS - 2))
+      } or more`,
+    );
+  }
+}
+
+/** Options of {@link runTrain}. */
+export interface TrainOptions {
+  readonly out: string;
+  /** Keep the weights every N steps (and at steps 0 and the last) as the training path `path.npy` + `path.json`, for `mpo view path`. */
+  readonly savePath?: number;
+  readonly quiet?: boolean;
+  readonly log?: (l: string) => void;
+  readonly signal?: AbortSignal;
+}
 
 /**
  * Trains one ordinary network with Adam (`mpo train`): a 0-dimensional manifold (only w_O, no
@@ -41,20 +83,48 @@ export interface TrainSummary {
  * mini-batch cross-entropy. Holds the lock of `out` (src/node/run/lock.ts); a folder stopped
  * before its checkpoint starts afresh ({@link inEmptyFolder}). Writes `config.json`,
  * `checkpoint.mpo` (what `mpo view` and `mpo connect` read), `metrics.jsonl`, `report.html` and,
- * last, `summary.json`.
+ * last, `summary.json`; with `savePath` N also the training path (`path.npy`, one row of the
+ * flat weights per kept step, and `path.json`, the steps), written atomically after the
+ * checkpoint: at most {@link MAX_PATH_SNAPSHOTS} snapshots and {@link MAX_PATH_BYTES} bytes.
  */
-export async function runTrain(config: FitConfig,
-  opts: { out: string; quiet?: boolean; log?: (l: string) => void; signal?: AbortSignal; }): Promise<TrainSummary> {
+export async function runTrain(config: FitConfig, opts: TrainOptions): Promise<TrainSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  checkSavePath(opts.savePath, config.steps);
   const out = resolve(opts.out);
   return inEmptyFolder(out, { command: 'mpo train', log, stopped: STOPPED_RUNS.train }, () => trainIn(out, config, opts, log));
 }
 
-async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; signal?: AbortSignal; }, log: (l: string) => void): Promise<TrainSummary> {
+/** The flat weights (the order of the model's parameters) of a 0-dimensional state, read asynchronously. */
+async function originWeights(model: Model, state: PlaneState): Promise<Float32Array> {
+  const out = new Float32Array(paramCount(model.params));
+  let o = 0;
+  for (const p of model.params) {
+    const v = (await state.vars[`origin/${p.name}`].data()) as Float32Array;
+    out.set(v, o);
+    o += v.length;
+  }
+  return out;
+}
+
+async function trainIn(out: string, config: FitConfig, opts: TrainOptions, log: (l: string) => void): Promise<TrainSummary> {
   const s = await openNetworkSession(config, log);
   const { model, train, test } = s;
+  const keep = opts.savePath === undefined ? null : new Set(pathSteps(config.steps, opts.savePath));
+  if (keep && keep.size * paramCount(model.params) * 4 > MAX_PATH_BYTES) {
+    s.close();
+    throw new MpoError(
+      `--save-path ${opts.savePath} keeps ${keep.size} snapshots of ${paramCount(model.params)} weights (${
+        Math.ceil((keep.size * paramCount(model.params) * 4) / 2 ** 20)
+      } MiB), more than ${MAX_PATH_BYTES / 2 ** 20} MiB: pass a larger --save-path`,
+    );
+  }
   const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0, init: config.init });
+  const path: { steps: number[]; weights: Float32Array[]; } = { steps: [], weights: [] };
   try {
+    if (keep) {
+      path.steps.push(0);
+      path.weights.push(await originWeights(model, state));
+    }
     writeJsonAtomic(join(out, RUN_FILES.config), {
       ...Object.fromEntries(TRAIN_KEYS.map((k) => [k, config[k]])),
       provenance: { tool: 'mpo 0.1.0', command: 'train', backend: s.backend, node: process.version, created: new Date().toISOString(),
@@ -71,10 +141,26 @@ async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; 
       quiet: opts.quiet,
       signal: opts.signal,
       chunkSize: defaultChunkSize(model, batchSize),
+      onStep: keep ?
+        async (step) => {
+          if (keep.has(step) && path.steps[path.steps.length - 1] !== step) {
+            path.steps.push(step);
+            path.weights.push(await originWeights(model, state));
+          }
+        } :
+        undefined,
     });
     saveCheckpoint(join(out, RUN_FILES.checkpoint), await checkpointOf(model, state, { seconds, command: 'train' }));
     if (opts.signal?.aborted) {
       throw new MpoError(`interrupted at step ${state.step}: the network so far is saved in ${out}; train again with more --steps`, 130);
+    }
+    if (keep) {
+      const p = paramCount(model.params);
+      const flat = new Float32Array(path.weights.length * p);
+      path.weights.forEach((w, i) => flat.set(w, i * p));
+      writeNpy(join(out, RUN_FILES.path), flat, [path.weights.length, p]);
+      writeJsonAtomic(join(out, RUN_FILES.pathSteps), { every: opts.savePath, steps: path.steps,
+        params: model.params.map((q) => ({ name: q.name, shape: q.shape })), model: model.name });
     }
     const { frame, dispose } = computeFrame(thetaOf(model, state));
     const trainSub = headOf(train, config.evalImages);
@@ -99,6 +185,7 @@ async function trainIn(out: string, config: FitConfig, opts: { quiet?: boolean; 
       model: model.name,
       dataset: config.dataset,
       seed: config.seed,
+      ...(keep ? { path_snapshots: path.steps.length, save_path: opts.savePath } : {}),
     };
     writeReport(join(out, RUN_FILES.report), {
       title: `mpo train: ${model.name} on ${config.dataset}`,
