@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -21,6 +21,9 @@ function mpo(...args: string[]) {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The banner tfjs-backend-cpu prints in Node on its first tensor (src/node/tf-node.ts silences it). */
+const BANNER = /install our node backend|Hi, looks like you are running TensorFlow\.js in Node\.js/;
 
 /** The error line of a failed run: exactly one `mpo: error:` line, no stack trace. */
 function errorLine(r: { code: number | null; stderr: string; }): string {
@@ -59,9 +62,42 @@ test('mpo fit runs a tiny configuration and writes every output', () => {
   assert.equal(ev.code, 0, ev.stderr);
   const grid = JSON.parse(readFileSync(join(out, 'eval-p1-r2/landscape/landscape.json'), 'utf8'));
   assert.equal(grid.rows, (10 - 1 + 2) * 2 + 1);
+  // it says where it wrote, and its own seconds beside the fit's training seconds (issue 20 item 8a)
+  const evalSummary = JSON.parse(readFileSync(join(out, 'eval-p1-r2/summary.json'), 'utf8'));
+  assert.match(ev.stdout, new RegExp(`\\(eval ${evalSummary.eval_seconds.toFixed(1)} s; the fit in ${out} trained ${summary.seconds.toFixed(1)} s\\)`));
+  assert.match(ev.stdout, /^results in run\/eval-p1-r2 \(open run\/eval-p1-r2\/report\.html\)$/m);
+  assert.doesNotMatch(ev.stderr, BANNER);
+
+  // mpo export runs on TF.js's cpu backend, which prints an "install our node backend" banner unless silenced (item 8d)
+  const ex = mpo('export', out, '--cell', '0,0', '--out', join(tmp, 'cell'));
+  assert.equal(ex.code, 0, ex.stderr);
+  assert.match(ex.stdout, /cell 0,0 .* written to /);
+  assert.doesNotMatch(ex.stderr + ex.stdout, BANNER);
 
   const again = mpo('fit', ...TINY, '--steps', '6', '--out', out);
   assert.match(errorLine(again), /output folder ".*" is not empty \(it holds a finished run\): choose another --out/);
+});
+
+test("a volume's config.json records the pattern fitted, the 6-cell cube frame; an old run folder that said heart still reads as it (item 8b)", () => {
+  const out = join(tmp, 'volume');
+  const r = mpo('fit', '--manifold', 'volume', '--steps', '2', '--train-images', '300', '--eval-images', '40', '--quick-eval-images', '40', '--batch-size',
+    '16', '--cells-per-step', '6', '--eval-every', '0', '--eval-padding', '0', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, BANNER);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([config.manifold, config.pattern, config.patternSize, config.provenance.patternName], ['volume', 'cube-frame', 6, 'cube-frame']);
+  assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).cells_measured, 216);
+  // a folder of a volume fitted before issue 24: its config.json named the plane's default, heart at 24 cells
+  const old = join(tmp, 'volume-old');
+  cpSync(out, old, { recursive: true });
+  writeFileSync(join(old, 'config.json'), JSON.stringify({ ...config, pattern: 'heart', patternSize: 24 }));
+  const ev = mpo('eval', old, '--images', '20', '--out', join(tmp, 'volume-old-eval'));
+  assert.equal(ev.code, 0, ev.stderr);
+  assert.equal(JSON.parse(readFileSync(join(tmp, 'volume-old-eval/summary.json'), 'utf8')).cells_measured, 216);
+  const again = mpo('fit', '--config', join(old, 'config.json'), '--steps', '1', '--eval-images', '20', '--out', join(tmp, 'volume-again'));
+  assert.equal(again.code, 0, again.stderr);
+  const repeated = JSON.parse(readFileSync(join(tmp, 'volume-again/config.json'), 'utf8'));
+  assert.deepEqual([repeated.pattern, repeated.patternSize], ['cube-frame', 6]);
 });
 
 test('mpo fit --random-mask and mpo patterns work', () => {

@@ -5,6 +5,7 @@ import { firstLine, MpoError } from '../core/errors.js';
 import { readConfigFile } from '../node/config-file.js';
 import { resumeConfigOf, runFit } from '../node/run/fit.js';
 import { runEval } from '../node/run/eval.js';
+import { folderKind, readRunConfig, RUN_FILES } from '../node/run/folder.js';
 import { runPatternsCommand } from './patterns.js';
 import { registerGallery } from './gallery.js';
 import { registerExport } from './export.js';
@@ -13,7 +14,18 @@ import { registerStudy } from './study.js';
 import { registerConnect } from './connect.js';
 import { registerTrain } from './train.js';
 import { registerView } from './view.js';
-import { isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+
+/**
+ * The settings of `--config FILE`: a YAML or JSON file, or the `config.json` of a run folder, read
+ * as `mpo eval` and `--resume` read it ({@link readRunConfig}: a line's or volume's run made before
+ * its config.json named the manifold's pattern is read as the pattern it fitted), so that
+ * `mpo fit --config DIR/config.json` repeats any run.
+ */
+function configFileLayer(file: string): Partial<FitConfig> {
+  const dir = dirname(file);
+  return basename(file) === RUN_FILES.config && folderKind(dir) === 'fit' ? readRunConfig(dir) : readConfigFile(file);
+}
 
 /** `path` relative to the working folder when it lies inside it (as the user would type it), else absolute. */
 function relativeOrAbsolute(path: string): string {
@@ -76,7 +88,7 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
       if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${resume}\n`);
       return;
     }
-    const config = resolveConfig(file ? readConfigFile(String(file)) : {}, parseConfig(flags, 'the command line'));
+    const config = resolveConfig(file ? configFileLayer(String(file)) : {}, parseConfig(flags, 'the command line'));
     const dir = out ? String(out) : defaultOut(config);
     const s = await runFit(config, { out: dir, quiet: !!quiet, signal: interrupt() });
     if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${dir} (open ${join(dir, 'report.html')})\n`);
