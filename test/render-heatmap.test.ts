@@ -123,3 +123,15 @@ test('the render module bundles for a browser with no Node built-ins', async () 
   assert.deepEqual(imports.filter((p) => nodeNames.has(p)), []);
   assert.ok(Object.keys(result.metafile.inputs).some((f) => f.includes('fast-png')), 'PNG encoding is in the bundle');
 });
+
+test("at --resolution r the axes count the pattern's cells, not grid samples: a label every r grid cells (issue 20 item 8f)", () => {
+  // a 3x3 pattern with --padding 1 at --resolution 2: (3 - 1 + 2) * 2 + 1 = 9 grid cells a side, 2 of them padding
+  const h = renderHeatmap(Array.from({ length: 81 }, (_, i) => i + 1), 9, 9, { scale: 'linear', colorbar: false, padding: 2, resolution: 2, cellSize: 10 });
+  const labels = ['\u22121', '0', '1', '2', '3'];
+  assert.deepEqual(texts(h), [...labels, ...labels], 'y then x: cells -1 (padding) to 3 (padding), not grid samples -2 to 6');
+  // the x label of cell 0 sits at the centre of grid column 2, that of cell 3 at grid column 8
+  const xs = [...h.body.matchAll(/<text x="([\d.]+)"[^>]*text-anchor="middle"[^>]*>([^<]*)<\/text>/g)].map((m) => [m[2], +m[1]] as const);
+  const x = Object.fromEntries(xs);
+  assert.ok(Math.abs(x['3'] - x['0'] - 60) < 1e-9 && Math.abs(x['1'] - x['0'] - 20) < 1e-9, `x positions ${JSON.stringify(x)}`);
+  assert.throws(() => renderHeatmap([1, 2, 3, 4], 2, 2, { scale: 'log', resolution: 0.5 }), /resolution 0\.5 is invalid: use a whole number >= 1/);
+});

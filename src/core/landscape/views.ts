@@ -68,7 +68,8 @@ export function renderManifoldLandscape(land: Landscape, split: string, lossDoma
   const maps = (values: Float32Array, scale: 'log' | 'linear', domain: readonly [number, number]) =>
     Array.from({ length: slices }, (_, k) =>
       renderHeatmap(values.subarray(k * plane, (k + 1) * plane), land.rows, land.cols, { scale, domain,
-        title: `slice ${+(k / land.grid.resolution - land.grid.padding).toFixed(2)}`, padding: pad, cellSize: cs, colorbar: k === slices - 1, fontSize: 10 }));
+        title: `slice ${+(k / land.grid.resolution - land.grid.padding).toFixed(2)}`, padding: pad, resolution: land.grid.resolution, cellSize: cs,
+        colorbar: k === slices - 1, fontSize: 10 }));
   return [
     sliceGrid(maps(land.loss, 'log', lossDomain), `${split} loss (log scale), slices along the third direction`),
     sliceGrid(maps(land.acc, 'linear', [0, 1]), `${split} accuracy, slices along the third direction`),

@@ -14,6 +14,12 @@ export interface GridOptions {
   axes?: boolean;
   /** Grid cells outside the pattern on each side: the pattern's first row and column are labelled 0 (default 0). */
   padding?: number;
+  /**
+   * Grid cells per cell of the pattern, for a landscape sampled at `--resolution` r (default 1):
+   * the tick labels then count the pattern's cells (a label every r grid cells), and `padding`
+   * is still in grid cells (`--padding` times r).
+   */
+  resolution?: number;
   /** Font size of labels; the title is 3 larger (default 12). */
   fontSize?: number;
   /**
@@ -82,6 +88,8 @@ function checkGrid(n: number, rows: number, cols: number, what: string, o: GridO
   check(n === rows * cols, `${what} has ${n} values, expected ${rows}x${cols}=${rows * cols}: pass one value per grid cell, row-major`);
   const p = o.padding ?? 0;
   check(Number.isInteger(p) && p >= 0 && 2 * p < Math.min(rows, cols), `${what} padding ${p} is invalid: use a whole number below half the grid`);
+  const r = o.resolution ?? 1;
+  check(Number.isInteger(r) && r >= 1, `${what} resolution ${r} is invalid: use a whole number >= 1 (grid cells per pattern cell)`);
   check(o.cellSize === undefined || o.cellSize > 0, `${what} cell size ${o.cellSize} is invalid: use a positive number`);
   if (o.coords) {
     for (const [axis, n] of [['x', cols], ['y', rows]] as const) {
@@ -109,9 +117,14 @@ function coordTicks(ends: readonly [number, number], n: number): { at: number; t
   return s.ticks(5).map((t) => ({ at: cellOf(t, ends, n), text: format(t).replace('-', '\u2212') }));
 }
 
-/** Integer tick labels of one axis of n cells, d3's nice ticks, offset by the padding. */
-function indexTicks(n: number, padding: number): number[] {
-  return scaleLinear().domain([-padding, n - 1 - padding]).ticks(Math.min(6, n)).filter(Number.isInteger);
+/**
+ * Cell-index ticks of one axis of n grid cells: d3's nice integer ticks in the pattern's cells
+ * (grid cell i is pattern cell (i - padding) / resolution), with their position in grid cells.
+ */
+function indexTicks(n: number, padding: number, resolution: number): { at: number; text: string; }[] {
+  const cells = (n - 1) / resolution + 1;
+  return scaleLinear().domain([-padding / resolution, (n - 1 - padding) / resolution]).ticks(Math.min(6, Math.ceil(cells))).filter(Number.isInteger)
+    .map((t) => ({ at: t * resolution + padding, text: label(t) }));
 }
 
 /** An axis label with a real minus sign. */
@@ -148,7 +161,7 @@ function gridPanel(rows: number, cols: number, rgba: Uint8Array, o: GridOptions,
   right?: (x: number, y: number, h: number) => { body: string; width: number; below: number; }): Figure {
   const fs = o.fontSize ?? 12, cs = o.cellSize ?? defaultCellSize(rows, cols), pad = o.padding ?? 0, axes = o.axes ?? true;
   const W = cols * cs, H = rows * cs;
-  const cellTicks = (n: number) => indexTicks(n, pad).map((t) => ({ at: t + pad, text: label(t) }));
+  const cellTicks = (n: number) => indexTicks(n, pad, o.resolution ?? 1);
   const yt = !axes ? [] : o.coords ? coordTicks(o.coords.y, rows) : cellTicks(rows);
   const xt = !axes ? [] : o.coords ? coordTicks(o.coords.x, cols) : cellTicks(cols);
   const yLabel = axes ? o.coords?.yLabel : undefined, xLabel = axes ? o.coords?.xLabel : undefined;

@@ -23,8 +23,10 @@ export function rowFigure(entry: Pick<GalleryEntry, 'name' | 'dir'>, row: Galler
   const cs = Math.max(2, Math.round(220 / Math.max(land.rows, land.cols)));
   const pad = land.grid.padding * land.grid.resolution;
   const target = renderMask(pattern.cells, pattern.height, pattern.width, { cellSize: cs * land.grid.resolution, title: 'target' });
-  const loss = renderHeatmap(land.test.loss, land.rows, land.cols, { scale: 'log', title: 'test loss (log scale)', padding: pad, cellSize: cs });
-  const acc = renderHeatmap(land.test.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: 'test accuracy', padding: pad, cellSize: cs });
+  const loss = renderHeatmap(land.test.loss, land.rows, land.cols, { scale: 'log', title: 'test loss (log scale)', padding: pad,
+    resolution: land.grid.resolution, cellSize: cs });
+  const acc = renderHeatmap(land.test.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: 'test accuracy', padding: pad,
+    resolution: land.grid.resolution, cellSize: cs });
   const bowl = typeof row.radial_auc === 'number' ? ` (radial baseline ${row.radial_auc.toFixed(3)})` : '';
   const title = `${row.pattern}: test AUC ${row.auc_test.toFixed(3)}${bowl}, accuracy black ${row.acc_black_test.toFixed(2)} / white ${
     row.acc_white_test.toFixed(2)

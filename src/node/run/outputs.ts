@@ -122,8 +122,9 @@ export function writeLandscapeFiles(dir: string, split: string, land: Landscape,
   writeNpy(join(dir, `${split}-loss.npy`), land.loss, [land.rows, land.cols]);
   writeNpy(join(dir, `${split}-acc.npy`), land.acc, [land.rows, land.cols]);
   const pad = land.grid.padding * land.grid.resolution;
-  const lossMap = renderHeatmap(land.loss, land.rows, land.cols, { scale: 'log', domain: lossDomain, title: `${split} loss (log scale)`, padding: pad });
-  const accMap = renderHeatmap(land.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: `${split} accuracy`, padding: pad });
+  const axes = { padding: pad, resolution: land.grid.resolution }; // ticks in the pattern's cells at any --resolution
+  const lossMap = renderHeatmap(land.loss, land.rows, land.cols, { scale: 'log', domain: lossDomain, title: `${split} loss (log scale)`, ...axes });
+  const accMap = renderHeatmap(land.acc, land.rows, land.cols, { scale: 'linear', domain: [0, 1], title: `${split} accuracy`, ...axes });
   writeFigure(join(dir, `${split}-loss.png`), lossMap);
   writeFigure(join(dir, `${split}-acc.png`), accMap);
   return [lossMap, accMap];
