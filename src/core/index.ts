@@ -22,6 +22,10 @@ export { MANIFOLD_DIMS, manifoldDims } from './plane/manifold.js';
 export { initParamValues, paramCount, type ParamSet, type ParamSpec, type ParamValues } from './plane/params.js';
 // beyond the plane (issue 11): d-dimensional patterns, classic views, mode connectivity, decorrelated ensembles
 export { bezierGradients, bezierPoint, bezierValues, filterNormalizedDirection, frameFromValues, type BezierTask } from './landscape/classic.js';
+export { evaluateView, flattenValues, gridCoords, interpolationTs, interpolationView, lineNumbers, linspace, pathView, planeView, randomPlaneDirections,
+  randomPlaneView, threeNetworkPlane, unflattenValues, type GridView, type InterpolationOptions, type LineNumbers, type PathViewOptions,
+  type PlaneViewOptions, type PointValues, type RandomPlaneOptions, type ThreeNetworkPlane, type ViewData, type ViewEvalOptions } from './landscape/classic-views.js';
+export { pathPca, symmetricEigen, type PathPca } from './landscape/pca.js';
 export { cellsAsPlane, manifoldPatternMetrics } from './landscape/manifold-metrics.js';
 export { renderManifoldLandscape, renderTarget } from './landscape/views.js';
 export { checkManifoldPattern, withManifoldDefaults } from './pattern/manifold-patterns.js';
@@ -70,7 +74,7 @@ export { EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, cellParamValues, checkCell, che
 // drawing (SVG)
 export { renderLineChart, type ChartSeries, type LineChart } from './render/chart.js';
 export { colorFor, getColormap, type ColorScale, type ColormapName, type ScaleKind } from './render/colormap.js';
-export { renderHeatmap, renderMask, type HeatmapOptions, type MaskOptions } from './render/heatmap.js';
+export { renderHeatmap, renderMask, type AxisCoords, type HeatmapOptions, type MapMark, type MaskOptions } from './render/heatmap.js';
 export { compose, toSvg, type Figure } from './render/svg.js';
 
 export * as ops from './ops/index.js';
