@@ -9,7 +9,7 @@ import * as tf from '../src/node/tf-node.js';
 import * as tfl from '@tensorflow/tfjs';
 import { assertClose, finiteDiff, randn, useCpu } from './helpers.js';
 import { readLayersNetwork, readLayersSource } from '../src/node/model-file.js';
-import { createLayersModel, decodeLayersWeights } from '../src/core/models/layers-model.js';
+import { createLayersModel, decodeLayersWeights, exportLayersNetwork } from '../src/core/models/layers-model.js';
 import { createModel } from '../src/core/models/registry.js';
 import { toParamSet } from '../src/core/plane/params.js';
 import { MpoError } from '../src/core/errors.js';
@@ -130,6 +130,31 @@ test('a Conv2D chain (strides, same and valid padding, pools, BN with moving sta
   const gamma = m.weights.find((w) => w.name.endsWith('/gamma'))!;
   assertClose(net.weights[gamma.name]!, (gamma.read().dataSync() as Float32Array).map((v) => v - 0.5), 0, 1e-7, 'stored gamma');
   assert.equal(net.model.usesBatchStats, true);
+});
+
+test('an imported model exports again (its topology, the given weights, the moving statistics) and tfjs-layers reads it', async () => {
+  const m = convModel();
+  randomiseWeights(m, 60);
+  const path = await saveLayers(m, join(tmp, 'conv-export'));
+  const net = readLayersNetwork(path, { inputShape: [12, 12, 3], batchNorm: 'moving' });
+  const x = randn([2, 12, 12, 3], 7) as tf.Tensor4D;
+  const load = async (values: Record<string, Float32Array>) => {
+    const ex = exportLayersNetwork(net.model, values);
+    const weightData = ex.weights.buffer.slice(0) as ArrayBuffer;
+    return tfl.loadLayersModel(tfl.io.fromMemory({ modelTopology: ex.modelJson.modelTopology as object, weightSpecs: ex.weightSpecs, weightData }));
+  };
+  const same = await load(net.weights);
+  assertClose((same.predict(x) as tf.Tensor).dataSync() as Float32Array, (m.predict(x) as tf.Tensor).dataSync() as Float32Array, 0, 1e-6, 'exported as read');
+  // Other weights (another point of a plane): the export computes what mpo's forward does there.
+  const moved = Object.fromEntries(Object.entries(net.weights).map(([k, v]) => [k, v.map((a, i) => a + 0.05 * Math.sin(i))]));
+  const other = await load(moved);
+  const w = toParamSet(net.model.params, moved);
+  const ours = tf.tidy(() => net.model.forward(w, x).dataSync() as Float32Array);
+  tf.dispose(Object.values(w));
+  assertClose((other.predict(x) as tf.Tensor).dataSync() as Float32Array, ours, 0, 1e-5, 'exported at another point');
+  const batch = readLayersNetwork(path, { inputShape: [12, 12, 3] });
+  assert.throws(() => exportLayersNetwork(batch.model, batch.weights),
+    /its BatchNormalization uses each batch's statistics; fit it with --bn-stats moving to export/);
 });
 
 test('a functional tf.model that is a plain chain reads as the Sequential does', async () => {

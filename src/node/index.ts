@@ -8,6 +8,10 @@ import './tf-node.js';
 export { BACKEND_NAMES, initBackend, type BackendName, type BackendOptions } from './backend.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 export { DATASET_NAMES, loadDataset, type Dataset, type DatasetName, type LoadOptions, type Split } from './data/dataset.js';
+export { loadImageFolder, type ImageFolderOptions } from './data/image-folder.js';
+export { isOwnDataset, loadOwnData, NPY_FILES, type OwnDataOptions } from './data/own-data.js';
+export { initWeightsFor, type LayersFile, type LayersNetwork, readLayersFile, readLayersNetwork, readLayersSource,
+  type ReadNetworkOptions } from './model-file.js';
 export { decodePng, figureToPng, svgToPng, writeFigure, type SvgToPngOptions } from './output/png.js';
 export { renderReport, writeReport, type ReportInput } from './output/report.js';
 export { createWorkerPool, defaultWorkers, type PoolOptions, type WorkerPool } from './parallel/pool.js';

@@ -94,6 +94,10 @@ export interface LayersModel extends Model {
   readonly bnOffset: number;
   /** The batch-norm mode in use. */
   readonly batchNorm: 'batch' | 'moving';
+  /** The file's topology, as read (for {@link exportLayersNetwork}). */
+  readonly modelTopology: unknown;
+  /** Every weight of the file in file order: parameters by name, BatchNormalization's moving statistics as constants (null when not read). */
+  readonly fileWeights: readonly { readonly name: string; readonly shape: readonly number[]; readonly constant?: Float32Array | null; }[];
 }
 
 type Json = Record<string, unknown>;
@@ -312,6 +316,12 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
 
   const ops: Op[] = [];
   const params: ParamSpec[] = [];
+  // Every weight of the file in its order (trainable ones are parameters; BN moving statistics constants), for export.
+  const fileWeights: { name: string; shape: number[]; constant?: Float32Array | null; }[] = [];
+  const addParam = (spec: ParamSpec) => {
+    params.push(spec);
+    fileWeights.push({ name: spec.name, shape: [...spec.shape] });
+  };
   let shape: Shape = [...declared];
   layers.forEach((l, i) => {
     const c = l.config as Json;
@@ -343,8 +353,8 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
         need(Number.isInteger(units) && (units as number) >= 1, `units must be a positive whole number, got ${JSON.stringify(units)}`);
         const bias = c.use_bias !== false;
         const fanIn = shape[shape.length - 1]!;
-        params.push({ name: `${lname}/kernel`, shape: [fanIn, units as number], init: 'xavier', fanIn, fanOut: units as number });
-        if (bias) params.push({ name: `${lname}/bias`, shape: [units as number], init: 'bias', fanIn, fanOut: units as number });
+        addParam({ name: `${lname}/kernel`, shape: [fanIn, units as number], init: 'xavier', fanIn, fanOut: units as number });
+        if (bias) addParam({ name: `${lname}/bias`, shape: [units as number], init: 'bias', fanIn, fanOut: units as number });
         ops.push({ kind: 'dense', name: lname, units: units as number, bias, act: activationOf(c.activation, where) });
         shape = [...shape.slice(0, -1), units as number];
         return;
@@ -365,8 +375,8 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
         const [ho, wo] = [outSize(shape[0]!, k[0], s[0], pad), outSize(shape[1]!, k[1], s[1], pad)];
         need(ho >= 1 && wo >= 1, `a ${k[0]}x${k[1]} kernel does not fit its ${shape[0]}x${shape[1]} input with padding valid`);
         const bias = c.use_bias !== false;
-        params.push({ name: `${lname}/kernel`, shape: [k[0], k[1], cin, f], init: 'xavier', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
-        if (bias) params.push({ name: `${lname}/bias`, shape: [f], init: 'bias', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
+        addParam({ name: `${lname}/kernel`, shape: [k[0], k[1], cin, f], init: 'xavier', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
+        if (bias) addParam({ name: `${lname}/bias`, shape: [f], init: 'bias', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
         ops.push({ kind: 'conv', name: lname, filters: f, k, s, pad, bias, act: activationOf(c.activation, where) });
         shape = [ho, wo, f];
         return;
@@ -445,8 +455,8 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
         const eps = typeof c.epsilon === 'number' && c.epsilon > 0 ? c.epsilon : 1e-3;
         const center = c.center !== false;
         const scale = c.scale !== false;
-        if (scale) params.push({ name: `${lname}/gamma`, shape: [ch], init: bnOffset === 0.5 ? 'bn-scale-paper' : 'zeros', fanIn: 1, fanOut: 1 });
-        if (center) params.push({ name: `${lname}/beta`, shape: [ch], init: 'zeros', fanIn: 1, fanOut: 1 });
+        if (scale) addParam({ name: `${lname}/gamma`, shape: [ch], init: bnOffset === 0.5 ? 'bn-scale-paper' : 'zeros', fanIn: 1, fanOut: 1 });
+        if (center) addParam({ name: `${lname}/beta`, shape: [ch], init: 'zeros', fanIn: 1, fanOut: 1 });
         let moving: { mean: Float32Array; inv: Float32Array; } | undefined;
         if (mode === 'moving') {
           const mean = findWeight(source.weights, lname, 'moving_mean');
@@ -455,6 +465,11 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
             `--bn-stats moving needs its moving_mean and moving_variance (${ch} values each) from the weights file beside the model.json`);
           moving = { mean: mean!, inv: Float32Array.from(variance!, (v) => 1 / Math.sqrt(v + eps)) };
         }
+        fileWeights.push({ name: `${lname}/moving_mean`, shape: [ch], constant: findWeight(source.weights, lname, 'moving_mean') ?? null }, {
+          name: `${lname}/moving_variance`,
+          shape: [ch],
+          constant: findWeight(source.weights, lname, 'moving_variance') ?? null,
+        });
         ops.push({ kind: 'bn', name: lname, eps, center, scale, moving });
         return;
       }
@@ -552,6 +567,8 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
     usesBatchStats: ops.some((o) => o.kind === 'bn' && !o.moving),
     forward,
     declaredInputShape: declared,
+    modelTopology: source.modelTopology,
+    fileWeights,
     droppedSoftmax,
     bnOffset,
     batchNorm: mode,
@@ -629,4 +646,55 @@ export function layersParamValues(model: LayersModel, weights: Readonly<Record<s
     out[spec.name] = spec.name.endsWith('/gamma') ? Float32Array.from(w, (v) => v - model.bnOffset) : Float32Array.from(w);
   }
   return out;
+}
+
+/**
+ * One point of a plane of an imported model as a TF.js Layers model again: the file's own
+ * topology with the weights `values` (mpo parameter values, e.g. a cell's; BatchNormalization's
+ * moving statistics as read from the file). What `mpo export` needs for a `--model` file; the
+ * model's outputs are the file's (probabilities when it ends with a softmax). Models whose
+ * BatchNormalization uses each batch's statistics (`batchNorm: 'batch'`) cannot be exported (no
+ * Keras layer computes that at inference): a one-line MpoError, as for a missing or mis-sized value.
+ */
+export function exportLayersNetwork(model: LayersModel, values: ParamValues): {
+  modelJson: Record<string, unknown>;
+  weightSpecs: { name: string; shape: number[]; dtype: 'float32'; }[];
+  weights: Uint8Array;
+} {
+  check(typeof model === 'object' && model !== null && 'fileWeights' in model, 'exportLayersNetwork: model must be a LayersModel (createLayersModel)');
+  if (model.usesBatchStats) {
+    throw new MpoError(
+      `model ${model.name} cannot be exported as a TF.js Layers model: its BatchNormalization uses each batch's statistics; fit it with --bn-stats moving to export`,
+    );
+  }
+  const arrays: Float32Array[] = [];
+  const weightSpecs = model.fileWeights.map((fw) => {
+    const size = fw.shape.reduce((a, b) => a * b, 1);
+    let v: Float32Array | null | undefined = fw.constant;
+    if (fw.constant === undefined) {
+      const p = values[fw.name];
+      check(p instanceof Float32Array && p.length === size, () =>
+        `exportLayersNetwork: values lack "${fw.name}" of ${size} values: pass one point of the plane`);
+      v = fw.name.endsWith('/gamma') ? Float32Array.from(p, (x) => x + model.bnOffset) : p;
+    }
+    check(v && v.length === size, () => `exportLayersNetwork: the file's "${fw.name}" was not read: read the model with its weights file`);
+    arrays.push(v);
+    return { name: fw.name, shape: [...fw.shape], dtype: 'float32' as const };
+  });
+  const total = arrays.reduce((n, a) => n + a.length, 0);
+  const weights = new Uint8Array(total * 4);
+  const view = new DataView(weights.buffer);
+  let at = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) view.setFloat32(at + 4 * i, a[i]!, true);
+    at += 4 * a.length;
+  }
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: 'mpo 0.1.0',
+    convertedBy: null,
+    modelTopology: model.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }],
+  };
+  return { modelJson, weightSpecs, weights };
 }
