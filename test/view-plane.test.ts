@@ -10,7 +10,8 @@ import { resolveConfig } from '../src/core/config.js';
 import { threeNetworkPlane } from '../src/core/landscape/classic-views.js';
 import { toParamSet, type ParamValues } from '../src/core/plane/params.js';
 import { runTrain } from '../src/node/run/train.js';
-import { runPlane } from '../src/node/run/view.js';
+import { runInterpolate, runPlane, runRandomPlane } from '../src/node/run/view.js';
+import { EXPORT_WEIGHTS_FILE, exportLayersModel } from '../src/core/io/export-layers.js';
 import { openNetwork, openNetworkSession } from '../src/node/run/network.js';
 import { headOf } from '../src/node/run/setup.js';
 import { useCpu } from './helpers.js';
@@ -107,10 +108,9 @@ test('mpo view plane: bad input is a one-line error and writes nothing', async (
   const out = join(tmp, 'never');
   const other = join(tmp, 'cnn');
   await runTrain(resolveConfig({ ...tiny, model: 'cnn', steps: 2, trainImages: 64 }), { out: other, ...quiet });
-  await assert.rejects(runPlane([nets[0], nets[1], other], { out, images: IMAGES, ...quiet }),
-    new RegExp(
-      `^MpoError: "${nets[0]}" is a mlp on fashion-mnist-subset but "${other}" a cnn on fashion-mnist-subset: pass two networks of the same model and dataset$`,
-    ));
+  await assert.rejects(runPlane([nets[0], nets[1], other], { out, images: IMAGES, ...quiet }), new RegExp(
+    `^MpoError: "${nets[0]}" is a mlp on fashion-mnist-subset but "${other}" a cnn on fashion-mnist-subset: pass two networks of the same model and dataset$`,
+  ));
   const empty = join(tmp, 'empty');
   mkdirSync(empty);
   writeFileSync(join(empty, 'notes.txt'), 'hi');
@@ -125,4 +125,47 @@ test('mpo view plane: bad input is a one-line error and writes nothing', async (
   assert.notEqual(r.status, 0);
   assert.deepEqual(r.stderr.trim().split('\n'), [`mpo: error: "${join(tmp, 'nope')}" is not there (no such folder): pass the --out folder of mpo train`]);
   assert.equal(existsSync(out), false, 'nothing written');
+});
+
+/** Writes network `dir` as a TF.js Layers model (model.json + weights.bin), as `mpo export` writes a cell; `foreign` drops mpo's metadata. */
+async function exportNetwork(dir: string, to: string, foreign = false): Promise<string> {
+  const net = openNetwork(dir);
+  const s = await openNetworkSession(net.config, () => {}, { trainLimit: 10 });
+  try {
+    const ex = exportLayersModel(s.model, net.weights, { metadata: { dataset: net.config.dataset } });
+    const json = foreign ? { ...ex.modelJson, userDefinedMetadata: undefined } : ex.modelJson;
+    mkdirSync(to, { recursive: true });
+    writeFileSync(join(to, 'model.json'), JSON.stringify(json));
+    writeFileSync(join(to, EXPORT_WEIGHTS_FILE), ex.weights);
+    return join(to, 'model.json');
+  } finally {
+    s.close();
+  }
+}
+
+test('TF.js Layers networks as inputs: an exported cell (its folder or its model.json) sits beside mpo train networks; a foreign model.json is its own model', async () => {
+  const bx = await exportNetwork(nets[1], join(tmp, 'bx'));
+  const ref = JSON.parse(readFileSync(join(tmp, 'plane', 'summary.json'), 'utf8')) as { test_loss: Record<string, number>; coords: { c: number[]; }; };
+  // the exported B (its folder) in place of B: the same plane
+  const s = await runPlane([nets[0], join(tmp, 'bx'), nets[2]], { out: join(tmp, 'plane-x'), resolution: 4, margin: 0.25, images: IMAGES, ...quiet });
+  for (const n of ['a', 'b', 'c'] as const) assert.ok(Math.abs(s.test_loss[n] - ref.test_loss[n]) < 1e-5, `${n}: ${s.test_loss[n]} vs ${ref.test_loss[n]}`);
+  assert.ok(Math.abs(s.coords.c[0] - ref.coords.c[0]) < 1e-5 && Math.abs(s.coords.c[1] - ref.coords.c[1]) < 1e-5);
+  // interpolation from a train folder to the exported model.json: A's and B's own losses at t = 0 and 1
+  const line = await runInterpolate(nets[0], bx, { out: join(tmp, 'line-x'), points: 5, images: IMAGES, ...quiet });
+  assert.ok(Math.abs(line.test_loss_a - ref.test_loss.a) < 1e-5 && Math.abs(line.test_loss_b - ref.test_loss.b) < 1e-5,
+    `${line.test_loss_a}, ${line.test_loss_b}`);
+  // a model.json without mpo's metadata is read as its own (file) model: its random plane is centred on its own loss
+  const fb = await exportNetwork(nets[1], join(tmp, 'foreign-b'), true);
+  const rp = await runRandomPlane(fb, { out: join(tmp, 'rp-x'), points: 3, images: IMAGES, ...quiet });
+  assert.ok(Math.abs(rp.centre_test_loss - ref.test_loss.b) < 1e-5, `centre ${rp.centre_test_loss} vs B's own ${ref.test_loss.b}`);
+  const fc = await exportNetwork(nets[2], join(tmp, 'foreign-c'), true);
+  const fa = await exportNetwork(nets[0], join(tmp, 'foreign-a'), true);
+  const sf = await runPlane([fa, fb, fc], { out: join(tmp, 'plane-f'), resolution: 4, margin: 0.25, images: IMAGES, ...quiet });
+  for (const n of ['a', 'b', 'c'] as const) assert.ok(Math.abs(sf.test_loss[n] - ref.test_loss[n]) < 1e-5, `foreign ${n}: ${sf.test_loss[n]}`);
+  // a foreign file beside an mpo train network: two different models, refused before anything is written
+  await assert.rejects(runPlane([nets[0], fb, nets[2]], { out: join(tmp, 'never-x'), images: IMAGES, ...quiet }),
+    /^MpoError: ".*" is a mlp on fashion-mnist-subset but ".*foreign-b\/model.json" a .*model.json on fashion-mnist-subset: pass two networks of the same model and dataset$/);
+  await assert.rejects(runPlane([nets[0], join(tmp, 'nothing', 'model.json'), nets[2]], { out: join(tmp, 'never-x'), images: IMAGES, ...quiet }),
+    /^MpoError: model file ".*nothing\/model.json" is not there: pass the --out folder of mpo train or a model.json with its weights$/);
+  assert.equal(existsSync(join(tmp, 'never-x')), false);
 });

@@ -22,10 +22,12 @@ function numberIn(v: string | undefined, fallback: number, flag: string, lo: num
  * `mpo view path NET`: the classic loss-landscape views of trained networks.
  */
 export function registerView(program: Command): void {
-  const view = program.command('view').description('classic landscape views of networks saved by mpo train (Li et al. 2018)');
+  const view = program.command('view').description(
+    'classic landscape views of networks: folders of mpo train, or TF.js Layers networks (a model.json with its weights, e.g. of mpo export)',
+  );
   view.command('random-plane')
     .description('loss and accuracy on a plane of two random filter-normalised directions around a network (a, b in [-1, 1])')
-    .argument('<net>', 'folder of mpo train')
+    .argument('<net>', 'folder of mpo train, or a model.json')
     .requiredOption('--out <dir>', 'output folder')
     .option('--points <n>', 'points per axis', '21')
     .option('--images <n>', 'test images, and as many training images', '1000')
@@ -43,8 +45,8 @@ export function registerView(program: Command): void {
     });
   view.command('interpolate')
     .description('loss and accuracy along the straight line (1 - t) A + t B, t from -0.5 to 1.5')
-    .argument('<a>', 'folder of mpo train (t = 0)')
-    .argument('<b>', 'folder of mpo train (t = 1)')
+    .argument('<a>', 'folder of mpo train, or a model.json (t = 0)')
+    .argument('<b>', 'folder of mpo train, or a model.json (t = 1)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--points <n>', 'points along the line', '41')
     .option('--images <n>', 'test images, and as many training images', '1000')
@@ -60,9 +62,9 @@ export function registerView(program: Command): void {
     });
   view.command('plane')
     .description('loss and accuracy on the plane through three networks (Garipov et al. 2018): origin A, B - A and C - A made orthogonal, the three marked')
-    .argument('<a>', 'folder of mpo train (the origin)')
-    .argument('<b>', 'folder of mpo train (at (1, 0))')
-    .argument('<c>', 'folder of mpo train')
+    .argument('<a>', 'folder of mpo train, or a model.json (the origin)')
+    .argument('<b>', 'folder of mpo train, or a model.json (at (1, 0))')
+    .argument('<c>', 'folder of mpo train, or a model.json')
     .requiredOption('--out <dir>', 'output folder')
     .option('--resolution <n>', 'grid steps per unit |B - A|', '10')
     .option('--margin <x>', 'margin around the three, in units of |B - A|', '0.25')

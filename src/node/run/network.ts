@@ -1,7 +1,9 @@
-import { appendFileSync, existsSync, realpathSync } from 'node:fs';
+import { appendFileSync, existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
-import { resolveConfig, type FitConfig } from '../../core/config.js';
+import { parseConfig, resolveConfig, type FitConfig } from '../../core/config.js';
+import { createModel, isModelFile, MODELS } from '../../core/models/registry.js';
+import { initWeightsFor, readLayersFile, readLayersNetwork } from '../model-file.js';
 import type { Model } from '../../core/models/model.js';
 import type { ParamValues } from '../../core/plane/params.js';
 import { trainLoop, type GradientSource } from '../../core/training/loop.js';
@@ -21,6 +23,8 @@ export interface SavedNetwork {
   readonly config: FitConfig;
   /** Its weights, by parameter name. */
   readonly weights: ParamValues;
+  /** For a model read from a file: its parameters' names and shapes, which two such networks must share (built-in models compare by name). */
+  readonly signature?: string;
 }
 
 /**
@@ -40,13 +44,47 @@ export function loadNetwork(dir: string): SavedNetwork {
   return { dir, config, weights };
 }
 
+/** The model file of `pathOrFolder` when it is a TF.js Layers network (a `model.json`, or a folder holding one and no `config.json`, e.g. of `mpo export`), else null. */
+export function layersFileOf(pathOrFolder: string): string | null {
+  if (!existsSync(pathOrFolder)) return isModelFile(pathOrFolder) ? pathOrFolder : null;
+  if (statSync(pathOrFolder).isFile()) return isModelFile(pathOrFolder) ? pathOrFolder : null;
+  const inside = join(pathOrFolder, 'model.json');
+  return !existsSync(join(pathOrFolder, RUN_FILES.config)) && existsSync(inside) ? inside : null;
+}
+
 /**
- * The network at `pathOrFolder`, for `mpo view` and `mpo connect`: today the `--out` folder of
- * `mpo train` ({@link loadNetwork}). One place for every command's network input, so that other
- * kinds of network files are accepted everywhere at once.
+ * A TF.js Layers network as a {@link SavedNetwork}. A cell of `mpo export` (its metadata names a
+ * built-in model and the dataset) becomes that built-in model with the cell's weights, so it sits
+ * beside `mpo train` networks of the same model in one view; any other file is its own model
+ * (`--model path/model.json`) on `dataset` (default: the file's, else the default dataset).
  */
-export function openNetwork(pathOrFolder: string): SavedNetwork {
+function layersNetwork(file: string, dataset?: string): SavedNetwork {
+  const read = readLayersNetwork(file);
+  const meta = (readLayersFile(file).metadata.mpo ?? {}) as Record<string, unknown>;
+  const data = dataset ?? read.config.dataset;
+  const builtin = typeof meta.model === 'string' && Object.hasOwn(MODELS, meta.model) ? meta.model : null;
+  if (builtin) {
+    const config = resolveConfig(parseConfig({ model: builtin, ...(data ? { dataset: data } : {}) }, `the metadata of "${file}"`));
+    const model = createModel(builtin, { inputShape: read.config.inputShape, numClasses: read.config.numClasses, bnScale: config.bnScale });
+    return { dir: file, config, weights: initWeightsFor(model, file) };
+  }
+  const config = resolveConfig(parseConfig({ model: file, ...(data ? { dataset: data } : {}) }, `the model file "${file}"`));
+  return { dir: file, config, weights: read.weights, signature: read.model.params.map((q) => `${q.name}[${q.shape.join(',')}]`).join(' ') };
+}
+
+/**
+ * The network at `pathOrFolder`, one reader for every command's network input: the `--out`
+ * folder of `mpo train` ({@link loadNetwork}), or a TF.js Layers network (a `model.json` with its
+ * weights beside it, or a folder of `mpo export` holding one: {@link layersFileOf}). `dataset`
+ * is the data of a Layers file whose metadata does not name one. One-line MpoError otherwise.
+ */
+export function openNetwork(pathOrFolder: string, opts: { readonly dataset?: string; } = {}): SavedNetwork {
   if (typeof pathOrFolder !== 'string' || pathOrFolder === '') throw new MpoError('a network argument is empty: pass the --out folder of mpo train');
+  const file = layersFileOf(pathOrFolder);
+  if (file) {
+    if (!existsSync(file)) throw new MpoError(`model file "${file}" is not there: pass the --out folder of mpo train or a model.json with its weights`);
+    return layersNetwork(file, opts.dataset);
+  }
   return loadNetwork(pathOrFolder);
 }
 
@@ -78,7 +116,8 @@ export function checkNetworks(nets: readonly SavedNetwork[], what: string): void
 
 /** Checks that two networks can be compared (same model and dataset). */
 export function checkSameModel(a: SavedNetwork, b: SavedNetwork): void {
-  if (a.config.model !== b.config.model || a.config.dataset !== b.config.dataset) {
+  const same = a.signature !== undefined || b.signature !== undefined ? a.signature === b.signature : a.config.model === b.config.model;
+  if (!same || a.config.dataset !== b.config.dataset) {
     throw new MpoError(
       `"${a.dir}" is a ${a.config.model} on ${a.config.dataset} but "${b.dir}" a ${b.config.model} on ${b.config.dataset}: pass two networks of the same model and dataset`,
     );

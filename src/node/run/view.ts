@@ -13,7 +13,7 @@ import { writeFigure } from '../output/png.js';
 import { writeReport } from '../output/report.js';
 import { createProgress, type Progress } from '../progress.js';
 import { headOf } from './setup.js';
-import { checkNetworks, checkTwoNetworks, openNetwork, openNetworkSession, type NetworkSession, type SavedNetwork } from './network.js';
+import { checkNetworks, checkTwoNetworks, layersFileOf, openNetwork, openNetworkSession, type NetworkSession, type SavedNetwork } from './network.js';
 import { inEmptyFolder, RUN_FILES, viewStopped } from './folder.js';
 
 /** Options shared by the classic views. */
@@ -395,6 +395,9 @@ export interface PathSummary {
  */
 export async function runPath(netDir: string, opts: PathOptions): Promise<PathSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  if (layersFileOf(netDir)) {
+    throw new MpoError(`"${netDir}" is a model file, which keeps no training path: pass the --out folder of mpo train --save-path N`);
+  }
   const net = openNetwork(netDir);
   if (!existsSync(join(net.dir, RUN_FILES.path))) {
     throw new MpoError(`"${net.dir}" has no training path (no ${RUN_FILES.path}): train it with mpo train --save-path N to keep its weights every N steps`);
