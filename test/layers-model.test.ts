@@ -243,3 +243,36 @@ test('weights that do not match the manifest, and a missing file, are one-line e
   assert.throws(() => readLayersNetwork(join(dir, 'model.json')), /has no weights to start from: its weights file ".*weights.bin" does not exist/);
   assert.throws(() => createLayersModel({ name: 'x', modelTopology: { class_name: 'Sequential', config: { layers: [] } } }), /the model.json has no layers/);
 });
+
+test("a converter's Keras 3 functional JSON (model_config, batch_shape, keras_history) reads; a branching model is refused", () => {
+  const kt = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 2], dtype: 'float32', keras_history: [name, 0, 0] } });
+  const topology = (secondInputs: unknown[]) => ({
+    keras_version: '3.4.1',
+    backend: 'tensorflow',
+    model_config: {
+      class_name: 'Functional',
+      config: {
+        name: 'f',
+        layers: [
+          { class_name: 'InputLayer', name: 'input_layer', config: { batch_shape: [null, 2], name: 'input_layer' }, inbound_nodes: [] },
+          { class_name: 'Dense', name: 'd', config: { name: 'd', units: 2, activation: 'relu', use_bias: true },
+            inbound_nodes: [{ args: [kt('input_layer')], kwargs: {} }] },
+          { class_name: 'Dense', name: 'e', config: { name: 'e', units: 2, activation: 'linear', use_bias: false },
+            inbound_nodes: [{ args: secondInputs, kwargs: {} }] },
+        ],
+        input_layers: [['input_layer', 0, 0]],
+        output_layers: [['e', 0, 0]],
+      },
+    },
+  });
+  const weights = { 'f/d/kernel': Float32Array.from([1, -1, 2, 0.5]), 'f/d/bias': Float32Array.from([0.1, -0.2]), 'e/kernel': Float32Array.from([1, 2, 3, 4]) };
+  const model = createLayersModel({ name: 'k3', modelTopology: topology([kt('d')]), weights }, { inputShape: [1, 1, 2] });
+  assert.deepEqual(model.params.map((p) => p.name), ['d/kernel', 'd/bias', 'e/kernel']);
+  const w = toParamSet(model.params, { 'd/kernel': weights['f/d/kernel'], 'd/bias': weights['f/d/bias'], 'e/kernel': weights['e/kernel'] });
+  // x = [1, 2]: d = relu([1 + 4 + 0.1, -1 + 1 - 0.2]) = [5.1, 0]; e = [5.1 * 1, 5.1 * 2].
+  const y = tf.tidy(() => model.forward(w, tf.tensor4d([1, 2], [1, 1, 1, 2])).dataSync());
+  assertClose(y, [5.1, 10.2], 0, 1e-5, 'keras 3 functional');
+  tf.dispose(Object.values(w));
+  assert.throws(() => createLayersModel({ name: 'k3', modelTopology: topology([[kt('d'), kt('input_layer')]]) }),
+    /^MpoError: layer 2 \(Dense "e"\) is not fed by the layer before it alone: mpo reads models whose layers form a plain chain$/);
+});

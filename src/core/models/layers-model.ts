@@ -194,7 +194,9 @@ function chainOf(topology: unknown): { layers: Json[]; input: (number | null)[] 
     if (Array.isArray(c.input_shape)) return c.input_shape as (number | null)[];
     return null;
   };
-  return { layers: ls, input: shapeOfLayer(ls[0]!) };
+  // Keras 3 keeps a Sequential's input shape beside its layers when no InputLayer is listed.
+  const built = isObj(config) && Array.isArray(config.build_input_shape) ? (config.build_input_shape as (number | null)[]).slice(1) : null;
+  return { layers: ls, input: shapeOfLayer(ls[0]!) ?? built };
 }
 
 /**
