@@ -20,9 +20,9 @@ export { runEval, type EvalResult, type EvalRunOptions } from './run/eval.js';
 export { runExport, type ExportRunOptions, type ExportRunResult } from './run/export.js';
 export { RUN_FILES, runFit, type FitRunOptions } from './run/fit.js';
 export { runGallery, type GalleryOptions, type GalleryRow } from './run/gallery.js';
+export { checkNetworks, openNetwork, type SavedNetwork } from './run/network.js';
 export { openRun, type OpenRun, type OpenRunOptions } from './run/open.js';
 export { checkSavePath, MAX_PATH_BYTES, MAX_PATH_SNAPSHOTS, pathSteps, runTrain, type TrainOptions, type TrainSummary } from './run/train.js';
 export { readPath, runInterpolate, runPath, runPlane, runRandomPlane, type InterpolateSummary, type PathOptions, type PathSummary, type PlaneOptions,
   type PlaneSummary, type RandomPlaneSummary, type TrainingPath, type ViewOptions } from './run/view.js';
-export { checkNetworks, openNetwork, type SavedNetwork } from './run/network.js';
 export { mergeStudy, runStudy, type StudyOptions, type StudyResult } from './study/study.js';
