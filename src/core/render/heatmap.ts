@@ -113,7 +113,7 @@ function coordTicks(ends: readonly [number, number], n: number): { at: number; t
   const half = n > 1 ? (ends[1] - ends[0]) / (2 * (n - 1)) : 0.5;
   const lo = Math.min(ends[0] - half, ends[1] + half), hi = Math.max(ends[0] - half, ends[1] + half);
   const s = scaleLinear().domain([lo, hi]);
-  const format = s.tickFormat(5, '~g');
+  const format = s.tickFormat(5, '~f');
   return s.ticks(5).map((t) => ({ at: cellOf(t, ends, n), text: format(t).replace('-', '\u2212') }));
 }
 
