@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../src/core/config.js';
 import { firstLine, MpoError } from '../src/core/errors.js';
-import { configChanges, EARLY_RUN_FILES, estimateRemaining, fitChildArgs, planFits, prepareRunFolder, runFolderState, runJobs, summaryText,
+import { configChanges, EARLY_RUN_FILES, estimateRemaining, fitChildArgs, fitChildCommand, planFits, prepareRunFolder, runFolderState, runJobs, summaryText,
   type Job } from '../src/node/jobs/index.js';
+import { parseFitChildArgs } from '../src/node/jobs/fit-child.js';
 import { formatDuration } from '../src/node/progress.js';
 import { writePatternOutputs } from '../src/node/run/outputs.js';
 import { runPatternOf } from '../src/node/run/setup.js';
@@ -73,11 +75,34 @@ test('planFits checks every folder before anything runs; configChanges names cha
 
 test('child fits: fresh runs start from their config file, resumed ones from their folder', () => {
   const config = resolveConfig({ backend: 'cpu' });
-  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'fresh' }, '/r/configs/a.json'), ['fit', '--config', '/r/configs/a.json', '--out', '/r/a',
-    '--quiet']);
-  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'resume' }, '/r/configs/a.json'), ['fit', '--resume', '/r/a', '--backend', 'cpu', '--quiet']);
+  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'fresh' }, '/r/configs/a.json'), ['--config', '/r/configs/a.json', '--out', '/r/a']);
+  assert.deepEqual(fitChildArgs({ dir: '/r/a', config, state: 'resume' }, '/r/configs/a.json'), ['--resume', '/r/a', '--backend', 'cpu']);
+  // read back by the child's entry, which calls the fit itself (not the CLI)
+  assert.deepEqual(parseFitChildArgs(fitChildArgs({ dir: '/r/a', config, state: 'fresh' }, '/r/configs/a.json')), { kind: 'fresh', config: '/r/configs/a.json',
+    out: '/r/a' });
+  assert.deepEqual(parseFitChildArgs(fitChildArgs({ dir: '/r/a', config, state: 'resume' }, '/r/configs/a.json')), { kind: 'resume', dir: '/r/a',
+    backend: 'cpu' });
+  assert.throws(() => parseFitChildArgs(['fit', '--config', 'c.json']),
+    /^MpoError: fit-child: arguments "fit --config c\.json" are not --config FILE --out DIR/);
+  const { entry } = fitChildCommand();
+  assert.match(entry, /src\/node\/jobs\/fit-child\.ts$/);
+  assert.ok(existsSync(entry), entry);
   assert.equal(summaryText({ auc_test: 0.98765, acc_diff_test: -0.25 }), 'auc_test 0.988, acc_diff_test -0.250');
   assert.equal(summaryText({}), 'auc_test ?, acc_diff_test ?');
+});
+
+test("a child fit's entry: a one-line error and exit code 1 for a config file that is not there, nothing written", () => {
+  const { execArgs, entry } = fitChildCommand();
+  const out = join(tmp, 'child-missing');
+  const r = spawnSync(process.execPath, [...execArgs, entry, '--config', join(tmp, 'nope.json'), '--out', out], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(r.stderr.split('\n').filter((l) => l.trim()), [
+    `mpo: error: config file "${join(tmp, 'nope.json')}" does not exist: check the path given to --config`,
+  ]);
+  assert.ok(!existsSync(out));
+  const bad = spawnSync(process.execPath, [...execArgs, entry, 'fit', '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^mpo: error: fit-child: arguments "fit --quiet" are not/m);
 });
 
 test('ETA: mean duration per kind (else overall), the rest of running runs, shared by the jobs', () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { CONFIG_KEYS, flagName, parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
-import { firstLine, MpoError } from '../core/errors.js';
+import { MpoError } from '../core/errors.js';
+import { handleInterrupts, reportError } from '../node/jobs/entry.js';
 import { readConfigFile } from '../node/config-file.js';
 import { resumeConfigOf, runFit } from '../node/run/fit.js';
 import { runEval } from '../node/run/eval.js';
@@ -141,47 +142,14 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
 
 /**
  * Runs the CLI: one-line errors, a non-zero exit code, never a stack trace unless --debug.
- * Ctrl-C is handled here, once: the first SIGINT aborts the signal of the commands that took
- * it (`mpo fit` stops between steps and saves its checkpoint; `mpo gallery`, `mpo study bn`: no new run starts, running fits save a checkpoint, exit
- * code 130); a second SIGINT, or the first during a command that did not take it, exits at
- * once with code 130.
+ * Ctrl-C is handled here, once ({@link handleInterrupts}): the first SIGINT aborts the signal of
+ * the commands that took it (`mpo fit` stops between steps and saves its checkpoint; `mpo gallery`,
+ * `mpo study bn`: no new run starts, running fits save a checkpoint, exit code 130); a second
+ * SIGINT, or the first during a command that did not take it, exits at once with code 130.
  */
 export async function main(argv: string[]): Promise<number> {
-  const interrupt = new AbortController();
-  let taken = false;
-  let sigints = 0;
-  const onSigint = () => {
-    if (++sigints === 1 && taken) {
-      process.stderr.write('\nmpo: stopping at the next checkpoint (Ctrl-C again to stop at once)\n');
-      interrupt.abort();
-      return;
-    }
-    if (taken) process.stderr.write('\nmpo: error: interrupted twice: stopped at once; the last checkpoints are kept\n');
-    process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
-  // SIGTERM and SIGHUP exit through process.exit, so that exit handlers run (run-folder locks are released).
-  const onTerm = (sig: NodeJS.Signals) => process.exit(sig === 'SIGHUP' ? 129 : 143);
-  process.on('SIGTERM', onTerm);
-  process.on('SIGHUP', onTerm);
-  // Started by mpo gallery or mpo study bn (an IPC channel): end when that parent is gone, however
-  // it ended: stop at the next step with a checkpoint, and in any case within 2 s.
-  const onDisconnect = () => {
-    // The parent read our output through pipes that are closed now: a write must not crash this
-    // process before its exit handlers release the run folder's lock.
-    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-    process.stderr.write('\nmpo: error: the parent process is gone: stopping (the last checkpoint is kept)\n');
-    interrupt.abort();
-    setTimeout(() => process.exit(130), 2000).unref();
-  };
-  if (process.channel) {
-    process.channel.unref();
-    process.on('disconnect', onDisconnect);
-  }
-  const program = buildProgram(() => {
-    taken = true;
-    return interrupt.signal;
-  });
+  const interrupts = handleInterrupts();
+  const program = buildProgram(() => interrupts.take());
   program.exitOverride();
   try {
     await program.parseAsync(argv);
@@ -189,18 +157,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number; };
     if (err.code?.startsWith('commander.')) return err.exitCode ?? 1;
-    if (e instanceof MpoError) {
-      process.stderr.write(`\nmpo: error: ${e.message}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(`\nmpo: internal error: ${firstLine(err)} (rerun with --debug for details, and please report it)\n`);
-    if (argv.includes('--debug')) process.stderr.write(`${err.stack}\n`);
-    return 2;
+    return reportError(e, argv.includes('--debug'));
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onTerm);
-    process.off('disconnect', onDisconnect);
+    interrupts.dispose();
   }
 }
 

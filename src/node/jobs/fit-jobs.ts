@@ -12,9 +12,9 @@ import { runJobs, type Job, type JobsResult } from './queue.js';
 
 /**
  * Batches of `mpo fit` runs, for `mpo gallery` and `mpo study bn`: each run has its own folder
- * (see {@link prepareRunFolder}); with `jobs >= 2` each goes to a child process
- * (`mpo fit --config <configDir>/<name>.json --out <dir> --quiet`, or
- * `mpo fit --resume <dir> --backend <backend> --quiet`; its stdout and stderr appended to
+ * (see {@link prepareRunFolder}); with `jobs >= 2` each goes to a child process, a Node entry that
+ * calls the fit directly (`fit-child.ts --config <configDir>/<name>.json --out <dir>`, or
+ * `fit-child.ts --resume <dir> --backend <backend>`; its stdout and stderr appended to
  * `<logDir>/<name>.log`); with `jobs = 1` the runs go one after another in this process.
  */
 
@@ -23,11 +23,14 @@ export function defaultJobs(): number {
   return availableParallelism() >= 2 ? 2 : 1;
 }
 
-/** The `mpo` CLI entry next to this module (`main.ts` under tsx, `main.js` when built) and the node flags it needs. */
-export function cliCommand(): { execArgs: string[]; entry: string; } {
+/**
+ * The entry of a child fit, `fit-child` next to this module (`fit-child.ts` under tsx, `.js` when
+ * built), and the node flags it needs: what {@link runFits} starts for each fit with two or more jobs.
+ */
+export function fitChildCommand(): { execArgs: string[]; entry: string; } {
   const here = fileURLToPath(import.meta.url);
   const ext = extname(here);
-  const entry = join(dirname(here), '..', '..', 'cli', `main${ext}`);
+  const entry = join(dirname(here), `fit-child${ext}`);
   return { execArgs: ext === '.ts' ? ['--import', import.meta.resolve('tsx')] : [], entry };
 }
 
@@ -73,7 +76,7 @@ export interface FitJobsOptions {
   readonly logDir: string;
   /** Message of the MpoError (exit code 130) thrown when Ctrl-C stopped the batch. */
   readonly interrupted: string;
-  /** Node arguments that start the `mpo` CLI, before the `fit` command (default: {@link cliCommand}). */
+  /** Node arguments that start the child fit's entry, before its arguments ({@link fitChildArgs}; default: {@link fitChildCommand}). */
   readonly command?: readonly string[];
   /** Node executable of the child processes (default `process.execPath`). */
   readonly execPath?: string;
@@ -85,11 +88,9 @@ export function summaryText(summary: Record<string, unknown>): string {
   return `auc_test ${f('auc_test')}, acc_diff_test ${f('acc_diff_test')}`;
 }
 
-/** The `mpo` arguments of a fit's child process (after the node arguments that start the CLI). */
+/** The arguments of a fit's child process (after the node arguments that start its entry, {@link fitChildCommand}; read by `fit-child.ts`). */
 export function fitChildArgs(job: Pick<FitJob, 'dir' | 'config' | 'state'>, configFile: string): string[] {
-  return job.state === 'resume'
-    ? ['fit', '--resume', job.dir, '--backend', job.config.backend, '--quiet']
-    : ['fit', '--config', configFile, '--out', job.dir, '--quiet'];
+  return job.state === 'resume' ? ['--resume', job.dir, '--backend', job.config.backend] : ['--config', configFile, '--out', job.dir];
 }
 
 /**
@@ -122,7 +123,7 @@ async function fitInProcess(job: FitJob, signal: AbortSignal, log: (line: string
 /**
  * Child fits running now, ended with SIGTERM if this process exits first (a second Ctrl-C exits at
  * once). That covers an orderly exit; a parent that dies otherwise (SIGKILL, a crash) closes the
- * children's IPC channel, and the CLI of each child exits on its `disconnect` (see src/cli/main.ts).
+ * children's IPC channel, and each child exits on its `disconnect` (see `handleInterrupts` in entry.ts).
  */
 const children = new Set<ChildProcess>();
 const killChildren = () => {
@@ -150,14 +151,14 @@ function errorReason(line: string): string | null {
  */
 function fitChild(job: FitJob, configFile: string, logFile: string, signal: AbortSignal, log: (line: string) => void,
   opts: Pick<FitJobsOptions, 'command' | 'execPath'>): Promise<void> {
-  const cli = opts.command ?? (({ execArgs, entry }) => [...execArgs, entry])(cliCommand());
+  const entry = opts.command ?? (({ execArgs, entry }) => [...execArgs, entry])(fitChildCommand());
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile, { flags: 'a' });
   return new Promise((resolveChild, reject) => {
     // Its own process group: a Ctrl-C on the terminal reaches only this process, which
     // forwards one SIGINT (a second one would stop the child at once, without a checkpoint).
     // The IPC channel ends the child when this process dies, however it dies (the OS closes it).
-    const child = spawn(opts.execPath ?? process.execPath, [...cli, ...fitChildArgs(job, configFile)], {
+    const child = spawn(opts.execPath ?? process.execPath, [...entry, ...fitChildArgs(job, configFile)], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: process.platform !== 'win32',
     });
