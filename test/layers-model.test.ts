@@ -276,3 +276,27 @@ test("a converter's Keras 3 functional JSON (model_config, batch_shape, keras_hi
   assert.throws(() => createLayersModel({ name: 'k3', modelTopology: topology([[kt('d'), kt('input_layer')]]) }),
     /^MpoError: layer 2 \(Dense "e"\) is not fed by the layer before it alone: mpo reads models whose layers form a plain chain$/);
 });
+
+test('a BatchNormalization before the first Dense: its gamma gets the gradient finite differences give', async () => {
+  const m = tfl.sequential({
+    layers: [tfl.layers.batchNormalization({ inputShape: [3, 3, 2] }), tfl.layers.flatten(), tfl.layers.dense({ units: 3 })],
+  });
+  randomiseWeights(m, 70);
+  const path = await saveLayers(m, join(tmp, 'bn-first'));
+  for (const batchNorm of ['batch', 'moving'] as const) {
+    const net = readLayersNetwork(path, { inputShape: [3, 3, 2], batchNorm });
+    const x = randn([5, 3, 3, 2], 8) as tf.Tensor4D;
+    const name = net.model.params.find((p) => p.name.endsWith('/gamma'))!.name;
+    const loss = (w: Record<string, tf.Tensor>) => tf.sum(tf.square(net.model.forward(w, x))) as tf.Scalar;
+    const f = () => tf.tidy(() => loss(toParamSet(net.model.params, net.weights)).dataSync()[0]!);
+    const w = toParamSet(net.model.params, net.weights);
+    const g = tf.tidy(() => tf.grad((k: tf.Tensor) => loss({ ...w, [name]: k }))(w[name]!).dataSync() as Float32Array);
+    tf.dispose(Object.values(w));
+    for (const i of [0, 1]) {
+      const fd = finiteDiff(f, net.weights[name]!, i, 1e-2);
+      assert.ok(Math.abs(fd) > 1e-3, 'a gradient that is not zero');
+      assert.ok(Math.abs(fd - g[i]!) <= 2e-2 * Math.max(1, Math.abs(fd)),
+        `${batchNorm}: d loss / d ${name}[${i}]: autodiff ${g[i]} vs finite difference ${fd}`);
+    }
+  }
+});

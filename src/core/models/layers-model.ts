@@ -543,6 +543,7 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
           break;
         case 'bn':
           h = bnLayer(h, op, w);
+          first = false; // its output depends on gamma and beta: later layers need their input gradient
           break;
       }
     }
