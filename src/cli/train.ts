@@ -18,7 +18,8 @@ export function registerTrain(program: Command, interrupt: () => AbortSignal): v
     .description('train one ordinary network with Adam (a 0-dimensional manifold) and save it: the end points of mpo connect and mpo view')
     .requiredOption('--out <dir>', 'output folder (config.json, checkpoint.mpo, summary.json, report.html)')
     .option('--config <file>', 'JSON or YAML config file (flags override it) (default: none, the defaults below)')
-    .option('--save-path <n>', 'keep the weights every N steps (and at step 0 and the last) as path.npy + path.json, for mpo view path')
+    .option('--save-path <n>', 'keep the weights every N steps (and at step 0 and the last) as path.npy + path.json, for mpo view path ' +
+      '(default: none, no path is kept)')
     .option('--quiet', 'no progress output');
   for (const key of TRAIN_KEYS) for (const option of settingOptions(key as keyof FitConfig)) cmd.addOption(option);
   cmd.action(async (opts: Record<string, unknown>) => {
