@@ -5,7 +5,7 @@
  * Usage: node --import tsx scripts/build-web.ts [--out DIR] [--dev]
  */
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,8 @@ export interface BuildWebOptions {
   /** Unminified, with source maps. */
   readonly dev?: boolean;
 }
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; };
 
 /** Builds the app; returns the output folder and its size in bytes. */
 export async function buildWeb(opts: BuildWebOptions = {}): Promise<{ out: string; bytes: number; }> {
@@ -38,6 +40,8 @@ export async function buildWeb(opts: BuildWebOptions = {}): Promise<{ out: strin
     legalComments: 'linked',
     // The WASM backend's Node-only code paths reference these; the browser never runs them.
     external: ['worker_threads', 'fs', 'path', 'os', 'perf_hooks', 'crypto'],
+    // The tool and version the app records in a saved run's config.json, read once from package.json.
+    define: { MPO_TOOL: JSON.stringify(`${pkg.name} ${pkg.version}`) },
   });
   copyFileSync(join(root, 'web/index.html'), join(out, 'index.html'));
   copyFileSync(join(root, 'web/style.css'), join(out, 'style.css'));

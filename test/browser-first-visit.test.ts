@@ -192,7 +192,7 @@ test('app words for app problems: a bad setting is marked at its field and not a
   await setField(page, 'lr', '-1');
   assert.equal(await page.getAttribute('#lr', 'aria-invalid'), 'true', 'the field is marked');
   assert.equal(await page.inputValue('#lr'), '-1', 'what was typed stays to be fixed');
-  assert.match(await page.textContent('#settings-error') ?? '', /learning rate must be more than 0 and at most 1 \(not -1\): this value is not applied/);
+  assert.match(await page.textContent('#settings-error') ?? '', /learning rate must be a number > 0 and <= 1 \(not -1\): this value is not applied/);
   assert.equal(await page.isVisible('#settings-error'), true);
   assert.doesNotMatch(await page.evaluate(() => location.hash), /lr=/, 'the settings in use are unchanged');
   await page.screenshot({ path: join(OUT, 'first-visit-bad-setting.png') });
@@ -272,6 +272,15 @@ test('a phone (390x844): no sideways scroll, the loss map and play in the first 
   for (const [id, name] of [['model', 'model'], ['cells', 'cellsPerStep'], ['batch', 'batchSize'], ['lr', 'lr'], ['scale', 'scaleInit'], ['seed',
     'seed']] as const) {
     assert.equal(await page.getAttribute(`#${id}`, 'title'), SETTINGS[name].help, `the tooltip of #${id}`);
+    // The control's label, bounds and value come from the table too (the app's entry, else the CLI's).
+    const app = SETTINGS[name].app!;
+    const label = await page.locator(`#${id}`).evaluate((e) => e.closest('label')!.firstChild!.textContent!.trim());
+    assert.equal(label, app.label, `the label of #${id}`);
+    if (name === 'model') continue;
+    const range = app.range ?? SETTINGS[name].range!;
+    assert.equal(await page.getAttribute(`#${id}`, 'min'), String(range.min), `the minimum of #${id}`);
+    assert.equal(await page.getAttribute(`#${id}`, 'max'), range.max === undefined ? null : String(range.max), `the maximum of #${id}`);
+    assert.equal(Number(await page.inputValue(`#${id}`)), app.default ?? SETTINGS[name].default, `the default of #${id}`);
   }
   assert.ok(((await page.getAttribute('#backend', 'title')) ?? (await page.locator('#backend').evaluate((e) => e.closest('label')!.title))).length > 20);
   await page.click('#play');

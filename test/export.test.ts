@@ -12,10 +12,14 @@ import type { Model } from '../src/core/models/model.js';
 import { computeFrame, pointAt } from '../src/core/plane/manifold.js';
 import { cellCoords } from '../src/core/plane/grid.js';
 import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '../src/core/training/plane-state.js';
-import { cellParamValues, EXPORTABLE_MODELS, exportLayersModel, type LayersExport } from '../src/core/io/export-layers.js';
+import { EXPORTABLE_MODELS, exportLayersModel, type LayersExport } from '../src/core/io/export-layers.js';
+import type { ParamValues } from '../src/core/plane/params.js';
+import { cellCoordsOf, type CellShape } from '../src/core/plane/grid.js';
+import { patternToText } from '../src/core/pattern/text.js';
+import { parseCellText } from '../src/core/session/cell.js';
 import { checkpointOf, encodeCheckpoint, stateOfCheckpoint } from '../src/core/io/checkpoint.js';
 import { decodeCheckpoint } from '../src/core/io/checkpoint.js';
-import { runExport, parseCell } from '../src/node/run/export.js';
+import { runExport } from '../src/node/run/export.js';
 
 await useCpu();
 
@@ -30,6 +34,19 @@ async function load(modelTopology: object, weightSpecs: object[], weights: Uint8
     weightSpecs: weightSpecs as tfjs.io.WeightsManifestEntry[],
     weightData,
   }));
+}
+
+/** The weights at manifold coordinates `coords` of a state, read here (cpu), apart from the code under test. */
+function valuesAt(model: Model, state: PlaneState, coords: readonly number[]): ParamValues {
+  const { frame, dispose } = computeFrame(thetaOf(model, state));
+  try {
+    return tf.tidy(() => {
+      const point = pointAt(frame, coords);
+      return Object.fromEntries(model.params.map((p) => [p.name, Float32Array.from(point[p.name]!.dataSync() as Float32Array)]));
+    });
+  } finally {
+    dispose();
+  }
 }
 
 /** Our logits at cell (row, col) of a height x width pattern: model.forward(pointAt(frame, cellCoords(...)), x). */
@@ -48,7 +65,7 @@ async function checkExport(name: string, inputShape: [number, number, number], c
   const state = createPlaneState(model, { seed: 3, scaleInit: 0.7 });
   const x = randn([4, ...inputShape], 11, 0.3, 1) as tf.Tensor4D;
   try {
-    const ex = exportLayersModel(model, cellParamValues(model, state, cell[0], cell[1], size[0], size[1]), { output });
+    const ex = exportLayersModel(model, valuesAt(model, state, cellCoords(cell[0], cell[1], size[0], size[1])), { output });
     const loaded = await load(ex.modelJson.modelTopology, ex.weightSpecs, ex.weights);
     assert.deepEqual(loaded.inputs[0]!.shape, [null, ...inputShape], `${name}: input shape`);
     const got = tf.tidy(() => (loaded.predict(x) as tf.Tensor).dataSync() as Float32Array);
@@ -114,17 +131,18 @@ test('batch-norm models are refused in one line naming the models that export; b
       exportLayersModel(mlp, { 'fc1.w': new Float32Array(5), 'fc1.b': new Float32Array(128), 'fc2.w': new Float32Array(384), 'fc2.b': new Float32Array(3) }),
     /weights\["fc1\.w"\] has 5 values, model mlp needs 2048/,
   );
-  const state = createPlaneState(mlp, { seed: 1, scaleInit: 0.1 });
-  try {
-    assert.throws(() => cellParamValues(mlp, state, 3, 0, 3, 4), /cell 3,0 is outside the 3x4 pattern: row must be 0\.\.2 and column 0\.\.3/);
-    assert.throws(() => cellParamValues(mlp, state, 0, -1, 3, 4), /outside the 3x4 pattern/);
-  } finally {
-    disposePlaneState(state);
-  }
-  assert.deepEqual(parseCell(' 2 , 3', 4, 5), [2, 3]);
-  assert.throws(() => parseCell('3;4', 4, 5), /--cell "3;4" is not ROW,COL: give the row \(0\.\.3\) and the column \(0\.\.4\)/);
-  assert.throws(() => parseCell('-1,2', 4, 5), /is not ROW,COL/);
-  assert.throws(() => parseCell('4,0', 4, 5), /cell 4,0 is outside the 4x5 pattern: row must be 0\.\.3 and column 0\.\.4/);
+  const plane: CellShape = { dims: 2, depth: 1, height: 4, width: 5 };
+  assert.equal(parseCellText(' 2 , 3', plane), 13);
+  assert.throws(() => parseCellText('3;4', plane),
+    /^MpoError: --cell "3;4" is not ROW,COL \(row 0\.\.3, column 0\.\.4\) of this run's 4x5 pattern: e\.g\. --cell 0,0$/);
+  assert.throws(() => parseCellText('-1,2', plane), /is not ROW,COL/);
+  assert.throws(() => parseCellText('4,0', plane), /--cell 4,0 is outside the target: give ROW,COL \(row 0\.\.3, column 0\.\.4\)/);
+  const line: CellShape = { dims: 1, depth: 1, height: 1, width: 10 };
+  assert.equal(parseCellText('5', line), 5);
+  assert.throws(() => parseCellText('0,5', line), /is not COL \(0\.\.9\) of this run's 10-cell strip: e\.g\. --cell 0$/);
+  const volume: CellShape = { dims: 3, depth: 4, height: 5, width: 6 };
+  assert.equal(parseCellText('2,3,4', volume), (2 * 5 + 3) * 6 + 4);
+  assert.throws(() => parseCellText('4,0,0', volume), /outside the target: give SLICE,ROW,COL \(slice 0\.\.3, row 0\.\.4, column 0\.\.5\)/);
 });
 
 /** A run folder as mpo fit leaves it (config.json, pattern.txt, checkpoint.mpo), made without training. */
@@ -148,7 +166,7 @@ test('runExport writes model.json + weights.bin that load back and equal the pla
   const json = JSON.parse(readFileSync(join(r.out, 'model.json'), 'utf8'));
   assert.equal(json.format, 'layers-model');
   assert.deepEqual(json.weightsManifest[0].paths, ['weights.bin']);
-  assert.deepEqual(json.userDefinedMetadata.mpo.cell, { row: 2, col: 3 });
+  assert.deepEqual(json.userDefinedMetadata.mpo.cell, [2, 3]);
   const loaded = await load(json.modelTopology, json.weightsManifest[0].weights, new Uint8Array(readFileSync(join(r.out, 'weights.bin'))));
   const model = createModel('cnn', { inputShape: [28, 28, 1], numClasses: 10 });
   const state = stateOfCheckpoint(model, decodeCheckpoint(readFileSync(join(dir, 'checkpoint.mpo')), 'c'));
@@ -165,13 +183,63 @@ test('runExport writes model.json + weights.bin that load back and equal the pla
   const d = await runExport({ dir, cell: [0, 0], output: 'softmax' });
   assert.equal(d.out, join(dir, 'export-r0-c0'));
   assert.ok(existsSync(join(d.out, 'model.json')) && existsSync(join(d.out, 'weights.bin')));
-  await assert.rejects(runExport({ dir, cell: '3,0' }), /cell 3,0 is outside the 3x4 pattern: row must be 0\.\.2 and column 0\.\.3/);
+  await assert.rejects(runExport({ dir, cell: '3,0' }),
+    /--cell 3,0 is outside the target: give ROW,COL \(row 0\.\.2, column 0\.\.3\) of this run's 3x4 pattern/);
   await assert.rejects(runExport({ dir: tmp, cell: '0,0' }), /is not an mpo run folder \(no config\.json\)/);
   const bnDir = join(tmp, 'run-bn');
   mkdirSync(bnDir);
   writeFileSync(join(bnDir, 'config.json'), JSON.stringify({ model: 'bn-cnn', pattern: 'heart', patternSize: 4 }));
   writeFileSync(join(bnDir, 'pattern.txt'), '#..#\n####\n');
   await assert.rejects(runExport({ dir: bnDir, cell: '0,0' }), /model bn-cnn cannot be exported .*: export works for mlp, cnn/);
+});
+
+/** A line or volume run folder as mpo fit leaves it, made without training; returns its state's checkpoint path. */
+async function makeManifoldFolder(dir: string, manifold: 'line' | 'volume', patternText: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model: 'mlp', manifold, pattern: 'pattern.txt', patternSize: 10, provenance: { tool: 'test' } }));
+  writeFileSync(join(dir, 'pattern.txt'), patternText);
+  const model = createModel('mlp', { inputShape: [28, 28, 1], numClasses: 10 });
+  const state = createPlaneState(model, { seed: 4, scaleInit: 0.6, dims: manifold === 'line' ? 1 : 3 });
+  writeFileSync(join(dir, 'checkpoint.mpo'), encodeCheckpoint(await checkpointOf(model, state, { seconds: 1 })));
+  disposePlaneState(state);
+}
+
+test('mpo export --cell C of a line and SLICE,ROW,COL of a volume: Layers models that predict as the run at that cell (1e-4)', async () => {
+  const line = join(tmp, 'run-line');
+  await makeManifoldFolder(line, 'line', `${patternToText({ height: 1, width: 10, cells: Uint8Array.from([1, 1, 0, 0, 1, 1, 0, 0, 1, 1]), name: 's' })}\n`);
+  const slices = Array.from({ length: 3 },
+    (_, s) => Array.from({ length: 4 }, (_, r) => Array.from({ length: 5 }, (_, c) => ((s + r + c) % 2 ? '#' : '.')).join('')).join('\n'));
+  const volume = join(tmp, 'run-volume');
+  await makeManifoldFolder(volume, 'volume', `${slices.join('\n\n')}\n`);
+  const model = createModel('mlp', { inputShape: [28, 28, 1], numClasses: 10 });
+  const x = randn([3, 28, 28, 1], 8, 0.5, 0.3) as tf.Tensor4D;
+  const cases: [string, string, CellShape, number][] = [[line, '5', { dims: 1, depth: 1, height: 1, width: 10 }, 5], [volume, '2,3,4', { dims: 3, depth: 3,
+    height: 4, width: 5 }, (2 * 4 + 3) * 5 + 4]];
+  try {
+    for (const [dir, cell, shape, index] of cases) {
+      const r = await runExport({ dir, cell });
+      assert.deepEqual(r.cell, cell.split(',').map(Number));
+      assert.equal(r.out, join(dir, shape.dims === 1 ? 'export-c5' : 'export-s2-r3-c4'));
+      const json = JSON.parse(readFileSync(join(r.out, 'model.json'), 'utf8'));
+      const loaded = await load(json.modelTopology, json.weightsManifest[0].weights, new Uint8Array(readFileSync(join(r.out, 'weights.bin'))));
+      const state = stateOfCheckpoint(model, decodeCheckpoint(readFileSync(join(dir, 'checkpoint.mpo')), 'c'));
+      try {
+        const coords = cellCoordsOf(index, shape);
+        assert.deepEqual(r.coords, coords);
+        const want = tf.tidy(() => model.forward(pointAt(computeFrame(thetaOf(model, state)).frame, coords), x).dataSync() as Float32Array);
+        const got = tf.tidy(() => (loaded.predict(x) as tf.Tensor).dataSync() as Float32Array);
+        assertClose(got, want, 0, 1e-4, `${shape.dims}-d run at cell ${cell}`);
+        const centre = tf.tidy(() => model.forward(pointAt(computeFrame(thetaOf(model, state)).frame, coords.map(() => 0)), x).dataSync() as Float32Array);
+        assert.ok(Math.max(...got.map((v, i) => Math.abs(v - centre[i]!))) > 1e-3, 'not the centre network');
+      } finally {
+        loaded.dispose();
+        disposePlaneState(state);
+      }
+    }
+    await assert.rejects(runExport({ dir: line, cell: '2,3' }), /--cell "2,3" is not COL \(0\.\.9\) of this run's 10-cell strip/);
+  } finally {
+    x.dispose();
+  }
 });
 
 function mpo(...args: string[]) {
@@ -214,7 +282,7 @@ test('mpo export on a tiny mpo fit run writes a loadable model; a bad --cell fai
     loaded.dispose();
     disposePlaneState(state);
   }
-  assert.match(errorLine(mpo('export', run, '--cell', '3;4')), /--cell "3;4" is not ROW,COL: give the row \(0\.\.5\) and the column \(0\.\.5\)/);
-  assert.match(errorLine(mpo('export', run, '--cell', '6,1')), /cell 6,1 is outside the 6x6 pattern: row must be 0\.\.5 and column 0\.\.5/);
-  assert.match(errorLine(mpo('export', run)), /mpo export needs --cell ROW,COL/);
+  assert.match(errorLine(mpo('export', run, '--cell', '3;4')), /--cell "3;4" is not ROW,COL \(row 0\.\.5, column 0\.\.5\) of this run's 6x6 pattern/);
+  assert.match(errorLine(mpo('export', run, '--cell', '6,1')), /--cell 6,1 is outside the target: give ROW,COL \(row 0\.\.5, column 0\.\.5\)/);
+  assert.match(errorLine(mpo('export', run)), /mpo export needs --cell: the cell to export, ROW,COL on a plane/);
 });

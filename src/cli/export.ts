@@ -8,7 +8,8 @@ export function registerExport(program: Command): void {
   program.command('export')
     .description(`write one cell of a saved plane, line or volume as a TF.js Layers model (model.json + weights.bin; models ${EXPORTABLE_MODELS.join(', ')})`)
     .argument('<dir>', 'output folder of mpo fit (a plane, a line or a volume)')
-    .option('--cell <row,col>', 'the cell of the pattern, row 0 at the top and column 0 at the left, e.g. 3,4 (required)')
+    .option('--cell <cell>',
+      'the cell (required): ROW,COL on a plane (row 0 at the top, column 0 at the left, e.g. 3,4), COL on a line, SLICE,ROW,COL in a volume')
     .option('--out <dir>', 'folder for model.json and weights.bin (default: <dir>/export-r<row>-c<col>)')
     .option('--softmax', "the model outputs class probabilities (default: logits, as mpo's models)")
     .action(async (dir: string, o: { cell?: string; out?: string; softmax?: boolean; }) => {

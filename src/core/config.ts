@@ -79,7 +79,8 @@ export function rangeText(kind: 'int' | 'number', range: SettingRange = {}): str
   return what;
 }
 
-function inRange(v: number, r: SettingRange = {}): boolean {
+/** Whether `v` lies in the interval `r` (see {@link SettingRange}; no bounds: always). */
+export function inRange(v: number, r: SettingRange = {}): boolean {
   if (r.min !== undefined && (r.minOpen ? !(v > r.min) : !(v >= r.min))) return false;
   if (r.max !== undefined && (r.maxOpen ? !(v < r.max) : !(v <= r.max))) return false;
   return true;

@@ -21,12 +21,12 @@ export { computeFrame, frameOf, gramSchmidt, pointAt, type Frame, type ManifoldT
 export { MANIFOLD_DIMS, manifoldDims } from './plane/manifold.js';
 export { initParamValues, paramCount, type ParamSet, type ParamSpec, type ParamValues } from './plane/params.js';
 // beyond the plane (issue 11): d-dimensional patterns, classic views, mode connectivity, decorrelated ensembles
-export { bezierGradients, bezierPoint, bezierValues, filterNormalizedDirection, frameFromValues, type BezierTask } from './landscape/classic.js';
 export { evaluateView, flattenValues, gridCoords, interpolationTs, interpolationView, lineNumbers, linspace, pathView, planeView, randomPlaneDirections,
-  randomPlaneView, threeNetworkPlane, unflattenValues, type GridView, type InterpolationOptions, type LineNumbers, type PathViewOptions,
-  type PlaneViewOptions, type PointValues, type RandomPlaneOptions, type ThreeNetworkPlane, type ViewData, type ViewEvalOptions } from './landscape/classic-views.js';
-export { pathPca, symmetricEigen, type PathPca } from './landscape/pca.js';
+  randomPlaneView, threeNetworkPlane, unflattenValues, type GridView, type InterpolationOptions, type LineNumbers, type PathViewOptions, type PlaneViewOptions,
+  type PointValues, type RandomPlaneOptions, type ThreeNetworkPlane, type ViewData, type ViewEvalOptions } from './landscape/classic-views.js';
+export { bezierGradients, bezierPoint, bezierValues, filterNormalizedDirection, frameFromValues, type BezierTask } from './landscape/classic.js';
 export { cellsAsPlane, manifoldPatternMetrics } from './landscape/manifold-metrics.js';
+export { pathPca, symmetricEigen, type PathPca } from './landscape/pca.js';
 export { renderManifoldLandscape, renderTarget } from './landscape/views.js';
 export { checkManifoldPattern, withManifoldDefaults } from './pattern/manifold-patterns.js';
 export { SOLID_NAMES, isSolidPattern, isStripSpec, solidPattern, stripPattern } from './pattern/solids.js';
@@ -68,7 +68,7 @@ export { encodeIdx, parseIdxImagesRaw, parseIdxLabelsRaw, type IdxImages, type I
 export { CHECKPOINT_MAGIC, CHECKPOINT_MAGIC_V1, checkpointFormat, checkpointOf, decodeCheckpoint, encodeCheckpoint, stateOfCheckpoint,
   type Checkpoint } from './io/checkpoint.js';
 export { crc32 } from './io/crc32.js';
-export { EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, cellParamValues, checkCell, checkExportable, exportLayersModel, type ExportLayersOptions, type LayersExport,
+export { EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, checkExportable, exportLayersModel, type ExportLayersOptions, type LayersExport,
   type LayersModelJson } from './io/export-layers.js';
 
 // drawing (SVG)

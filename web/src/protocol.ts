@@ -2,6 +2,7 @@
  * Messages between the page (`main.ts`) and the training worker (`worker.ts`). Everything that
  * touches TF.js happens in the worker; the page only draws. Typed arrays are transferred.
  */
+import type { FitConfig } from '../../src/core/config.js';
 
 /** Backends the app can run on. */
 export type BackendName = 'wasm' | 'webgl' | 'webgpu';
@@ -9,25 +10,19 @@ export type BackendName = 'wasm' | 'webgl' | 'webgpu';
 /** The manifolds the app fits: a line (d = 1, a strip of cells), the plane (d = 2, a picture) or a volume (d = 3, a stack of slices). */
 export type ManifoldName = 'line' | 'plane' | 'volume';
 
-/** The training settings the user controls (the rest of the step options are the CLI's defaults). */
-export interface Settings {
+/**
+ * The training settings the user controls, under the core's names ({@link FitConfig}; their
+ * labels, ranges, defaults and URL keys come from the settings table, see app-settings.ts); the
+ * rest of the step options are the CLI's defaults.
+ */
+export type Settings = Pick<FitConfig, 'cellsPerStep' | 'batchSize' | 'lr' | 'scaleInit' | 'seed'> & {
   /** The manifold's dimension by name (a new manifold starts a new plane). */
   manifold: ManifoldName;
-  /** Model registry name: `mlp` or `cnn`. */
+  /** Model registry name: `mlp` or `cnn` (the models built for the app's 28x28 data). */
   model: 'mlp' | 'cnn';
-  /** Black cells and white cells sampled per step (each). */
-  cellsPerStep: number;
-  /** Images per step. */
-  batchSize: number;
-  /** Adam learning rate (constant: a playground has no end of run for a schedule). */
-  lr: number;
-  /** Initial scale s of the plane's directions. */
-  scale: number;
-  /** Seed of initialisation and sampling (and of random masks). */
-  seed: number;
-  /** Backend asked for. */
+  /** Backend asked for (the browser's: webgl instead of the CLI's cpu). */
   backend: BackendName;
-}
+};
 
 /**
  * A target as plain data (slice-major, then row-major; 1 = black = low loss wanted): a picture,

@@ -3,7 +3,9 @@
  * a saved run in any page restores what it was trained on instead of scoring it against that
  * page's target. Pure functions (no DOM, no TF.js): used by the worker when saving and loading.
  */
-import type { PatternData, Settings } from './protocol.js';
+import { type Checkpoint, decodeCheckpoint } from '../../src/core/io/checkpoint.js';
+import { manifoldDims } from '../../src/core/plane/manifold.js';
+import { DAMAGED_CHECKPOINT, type PatternData, type Settings } from './protocol.js';
 import { sanitizeSettings } from './url-state.js';
 
 /** The key of `Checkpoint.extra` that holds the app's run description. */
@@ -52,4 +54,40 @@ export function decodeRunMeta(extra: Record<string, unknown> | undefined): Saved
       origin: okOrigin ? origin : { kind: 'cells' },
     },
   };
+}
+
+/** A checkpoint the app can load, with the settings and target to load it with. */
+export interface RunToLoad {
+  checkpoint: Checkpoint;
+  settings: Settings;
+  pattern: PatternData;
+  /** The checkpoint carried its own settings and target (else the page's current ones are used). */
+  own: boolean;
+}
+
+/**
+ * Reads a checkpoint file chosen in the app: its own settings and target when it carries them
+ * (the page's backend kept), else the current ones. Throws an Error in the app's words for a
+ * damaged file, or a manifold that is not the one it would be loaded on, before anything changes.
+ */
+export function runToLoad(bytes: Uint8Array, current: { settings: Settings; pattern: PatternData; }): RunToLoad {
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(bytes, 'checkpoint.mpo');
+  } catch {
+    throw new Error(DAMAGED_CHECKPOINT);
+  }
+  const saved = decodeRunMeta(checkpoint.extra);
+  const want = manifoldDims((saved?.settings ?? current.settings).manifold);
+  if (checkpoint.dims !== want) {
+    if (saved) throw new Error(DAMAGED_CHECKPOINT);
+    const name = ['a point', 'a line', 'a plane', 'a volume'][checkpoint.dims] ?? `a ${checkpoint.dims}-dimensional manifold`;
+    throw new Error(
+      `the checkpoint holds ${name} (d = ${checkpoint.dims}), the app fits ${['', 'a line', 'a plane', 'a volume'][want]}: choose its manifold first`,
+    );
+  }
+  if (saved && saved.settings.model !== checkpoint.model) throw new Error(DAMAGED_CHECKPOINT);
+  return saved ?
+    { checkpoint, settings: { ...saved.settings, backend: current.settings.backend }, pattern: saved.pattern, own: true }
+    : { checkpoint, ...current, own: false };
 }

@@ -4,6 +4,7 @@
  * fields) and not applied; the field keeps what was typed until it is fixed.
  */
 import { SETTINGS, type SettingName } from '../../src/core/settings.js';
+import { appChoices, appLabel, appRange, type AppSettingName, fieldProblem, type NumericAppSetting } from './app-settings.js';
 import type { PageElements } from './elements.js';
 import type { ManifoldName, Settings } from './protocol.js';
 import { sanitizeSettings } from './url-state.js';
@@ -34,24 +35,6 @@ export interface SettingsPanel {
   read(): { settings: Settings; problems: FieldProblem[]; };
 }
 
-/** The numeric fields' rules: a label for the message, whole numbers or not, and the allowed interval (`lo` excluded when `loOpen`). */
-const RULES = {
-  cells: { label: 'cells / step', int: true, lo: 1, hi: 500, loOpen: false },
-  batch: { label: 'batch', int: true, lo: 1, hi: 2048, loOpen: false },
-  lr: { label: 'learning rate', int: false, lo: 0, hi: 1, loOpen: true },
-  scale: { label: 'scale s', int: false, lo: 0, hi: 10, loOpen: true },
-  seed: { label: 'seed', int: true, lo: 0, hi: 2 ** 31 - 1, loOpen: false },
-} as const;
-
-/** Why `text` cannot be a value of the field with `rule`, or null when it can. */
-export function fieldProblem(text: string, rule: (typeof RULES)[keyof typeof RULES]): string | null {
-  const n = text.trim() === '' ? NaN : Number(text);
-  const ok = Number.isFinite(n) && (!rule.int || Number.isInteger(n)) && (rule.loOpen ? n > rule.lo : n >= rule.lo) && n <= rule.hi;
-  if (ok) return null;
-  const range = rule.int ? `a whole number from ${rule.lo} to ${rule.hi.toLocaleString('en-US')}` : `more than ${rule.lo} and at most ${rule.hi}`;
-  return `${rule.label} must be ${range}${text.trim() === '' ? '' : ` (not ${text.trim()})`}: this value is not applied`;
-}
-
 /** Sets up the settings panel of web/index.html. */
 export function createSettingsPanel(deps: SettingsDeps): SettingsPanel {
   const { els } = deps;
@@ -61,9 +44,19 @@ export function createSettingsPanel(deps: SettingsDeps): SettingsPanel {
     const setting = SETTINGS[label.dataset.setting as SettingName];
     if (!setting) continue;
     label.title = setting.help;
+    const text = label.firstChild;
+    if (text?.nodeType === Node.TEXT_NODE) text.textContent = `${appLabel(label.dataset.setting as AppSettingName)} `;
     label.querySelector('input, select')?.setAttribute('title', setting.help);
   }
-  const fields = { cells: els.cells, batch: els.batch, lr: els.lr, scale: els.scale, seed: els.seed };
+  const fields: Record<NumericAppSetting, HTMLInputElement> = { cellsPerStep: els.cells, batchSize: els.batch, lr: els.lr, scaleInit: els.scale,
+    seed: els.seed };
+  // The fields' bounds and the model choices come from the table too (the HTML carries none).
+  for (const [name, field] of Object.entries(fields) as [NumericAppSetting, HTMLInputElement][]) {
+    const { min, max } = appRange(name);
+    if (min !== undefined) field.min = String(min);
+    if (max !== undefined) field.max = String(max);
+  }
+  for (const option of Array.from(els.model.options)) option.hidden = !appChoices('model').includes(option.value);
 
   function mark(problems: FieldProblem[]): void {
     for (const f of Object.values(fields)) {
@@ -79,31 +72,20 @@ export function createSettingsPanel(deps: SettingsDeps): SettingsPanel {
   return {
     show(s) {
       els.model.value = s.model;
-      els.cells.value = String(s.cellsPerStep);
-      els.batch.value = String(s.batchSize);
-      els.lr.value = String(s.lr);
-      els.scale.value = String(s.scale);
-      els.seed.value = String(s.seed);
+      for (const [name, field] of Object.entries(fields) as [NumericAppSetting, HTMLInputElement][]) field.value = String(s[name]);
       els.backend.value = s.backend;
       mark([]);
     },
     read() {
       const problems: FieldProblem[] = [];
-      for (const [key, field] of Object.entries(fields) as [keyof typeof RULES, HTMLInputElement][]) {
-        const message = fieldProblem(field.value, RULES[key]);
+      const typed: Record<string, string> = { manifold: deps.manifold(), model: els.model.value, backend: els.backend.value };
+      for (const [name, field] of Object.entries(fields) as [NumericAppSetting, HTMLInputElement][]) {
+        const message = fieldProblem(name, field.value);
         if (message) problems.push({ field, message });
+        typed[name] = field.value;
       }
       mark(problems);
-      const settings = sanitizeSettings({
-        manifold: deps.manifold(),
-        model: els.model.value,
-        cellsPerStep: els.cells.value,
-        batchSize: els.batch.value,
-        lr: els.lr.value,
-        scale: els.scale.value,
-        seed: els.seed.value,
-        backend: els.backend.value,
-      });
+      const settings = sanitizeSettings(typed);
       return { settings, problems };
     },
   };
@@ -112,5 +94,5 @@ export function createSettingsPanel(deps: SettingsDeps): SettingsPanel {
 /** What changing the settings from `before` to `after` needs. */
 export function settingsChange(before: Settings, after: Settings): SettingsChange {
   if (after.backend !== before.backend) return 'backend';
-  return after.model !== before.model || after.scale !== before.scale || after.seed !== before.seed ? 'plane' : 'hyper';
+  return after.model !== before.model || after.scaleInit !== before.scaleInit || after.seed !== before.seed ? 'plane' : 'hyper';
 }

@@ -1,6 +1,7 @@
 /**
  * The app's whole state in the URL hash, so that reloading restores it and the URL is the
- * share link: `#manifold=line&model=mlp&cells=25&batch=128&lr=0.001&scale=0.2&seed=1&backend=wasm&p=...`.
+ * share link: `#manifold=line&model=cnn&cells=25&batch=128&lr=0.001&scale=0.2&seed=1&backend=wasm&p=...` (keys and
+ * ranges from the core's settings table, see app-settings.ts).
  * The pattern `p` is `heart.24` for an untouched built-in (name.side; a 3D solid such as
  * `cube-frame.6` for a volume), `random.0.5.30` for an untouched random mask (p.side; its seed is
  * the run's seed), `1d:XX..XX..XX` for a line's strip (X black, . white), else `HxW.` (a picture) or
@@ -8,6 +9,7 @@
  * alphabet (a 50x50 drawing is 417 characters). Pure functions (no DOM): tested in Node.
  */
 import { SOLID_NAMES } from '../../src/core/pattern/solids.js';
+import { APP_SETTING_NAMES, appAccepts, appChoices, appDefault, appUrlKey, type NumericAppSetting } from './app-settings.js';
 import type { BackendName, ManifoldName, PatternData, Settings } from './protocol.js';
 
 /** Smallest and largest side of a drawn grid. */
@@ -21,21 +23,19 @@ export const MIN_VOLUME_SIDE = 4;
 export const MAX_VOLUME_SIDE = 10;
 
 /**
- * The app's defaults. The MLP at 25 + 25 cells per step on 128 images costs about half a step
- * of the CLI's 50 + 50 on 256 and reached the heart's test AUC 0.95 at the same step (10, Node,
- * same loop); scale 0.2 got there before 0.1 (AUC 0.96 against 0.94 at step 10), as the gallery
- * found for the MLP. The learning rate is the CLI's base rate, constant (a playground has no end
- * of run to decay to). test/browser-app.test.ts measures the bar with these defaults in headless
- * Chromium (wasm): AUC 0.95 6-8 s after play on a loaded 2-core machine.
+ * The app's defaults: each setting's `app.default` in the core's table, else the CLI's (see
+ * src/core/settings.ts for why the app's differ: a playground wants frames per second).
+ * test/browser-app.test.ts measures the bar with these defaults in headless Chromium (wasm):
+ * AUC 0.95 6-8 s after play on a loaded 2-core machine.
  */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  manifold: 'plane',
-  model: 'mlp',
-  cellsPerStep: 25,
-  batchSize: 128,
-  lr: 1e-3,
-  scale: 0.2,
-  seed: 1,
+  manifold: appDefault('manifold') as ManifoldName,
+  model: appDefault('model') as Settings['model'],
+  cellsPerStep: appDefault('cellsPerStep'),
+  batchSize: appDefault('batchSize'),
+  lr: appDefault('lr'),
+  scaleInit: appDefault('scaleInit'),
+  seed: appDefault('seed'),
   backend: 'wasm',
 });
 
@@ -147,45 +147,40 @@ export interface AppState {
 }
 
 const BACKENDS: readonly BackendName[] = ['wasm', 'webgl', 'webgpu'];
-const MANIFOLDS: readonly ManifoldName[] = ['line', 'plane', 'volume'];
 
-/** The URL hash (with `#`) of a state. Settings equal to the defaults are left out. */
+/** The URL hash (with `#`) of a state: each setting that differs from its default under its URL key ({@link appUrlKey}), then the pattern. */
 export function encodeHash(state: AppState): string {
   const s = state.settings;
   const d = DEFAULT_SETTINGS;
   const parts: string[] = [];
-  if (s.manifold !== d.manifold) parts.push(`manifold=${s.manifold}`);
-  if (s.model !== d.model) parts.push(`model=${s.model}`);
-  if (s.cellsPerStep !== d.cellsPerStep) parts.push(`cells=${s.cellsPerStep}`);
-  if (s.batchSize !== d.batchSize) parts.push(`batch=${s.batchSize}`);
-  if (s.lr !== d.lr) parts.push(`lr=${s.lr}`);
-  if (s.scale !== d.scale) parts.push(`scale=${s.scale}`);
-  if (s.seed !== d.seed) parts.push(`seed=${s.seed}`);
+  for (const name of APP_SETTING_NAMES) if (s[name] !== d[name]) parts.push(`${appUrlKey(name)}=${s[name]}`);
   if (s.backend !== d.backend) parts.push(`backend=${s.backend}`);
   parts.push(`p=${encodePatternSpec(state.pattern)}`);
   return `#${parts.join('&')}`;
 }
 
-function num(v: string | undefined, ok: (n: number) => boolean, fallback: number): number {
-  if (v === undefined || v.trim() === '') return fallback;
-  const n = Number(v);
-  return Number.isFinite(n) && ok(n) ? n : fallback;
-}
-
-/** Checks a settings object field by field, replacing bad values by the defaults. */
-export function sanitizeSettings(s: Partial<Record<keyof Settings, unknown>>): Settings {
+/**
+ * Checks a settings object field by field against the app's ranges and choices ({@link appAccepts}),
+ * replacing bad values by the defaults; `scale` is read for `scaleInit` (checkpoints saved before
+ * the app used the table's names).
+ */
+export function sanitizeSettings(s: Partial<Record<keyof Settings | 'scale', unknown>>): Settings {
   const d = DEFAULT_SETTINGS;
-  const str = (v: unknown) => (v === undefined ? undefined : String(v));
-  const int = (lo: number, hi: number) => (n: number) => Number.isInteger(n) && n >= lo && n <= hi;
+  const value = (name: NumericAppSetting): number => {
+    const raw = s[name] ?? (name === 'scaleInit' ? s.scale : undefined);
+    const n = raw === undefined || String(raw).trim() === '' ? NaN : Number(raw);
+    return appAccepts(name, n) ? n : d[name];
+  };
+  const choice = <T extends string>(v: unknown, options: readonly string[], fallback: T): T => (options.includes(String(v)) ? (String(v) as T) : fallback);
   return {
-    manifold: MANIFOLDS.includes(s.manifold as ManifoldName) ? (s.manifold as ManifoldName) : d.manifold,
-    model: s.model === 'cnn' || s.model === 'mlp' ? s.model : d.model,
-    cellsPerStep: num(str(s.cellsPerStep), int(1, 500), d.cellsPerStep),
-    batchSize: num(str(s.batchSize), int(1, 2048), d.batchSize),
-    lr: num(str(s.lr), (n) => n > 0 && n <= 1, d.lr),
-    scale: num(str(s.scale), (n) => n > 0 && n <= 10, d.scale),
-    seed: num(str(s.seed), int(0, 2 ** 31 - 1), d.seed),
-    backend: BACKENDS.includes(s.backend as BackendName) ? (s.backend as BackendName) : d.backend,
+    manifold: choice(s.manifold, appChoices('manifold'), d.manifold),
+    model: choice(s.model, appChoices('model'), d.model),
+    cellsPerStep: value('cellsPerStep'),
+    batchSize: value('batchSize'),
+    lr: value('lr'),
+    scaleInit: value('scaleInit'),
+    seed: value('seed'),
+    backend: choice(s.backend, BACKENDS, d.backend),
   };
 }
 
@@ -199,16 +194,9 @@ export function decodeHash(hash: string, builtinNames: readonly string[]): AppSt
     const i = part.indexOf('=');
     if (i > 0) params.set(decodeURIComponent(part.slice(0, i)), decodeURIComponent(part.slice(i + 1)));
   }
-  const settings = sanitizeSettings({
-    manifold: params.get('manifold'),
-    model: params.get('model'),
-    cellsPerStep: params.get('cells'),
-    batchSize: params.get('batch'),
-    lr: params.get('lr'),
-    scale: params.get('scale'),
-    seed: params.get('seed'),
-    backend: params.get('backend'),
-  });
+  const fields: Record<string, unknown> = { backend: params.get('backend') };
+  for (const name of APP_SETTING_NAMES) fields[name] = params.get(appUrlKey(name));
+  const settings = sanitizeSettings(fields);
   const p = params.get('p');
   const decoded = p !== undefined ? decodePatternSpec(p, builtinNames) : null;
   const pattern = decoded && manifoldOfSpec(decoded) === settings.manifold

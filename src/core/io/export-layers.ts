@@ -28,10 +28,7 @@ import { check, MpoError } from '../errors.js';
 import type { Model } from '../models/model.js';
 import { STUDY_INPUT_POOL } from '../models/study-models.js';
 import { adaptivePoolMatrix } from '../ops/adaptive-pool.js';
-import { computeFrame, pointAt } from '../plane/manifold.js';
-import { cellCoords } from '../plane/grid.js';
 import type { ParamSet, ParamValues } from '../plane/params.js';
-import { thetaOf, type PlaneState } from '../training/plane-state.js';
 
 /** How each exportable model is built: `mlp`, or a CNN with or without 2x2 max-pools and an input average pool. */
 interface Arch {
@@ -95,6 +92,8 @@ export interface ExportLayersOptions {
   readonly output?: 'logits' | 'softmax';
   /** Extra entries of `userDefinedMetadata.mpo` (e.g. the cell and plane coordinates). */
   readonly metadata?: Record<string, unknown>;
+  /** `generatedBy` of `model.json`: the tool and its version, e.g. `mpo 0.1.0` (default `mpo`). */
+  readonly generatedBy?: string;
 }
 
 function valuesOf(model: Model, weights: ParamValues | ParamSet): ParamValues {
@@ -251,7 +250,7 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
   }
   const modelJson: LayersModelJson = {
     format: 'layers-model',
-    generatedBy: 'mpo 0.1.0',
+    generatedBy: opts.generatedBy ?? 'mpo',
     convertedBy: null,
     modelTopology: {
       class_name: 'Sequential',
@@ -263,37 +262,4 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
     userDefinedMetadata: { mpo: { model: model.name, output, inputShape: [...model.inputShape], numClasses: model.numClasses, ...opts.metadata } },
   };
   return { modelJson, weightSpecs: specs, weights: bytes };
-}
-
-/**
- * Throws a one-line MpoError unless (row, col) is a cell of a `height` x `width` pattern,
- * naming the allowed ranges.
- */
-export function checkCell(row: number, col: number, height: number, width: number): void {
-  check(Number.isInteger(height) && height >= 1 && Number.isInteger(width) && width >= 1,
-    `pattern size must be positive whole numbers, got ${height}x${width}`);
-  check(Number.isInteger(row) && Number.isInteger(col) && row >= 0 && row < height && col >= 0 && col < width,
-    `cell ${row},${col} is outside the ${height}x${width} pattern: row must be 0..${height - 1} and column 0..${width - 1}`);
-}
-
-/**
- * The weights (plain values, one array per parameter of `model`) at cell (row, col) of a
- * `height` x `width` pattern on the plane `state`: `pointAt(frame, cellCoords(row, col, height, width))`.
- * Throws an MpoError for a cell outside the pattern (see {@link checkCell}).
- */
-export function cellParamValues(model: Model, state: PlaneState, row: number, col: number, height: number, width: number): ParamValues {
-  checkCell(row, col, height, width);
-  check(state && state.dims === 2,
-    `a cell is a point of a plane, but this manifold has ${state?.dims} directions: export cells of a run fitted with --manifold plane`);
-  const { frame, dispose } = computeFrame(thetaOf(model, state));
-  try {
-    const out: ParamValues = {};
-    tf.tidy(() => {
-      const point = pointAt(frame, cellCoords(row, col, height, width));
-      for (const s of model.params) out[s.name] = Float32Array.from(point[s.name]!.dataSync() as Float32Array);
-    });
-    return out;
-  } finally {
-    dispose();
-  }
 }

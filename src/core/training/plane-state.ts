@@ -78,7 +78,9 @@ export function stateFromValues(specs: readonly ParamSpec[], values: ParamValues
     const shape = shapeOf(specs, key);
     const size = shape.reduce((a, b) => a * b, 1);
     check(arr.length === size, `checkpoint parameter "${key}" has ${arr.length} values, expected ${size}: the file does not match --model`);
-    vars[key] = tf.variable(tf.tensor(arr, shape, 'float32'), true, `theta/${key}/${Math.random().toString(36).slice(2)}`);
+    const init = tf.tensor(arr, shape, 'float32');
+    vars[key] = tf.variable(init, true, `theta/${key}/${Math.random().toString(36).slice(2)}`);
+    init.dispose(); // the variable holds its own copy
   }
   const expected = specs.length * (dims + 1) + 1;
   check(Object.keys(vars).length === expected,

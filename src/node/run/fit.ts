@@ -2,18 +2,18 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
 import { resolveConfig, type FitConfig } from '../../core/config.js';
-import { checkpointOf, stateOfCheckpoint, type Checkpoint } from '../../core/io/checkpoint.js';
+import type { Checkpoint } from '../../core/io/checkpoint.js';
 import { manifoldDims } from '../../core/plane/manifold.js';
-import { decorrelatedGradients } from '../../core/training/decorrelate.js';
-import { createPlaneState, disposePlaneState, type PlaneState } from '../../core/training/plane-state.js';
-import { quickEvaluate, trainLoop } from '../../core/training/loop.js';
+import { createSession, type Session } from '../../core/session/session.js';
+import { runConfigText } from '../../core/session/run-config.js';
+import type { StepResult } from '../../core/training/loop.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
-import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
+import { writeFileAtomic } from '../output/atomic.js';
+import { toolVersion } from '../version.js';
 import { createProgress } from '../progress.js';
 import { chunkSizeFor, headOf } from './setup.js';
-import { openRun } from './open.js';
+import { openRun, type OpenRun } from './open.js';
 import { writeFinalOutputs, writePatternOutputs, type RunSummary } from './outputs.js';
-import { cifarAugment } from '../../core/data/augment.js';
 import { runFolderState } from '../jobs/folder.js';
 import { isIncidental, lockFolder } from './lock.js';
 import { checkFitFolder, folderKind, readRunConfig, RUN_FILES, startAfresh, STOPPED_RUNS } from './folder.js';
@@ -156,122 +156,102 @@ export async function runFit(configIn: FitConfig, opts: FitRunOptions): Promise<
   }
 }
 
+/** The metrics line of a step (`metrics.jsonl`), with the quick evaluation when it ran. */
+function metricsLine(r: StepResult): Record<string, number> {
+  const line: Record<string, number> = {
+    step: r.step,
+    loss: r.loss,
+    ce_black: r.ceBlack,
+    ce_white: r.ceWhite,
+    grad_norm: r.gradNorm,
+    scale: r.scale,
+    lr: r.lr,
+    seconds: Number(r.seconds.toFixed(3)),
+  };
+  if (r.quick) Object.assign(line, { auc_test_quick: r.quick.auc, acc_diff_test_quick: r.quick.accDiff, acc_black_test_quick: r.quick.accBlack });
+  return line;
+}
+
+/** Writes a fresh run's `config.json` (the settings that reproduce it, with provenance) and its target pictures. */
+function startRunFolder(out: string, config: FitConfig, run: OpenRun): void {
+  const { train, test, rp } = run;
+  writeFileAtomic(join(out, RUN_FILES.config), runConfigText({ ...config, workers: run.workers }, {
+    tool: toolVersion(),
+    backend: run.backend,
+    node: process.version,
+    trainSource: train.source,
+    testSource: test.source,
+    trainImages: train.n,
+    testImages: test.n,
+    trainedCells: { black: rp.black.length, white: rp.white.length },
+    patternName: rp.pattern.name,
+  }));
+  writePatternOutputs(out, rp);
+}
+
+/**
+ * Trains the session in `out` until its steps are done or it is stopped: metrics lines every
+ * `logEvery` steps (and with each quick evaluation), a checkpoint every `checkpointEvery` steps and
+ * at the last, progress. Returns how it ended: `done`, `stopped` (`stopAfter`/`stopWhen`: the
+ * checkpoint is saved) or `interrupted` (`signal`).
+ */
+async function trainIn(out: string, session: Session, run: OpenRun, config: FitConfig, opts: FitRunOptions): Promise<'done' | 'stopped' | 'interrupted'> {
+  const { pool, model } = run;
+  const quick = headOf(run.test, config.quickEvalImages);
+  const save = async () => saveCheckpoint(join(out, RUN_FILES.checkpoint), await session.checkpoint());
+  const stop = new AbortController();
+  const stopAfter = opts.stopAfter === undefined ? Infinity : session.state.step + opts.stopAfter;
+  const progress = createProgress({ label: 'fit', total: config.steps, quiet: opts.quiet });
+  progress.update(session.state.step);
+  try {
+    if (pool) await pool.addData('quick', quick.plain);
+    for await (const r of session.train({
+      data: { x: run.train.x, labels: run.train.labels, numClasses: run.train.numClasses },
+      chunkSize: await chunkSizeFor(model, config.batchSize, run.backend, session.state.dims),
+      signal: AbortSignal.any([stop.signal, ...(opts.signal ? [opts.signal] : [])]),
+      gradients: pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
+      quick: { every: config.evalEvery, data: quick, evaluator: pool ? (s, pass) => pool.evaluator(s, 'quick', pass) : undefined },
+    })) {
+      const line = metricsLine(r);
+      if (r.step % config.logEvery === 0 || r.quick || r.last) appendFileSync(join(out, RUN_FILES.metrics), `${JSON.stringify(line)}\n`);
+      if (r.step % config.checkpointEvery === 0 || r.last) await save();
+      progress.update(r.step, `loss ${r.loss.toFixed(3)}${r.quick ? ` auc ${r.quick.auc.toFixed(3)}` : ''}`);
+      if (r.step >= stopAfter || opts.stopWhen?.(line)) stop.abort();
+    }
+  } finally {
+    progress.stop();
+    quick.x.dispose();
+  }
+  if (opts.signal?.aborted || stop.signal.aborted || config.steps === 0) await save();
+  return opts.signal?.aborted ? 'interrupted' : stop.signal.aborted ? 'stopped' : 'done';
+}
+
 /** The fit itself, in the locked and prepared folder `out`; `ckpt` continues a run. */
 async function fitIn(out: string, configIn: FitConfig, ckpt: Checkpoint | null, opts: FitRunOptions, log: (line: string) => void): Promise<RunSummary | null> {
   const run = await openRun(configIn, { log, dims: ckpt?.dims ?? manifoldDims(configIn.manifold) });
-  const { model, rp, train, test, pool } = run;
-  const config = clampBatch(configIn, train.n, log);
+  const config = clampBatch(configIn, run.train.n, log);
   if (config.steps === 0) log('warning: --steps 0: the plane is not trained; its initialisation is evaluated (summary.json says untrained)');
-  let state: PlaneState | null = null;
-  const quick = headOf(test, config.quickEvalImages);
+  let session: Session | null = null;
   try {
-    if (!ckpt) {
-      writeJsonAtomic(join(out, RUN_FILES.config), {
-        ...config,
-        workers: run.workers,
-        provenance: {
-          tool: 'mpo 0.1.0',
-          backend: run.backend,
-          node: process.version,
-          created: new Date().toISOString(),
-          trainSource: train.source,
-          testSource: test.source,
-          trainImages: train.n,
-          testImages: test.n,
-          trainedCells: { black: rp.black.length, white: rp.white.length },
-          patternName: rp.pattern.name,
-        },
-      });
-      writePatternOutputs(out, rp);
-      state = createPlaneState(model, { seed: config.seed, scaleInit: config.scaleInit, dims: manifoldDims(config.manifold), init: config.init });
-    } else {
-      if (ckpt.model !== model.name) {
-        throw new MpoError(`checkpoint in "${out}" is for model ${ckpt.model}, config says ${model.name}: do not edit config.json of a run`);
-      }
-      state = stateOfCheckpoint(model, ckpt);
+    if (ckpt && ckpt.model !== run.model.name) {
+      throw new MpoError(`checkpoint in "${out}" is for model ${ckpt.model}, config says ${run.model.name}: do not edit config.json of a run`);
+    }
+    session = createSession({ config, model: run.model, pattern: run.rp.pattern, checkpoint: ckpt ?? undefined });
+    if (!ckpt) startRunFolder(out, config, run);
+    else {
       truncateMetrics(join(out, RUN_FILES.metrics), ckpt.step);
       log(`resuming "${out}" at step ${ckpt.step} of ${config.steps}`);
     }
-    const st = state;
-    let seconds = Number(ckpt?.extra?.seconds ?? 0);
-    const save = async () => saveCheckpoint(join(out, RUN_FILES.checkpoint), await checkpointOf(model, st, { seconds }));
-    if (pool) await pool.addData('quick', quick.plain);
-    const chunkSize = config.chunkSize ?? await chunkSizeFor(model, config.batchSize, run.backend, st.dims);
-    const stop = new AbortController();
-    const stopAfter = opts.stopAfter === undefined ? Infinity : st.step + opts.stopAfter;
-    const progress = createProgress({ label: 'fit', total: config.steps, quiet: opts.quiet });
-    progress.update(st.step);
-    try {
-      const steps = trainLoop({
-        model,
-        state: st,
-        steps: config.steps,
-        lrSchedule: config.lrSchedule,
-        startSeconds: seconds,
-        data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
-        cells: { depth: rp.pattern.depth, height: rp.pattern.height, width: rp.pattern.width, black: rp.black, white: rp.white },
-        step: {
-          batchSize: config.batchSize,
-          blackPerStep: config.cellsPerStep,
-          whitePerStep: config.cellsPerStep,
-          lr: config.lr,
-          gradClip: config.gradClip,
-          whiteClip: config.whiteClip,
-          chunkSize,
-          ...(config.augment ? { augment: cifarAugment(config.augmentErase) } : {}),
-        },
-        signal: AbortSignal.any([stop.signal, ...(opts.signal ? [opts.signal] : [])]),
-        // --regulariser decorrelate couples the step's points: one pass in this thread (issue 11)
-        gradients: config.regulariser === 'decorrelate' ?
-          (s, sample, o) =>
-            decorrelatedGradients(model, s, { x: train.x, labels: train.labels, numClasses: train.numClasses }, sample, { whiteClip: o.whiteClip,
-              lambda: config.lambda })
-          : pool
-          ? (s, sample, o) => pool.gradients(s, sample, o)
-          : undefined,
-        quick: {
-          every: config.evalEvery,
-          run: (s) =>
-            quickEvaluate(model, s, rp.pattern, quick, {
-              batchSize: config.batchSize,
-              evaluator: pool?.evaluator(s, 'quick', { batchSize: config.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }),
-            }),
-        },
-      });
-      for await (const r of steps) {
-        seconds = r.seconds;
-        const line: Record<string, number> = {
-          step: r.step,
-          loss: r.loss,
-          ce_black: r.ceBlack,
-          ce_white: r.ceWhite,
-          grad_norm: r.gradNorm,
-          scale: r.scale,
-          lr: r.lr,
-          seconds: Number(r.seconds.toFixed(3)),
-        };
-        if (r.quick) Object.assign(line, { auc_test_quick: r.quick.auc, acc_diff_test_quick: r.quick.accDiff, acc_black_test_quick: r.quick.accBlack });
-        if (r.step % config.logEvery === 0 || r.quick || r.last) appendFileSync(join(out, RUN_FILES.metrics), `${JSON.stringify(line)}\n`);
-        if (r.step % config.checkpointEvery === 0 || r.last) await save();
-        progress.update(r.step, `loss ${r.loss.toFixed(3)}${r.quick ? ` auc ${r.quick.auc.toFixed(3)}` : ''}`);
-        if (r.step >= stopAfter || opts.stopWhen?.(line)) stop.abort();
-      }
-    } finally {
-      progress.stop();
+    const end = await trainIn(out, session, run, config, opts);
+    if (end === 'interrupted') {
+      throw new MpoError(`interrupted at step ${session.state.step}; the checkpoint is saved: continue with mpo fit --resume ${out}`, 130);
     }
-    if (opts.signal?.aborted) {
-      await save();
-      throw new MpoError(`interrupted at step ${st.step}; the checkpoint is saved: continue with mpo fit --resume ${out}`, 130);
-    }
-    if (stop.signal.aborted) {
-      await save();
-      return null;
-    }
-    if (config.steps === 0) await save();
-    return await writeFinalOutputs({ out, config, model, state: st, rp, train, test, seconds, backend: run.backend, quiet: opts.quiet, log, pool });
+    if (end === 'stopped') return null;
+    const { model, rp, train, test, pool, backend } = run;
+    return await writeFinalOutputs({ out, config, model, state: session.state, rp, train, test, seconds: session.seconds, backend, quiet: opts.quiet, log,
+      pool });
   } finally {
-    quick.x.dispose();
-    if (state) disposePlaneState(state);
+    session?.dispose();
     await run.close();
   }
 }
