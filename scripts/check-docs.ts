@@ -69,14 +69,14 @@ class Checker {
   }
 
   /** Each row of the table under `header` is found by `key(row)` and checked column by column with `expect`. */
-  table(name: string, header: string, expect: (first: string) => (readonly number[])[] | undefined): void {
+  table(name: string, header: string, expect: (first: string, row: readonly string[]) => (readonly number[])[] | undefined): void {
     const rows = tableRows(this.text, header);
     if (!rows || rows.length === 0) {
       this.problems.push(`${name}: table "${header.slice(0, 60)}..." not found`);
       return;
     }
     for (const r of rows) {
-      const cols = expect(r[0]);
+      const cols = expect(r[0], r);
       if (!cols) {
         this.problems.push(`${name}: row "${r[0]}" has no committed data`);
         continue;
@@ -260,13 +260,13 @@ function openExperimentChecks(c: Checker, root: string): void {
   const file = join(root, 'docs/bn-open/open-experiments.csv');
   if (!existsSync(file)) return;
   const rows = readCsv(file);
-  c.table('open experiments', '| experiment | p | seeds (pairs) |', (label) => {
-    const r = rows.find((x) => label.startsWith(x.experiment));
+  c.table('open experiments', '| experiment | p | seeds (pairs) |', (label, row) => {
+    const r = rows.find((x) => label.startsWith(x.experiment) && Number(numbersIn(row[1] ?? '')[0]) === Number(x.p));
     if (!r) return undefined;
     return [[num(r, 'p')], [num(r, 'pairs')], [num(r, 'accdiff_plain'), num(r, 'accdiff_bn')], [num(r, 'black_plain'), num(r, 'black_bn')], [
       num(r, 'diff_mean'),
       num(r, 'diff_se'),
-    ], [num(r, 't'), num(r, 'df')], [num(r, 'ci95_low'), num(r, 'ci95_high')], [num(r, 'positive'), num(r, 'pairs')]];
+    ], [num(r, 't'), num(r, 'df')], [num(r, 'p_two_sided')], [num(r, 'ci95_low'), num(r, 'ci95_high')], [num(r, 'positive'), num(r, 'pairs')]];
   });
 }
 
