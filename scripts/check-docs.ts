@@ -216,6 +216,18 @@ export function checkReproduction(text: string, root: string): { problems: strin
   c.phrase('profile correlation', /correlation of the two per-fill profiles is r = ([-\d.]+)/, [correlation(ours, theirs)]);
   c.phrase('original mean gap', /the original's difference averages ([\d.]+) over the nine fills/, [origGap(0.1, 0.9)]);
 
+  // The initial logit scale under Xavier and He (scripts/bn-logit-scale.ts).
+  const logits = readCsv(join(docs, 'bn-open/logit-scale.csv'));
+  const rms = (m: string, init: string) =>
+    [1, 2, 3, 4, 5].map((s) => num(logits.find((r) => r.model === m && r.init === init && Number(r.seed) === s), 'logit_rms'));
+  const ratios = (m: string) => rms(m, 'he').map((h, i) => h / rms(m, 'xavier')[i]);
+  const plainRatios = ratios('plain-cnn6-small'), bnRatios = ratios('bn-cnn-small');
+  c.phrase('initial logit scale',
+    /is ([\d.]+)-([\d.]+) times larger under He than under Xavier on seeds 1-5 \(median ([\d.]+); ([\d.]+)-([\d.]+) against ([\d.]+)-([\d.]+)\), while the BN model's grows only ([\d.]+)-([\d.]+) times/,
+    [Math.min(...plainRatios), Math.max(...plainRatios), [...plainRatios].sort((a, b) => a - b)[2], Math.min(...rms('plain-cnn6-small', 'xavier')),
+      Math.max(...rms('plain-cnn6-small', 'xavier')), Math.min(...rms('plain-cnn6-small', 'he')), Math.max(...rms('plain-cnn6-small', 'he')),
+      Math.min(...bnRatios), Math.max(...bnRatios)]);
+
   referenceChecks(c, root);
   openExperimentChecks(c, root);
   return { problems: c.problems, checked: c.count };
