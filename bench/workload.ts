@@ -22,6 +22,8 @@ import { gridPoints } from '../src/core/plane/grid.js';
 import { initBackend, type BackendName } from '../src/node/backend.js';
 import { createWorkerPool, defaultWorkers, type PoolStepTiming } from '../src/node/parallel/pool.js';
 import { chunkSizeFor } from '../src/node/run/setup.js';
+import { resolveConfig } from '../src/core/config.js';
+import { stepOptionsOf } from '../src/core/session/options.js';
 
 /** The standard workloads (the same work as ../shared/bench/torch_reference.py's). */
 export const WORKLOADS = {
@@ -130,7 +132,8 @@ async function main(): Promise<void> {
         cells,
         steps: iters + 1,
         data: { x, labels, numClasses: 10 },
-        step: { batchSize: n, blackPerStep: w.cells, whitePerStep: w.cells, lr: 3e-4, gradClip: 100, whiteClip: 2.5, chunkSize },
+        // the paper's protocol (lr 3e-4, clips 100 and 2.5) as a config, mapped to a step as mpo fit maps it
+        step: stepOptionsOf(resolveConfig({ batchSize: n, cellsPerStep: w.cells, lr: 3e-4, gradClip: 100, whiteClip: 2.5 }), chunkSize),
         gradients: pool ? (s, sample, o) => pool.gradients(s, sample, o) : undefined,
       });
       const parts: PoolStepTiming[] = [];

@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import * as tf from '../src/node/tf-node.js';
 import { createMlp } from '../src/core/models/mlp.js';
 import { createCnn } from '../src/core/models/cnn.js';
-import { createPlaneState, disposePlaneState } from '../src/core/training/plane-state.js';
-import { trainLoop, quickEvaluate, type StepResult } from '../src/core/training/loop.js';
-import { decorrelatedGradients } from '../src/core/training/decorrelate.js';
+import type { StepResult } from '../src/core/training/loop.js';
+import { resolveConfig } from '../src/core/config.js';
+import { createSession } from '../src/core/session/session.js';
 import { MODELS } from '../src/core/models/registry.js';
 import type { Model } from '../src/core/models/model.js';
 import { CORE_GRADIENTS } from '../src/core/gradients.js';
@@ -33,22 +33,16 @@ async function trainBriefly(model: Model, opts: BriefOptions = {}): Promise<Step
   const x = randn([6, ...model.inputShape], 3) as tf.Tensor4D;
   const labels = Int32Array.from([0, 1, 2, 0, 1, 2]);
   const data = { x, labels, numClasses: 3 };
-  const state = createPlaneState(model, { seed: 1, scaleInit: 0.2, dims: opts.dims ?? 2 });
   const pattern = { name: 't', height: 2, width: 2, cells: Uint8Array.from([1, 0, 0, 1]) };
+  const dims = opts.dims ?? 2;
+  const config = resolveConfig({ seed: 1, scaleInit: 0.2, manifold: (['line', 'plane', 'volume'] as const)[dims - 1], batchSize: 4, cellsPerStep: 2, lr: 1e-3,
+    lrSchedule: 'constant', gradClip: 100, whiteClip: 2.5, regulariser: opts.decorrelate ? 'decorrelate' : 'none', lambda: 1 });
+  const session = createSession({ config, model, pattern, dims });
   const results: StepResult[] = [];
   try {
-    for await (const r of trainLoop({
-      model,
-      state,
-      steps: 3,
-      data,
-      cells: { height: 2, width: 2, black: [0, 3], white: [1, 2] },
-      step: { batchSize: 4, blackPerStep: 2, whitePerStep: 2, lr: 1e-3, gradClip: 100, whiteClip: 2.5 },
-      gradients: opts.decorrelate ? (s, sample, o) => decorrelatedGradients(model, s, data, sample, { whiteClip: o.whiteClip, lambda: 1 }) : undefined,
-      quick: opts.quick ? { every: 3, run: (s) => quickEvaluate(model, s, pattern, { x, labels }, { batchSize: 6 }) } : undefined,
-    })) results.push(r);
+    for await (const r of session.train({ data, steps: 3, quick: opts.quick ? { every: 3, data: { x, labels } } : undefined })) results.push(r);
   } finally {
-    disposePlaneState(state);
+    session.dispose();
     x.dispose();
   }
   return results;

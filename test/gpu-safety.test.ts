@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import * as tf from '../src/node/tf-node.js';
 import { MODELS } from '../src/core/models/registry.js';
 import type { Model } from '../src/core/models/model.js';
-import { createPlaneState, disposePlaneState, stateValues, type PlaneState } from '../src/core/training/plane-state.js';
-import { quickEvaluate, trainLoop, type StepResult } from '../src/core/training/loop.js';
-import { checkpointOf } from '../src/core/io/checkpoint.js';
+import { createPlaneState, disposePlaneState, stateValues } from '../src/core/training/plane-state.js';
+import { trainLoop, type StepResult } from '../src/core/training/loop.js';
+import { resolveConfig } from '../src/core/config.js';
+import { createSession } from '../src/core/session/session.js';
 import { computeFrame } from '../src/core/plane/manifold.js';
 import { evaluateLandscape } from '../src/core/landscape/evaluate.js';
-import { decorrelatedGradients } from '../src/core/training/decorrelate.js';
 import { sumScalars } from '../src/core/ops/reduce.js';
 import { thetaOf } from '../src/core/training/plane-state.js';
 import { randn, useCpu } from './helpers.js';
@@ -69,21 +69,17 @@ async function trainCheckpointEvaluate(model: Model, opts: { dims?: number; deco
   const labels = Int32Array.from([0, 1, 2, 0, 1, 2]);
   const data = { x, labels, numClasses: 3 };
   const dims = opts.dims ?? 2;
-  const state: PlaneState = createPlaneState(model, { seed: 1, scaleInit: 0.2, dims });
   const pattern = { name: 't', height: 3, width: 3, cells: Uint8Array.from([1, 0, 0, 1, 1, 0, 0, 1, 1]) };
+  // The session's own use cases, as mpo fit and the app run them: train with a quick evaluation, checkpoint, evaluate.
+  const config = resolveConfig({ seed: 1, scaleInit: 0.2, manifold: (['line', 'plane', 'volume'] as const)[dims - 1], batchSize: 4, cellsPerStep: 2, lr: 1e-3,
+    lrSchedule: 'constant', gradClip: 1e-3, whiteClip: 2.5, chunkSize: opts.chunkSize ?? null, regulariser: opts.decorrelate ? 'decorrelate' : 'none',
+    lambda: 1 });
+  const session = createSession({ config, model, pattern, dims });
+  const state = session.state;
   const results: StepResult[] = [];
   try {
-    for await (const r of trainLoop({
-      model,
-      state,
-      steps: 3,
-      data,
-      cells: { height: 3, width: 3, black: [0, 3, 4, 7, 8], white: [1, 2, 5, 6] },
-      step: { batchSize: 4, blackPerStep: 2, whitePerStep: 2, lr: 1e-3, gradClip: 1e-3, whiteClip: 2.5, chunkSize: opts.chunkSize },
-      gradients: opts.decorrelate ? (s, sample, o) => decorrelatedGradients(model, s, data, sample, { whiteClip: o.whiteClip, lambda: 1 }) : undefined,
-      quick: dims === 2 ? { every: 3, run: (s) => quickEvaluate(model, s, pattern, { x, labels }, { batchSize: 6 }) } : undefined,
-    })) results.push(r);
-    const ckpt = await checkpointOf(model, state, { seconds: 1 });
+    for await (const r of session.train({ data, steps: 3, quick: dims === 2 ? { every: 3, data: { x, labels } } : undefined })) results.push(r);
+    const ckpt = await session.checkpoint({ seconds: 1 });
     const { frame, dispose } = computeFrame(thetaOf(model, state));
     try {
       const land = await evaluateLandscape(model, frame, { x, labels }, { height: 3, width: 3, padding: 1, dims, batchSize: 4, pointsPerPass: 4 });
@@ -92,7 +88,7 @@ async function trainCheckpointEvaluate(model: Model, opts: { dims?: number; deco
       dispose();
     }
   } finally {
-    disposePlaneState(state);
+    session.dispose();
     x.dispose();
   }
 }

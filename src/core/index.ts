@@ -50,8 +50,7 @@ export { parsePatternText, patternToText, type PatternTextOptions } from './patt
 export { backendSelfTest, relativeDifference, selfTestCases, type SelfTestCase, type SelfTestOptions } from './backend-check.js';
 export { adamMoments, adamUpdate, clipGlobalNorm, createAdamState, globalNorm, type AdamOptions, type AdamState, type AdamUndo } from './training/adam.js';
 export { activationBytes, chunkSizeForDevice, type DeviceLimits } from './training/chunk.js';
-export { learningRate, quickEvaluate, trainLoop, type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type QuickEvalOptions,
-  type StepResult } from './training/loop.js';
+export { learningRate, trainLoop, type GradientSource, type LoopOptions, type LrSchedule, type QuickEval, type StepResult } from './training/loop.js';
 export { mpoLossTerms, oneHot, pointCrossEntropy, type MpoLossOptions } from './training/loss.js';
 export { createPlaneState, disposePlaneState, stateFromValues, stateValues, thetaOf, thetaValues, type PlaneInitOptions,
   type PlaneState } from './training/plane-state.js';

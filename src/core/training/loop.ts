@@ -1,11 +1,7 @@
 import { check } from '../errors.js';
-import { computeFrame } from '../plane/manifold.js';
-import { evaluateLandscape, type EvalData, type PointEvaluator } from '../landscape/evaluate.js';
 import type { PatternMetrics } from '../landscape/metrics.js';
-import { manifoldPatternMetrics } from '../landscape/manifold-metrics.js';
 import type { Model } from '../models/model.js';
-import type { Pattern } from '../pattern/pattern.js';
-import { thetaOf, type PlaneState } from './plane-state.js';
+import type { PlaneState } from './plane-state.js';
 import { applyStep, localGradients, sampleStep, type StepGradients, type StepOptions, type StepSample, type StepStats, type TrainCells,
   type TrainData } from './step.js';
 
@@ -27,7 +23,7 @@ export type GradientSource = (state: PlaneState, sample: StepSample, opts: Pick<
 export interface QuickEval {
   /** Evaluate after every `every` steps (and after the last step); 0 = never. */
   readonly every: number;
-  /** Measures the current plane (e.g. {@link quickEvaluate}). */
+  /** Measures the current plane (the session's quick evaluation: its landscape over the target's cells). */
   readonly run: (state: PlaneState) => Promise<PatternMetrics>;
 }
 
@@ -101,25 +97,5 @@ export async function* trainLoop(opts: LoopOptions): AsyncGenerator<StepResult, 
     const every = opts.quick?.every ?? 0;
     const quick = opts.quick && every > 0 && (state.step % every === 0 || last) ? await opts.quick.run(state) : undefined;
     yield { ...stats, lr, seconds, stepSeconds, quick, last };
-  }
-}
-
-/** Options of {@link quickEvaluate}. */
-export interface QuickEvalOptions {
-  /** Images per forward pass. */
-  readonly batchSize: number;
-  /** Evaluates the points elsewhere (a worker pool); default: in this thread. */
-  readonly evaluator?: PointEvaluator;
-}
-
-/** The metrics of the plane's landscape over the pattern's cells (no padding) on `data`: the loop's quick evaluation. */
-export async function quickEvaluate(model: Model, state: PlaneState, pattern: Pattern, data: EvalData, opts: QuickEvalOptions): Promise<PatternMetrics> {
-  const { frame, dispose } = computeFrame(thetaOf(model, state));
-  try {
-    const land = await evaluateLandscape(model, frame, data, { height: pattern.height, width: pattern.width, depth: pattern.depth, dims: state.dims,
-      batchSize: opts.batchSize, pointsPerPass: model.forwardPoints ? 32 : 1 }, opts.evaluator);
-    return manifoldPatternMetrics(land, pattern);
-  } finally {
-    dispose();
   }
 }

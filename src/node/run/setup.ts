@@ -17,6 +17,7 @@ import { resolvePattern } from '../pattern-source.js';
 import { checkManifoldPattern } from '../../core/pattern/manifold-patterns.js';
 import type { PlainData } from '../parallel/protocol.js';
 import { chunkSizeForDevice } from '../../core/training/chunk.js';
+import { defaultChunkSize } from '../../core/session/options.js';
 
 /**
  * The pattern of a config: a random mask when `randomMask` is set (framed as the original's with
@@ -129,15 +130,6 @@ export function modelOf(config: FitConfig, d: Pick<Dataset, 'height' | 'width' |
   const model = createModel(config.model, modelContextOf(config, d));
   if (config.initFrom === null || config.initFrom === undefined) return model;
   return Object.assign(model, { initialWeights: initWeightsFor(model, config.initFrom) });
-}
-
-/** Cells per gradient computation when the config does not say: bounded by memory per model. */
-export function defaultChunkSize(model: Model, batchSize: number): number {
-  if (model.forwardPoints) return 1000;
-  // Per-cell models: a chunk's activations are all held for the backward pass; ~512 images'
-  // worth keeps each worker's WASM heap (which never shrinks) small, and costs no speed.
-  if (model.usesBatchStats || model.params.length > 12) return Math.max(1, Math.floor(64 / batchSize));
-  return Math.max(1, Math.floor(512 / batchSize));
 }
 
 /**

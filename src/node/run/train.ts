@@ -11,7 +11,8 @@ import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
 import { writeNpy } from '../output/npy.js';
 import { writeReport } from '../output/report.js';
-import { defaultChunkSize, headOf } from './setup.js';
+import { headOf } from './setup.js';
+import { defaultChunkSize } from '../../core/session/options.js';
 import { openNetworkSession, trainNetwork } from './network.js';
 import { inEmptyFolder, RUN_FILES, STOPPED_RUNS } from './folder.js';
 
