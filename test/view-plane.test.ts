@@ -162,6 +162,9 @@ test('TF.js Layers networks as inputs: an exported cell (its folder or its model
   const fa = await exportNetwork(nets[0], join(tmp, 'foreign-a'), true);
   const sf = await runPlane([fa, fb, fc], { out: join(tmp, 'plane-f'), resolution: 4, margin: 0.25, images: IMAGES, ...quiet });
   for (const n of ['a', 'b', 'c'] as const) assert.ok(Math.abs(sf.test_loss[n] - ref.test_loss[n]) < 1e-5, `foreign ${n}: ${sf.test_loss[n]}`);
+  // which model and data: an exported cell is its built-in model on its metadata's data; --dataset overrides it
+  assert.deepEqual([openNetwork(bx).config.model, openNetwork(bx).config.dataset], ['mlp', 'fashion-mnist-subset']);
+  assert.deepEqual([openNetwork(fb).config.model, openNetwork(fb, { dataset: 'mnist' }).config.dataset], [fb, 'mnist']);
   // a foreign file beside an mpo train network: two different models, refused before anything is written
   await assert.rejects(runPlane([nets[0], fb, nets[2]], { out: join(tmp, 'never-x'), images: IMAGES, ...quiet }),
     /^MpoError: ".*" is a mlp on fashion-mnist-subset but ".*foreign-b\/model.json" a .*model.json on fashion-mnist-subset: pass two networks of the same model and dataset$/);

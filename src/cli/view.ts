@@ -10,6 +10,10 @@ function positiveInt(v: string | undefined, fallback: number, flag: string): num
   return n;
 }
 
+function datasetOf(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : parseConfig({ dataset: v }, 'the command line').dataset;
+}
+
 function numberIn(v: string | undefined, fallback: number, flag: string, lo: number, hi: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
@@ -31,6 +35,8 @@ export function registerView(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--points <n>', 'points per axis', '21')
     .option('--images <n>', 'test images, and as many training images', '1000')
+    .option('--dataset <name>',
+      "the data a model.json network is evaluated on (default: its metadata's, else fashion-mnist-subset); mpo train networks keep their own")
     .option('--seed <n>', 'seed of the random directions', '1')
     .option('--quiet', 'no progress output')
     .action(async (net: string, o: Record<string, string | undefined>) => {
@@ -39,6 +45,7 @@ export function registerView(program: Command): void {
         points: positiveInt(o.points, 21, '--points'),
         images: positiveInt(o.images, 1000, '--images'),
         seed: parseConfig({ seed: o.seed ?? '1' }, 'the command line').seed,
+        dataset: datasetOf(o.dataset),
         quiet: !!o.quiet,
       });
       process.stdout.write(`centre test loss ${s.centre_test_loss.toFixed(4)}, largest ${s.max_test_loss.toFixed(4)}; results in ${o.out}\n`);
@@ -50,10 +57,12 @@ export function registerView(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--points <n>', 'points along the line', '41')
     .option('--images <n>', 'test images, and as many training images', '1000')
+    .option('--dataset <name>',
+      "the data a model.json network is evaluated on (default: its metadata's, else fashion-mnist-subset); mpo train networks keep their own")
     .option('--quiet', 'no progress output')
     .action(async (a: string, b: string, o: Record<string, string | undefined>) => {
       const s = await runInterpolate(a, b, { out: o.out!, points: positiveInt(o.points, 41, '--points'), images: positiveInt(o.images, 1000, '--images'),
-        quiet: !!o.quiet });
+        dataset: datasetOf(o.dataset), quiet: !!o.quiet });
       process.stdout.write(
         `test loss A ${s.test_loss_a.toFixed(4)}, B ${s.test_loss_b.toFixed(4)}, largest between ${
           s.max_test_loss_between.toFixed(4)
@@ -69,6 +78,8 @@ export function registerView(program: Command): void {
     .option('--resolution <n>', 'grid steps per unit |B - A|', '10')
     .option('--margin <x>', 'margin around the three, in units of |B - A|', '0.25')
     .option('--images <n>', 'test images, and as many training images', '1000')
+    .option('--dataset <name>',
+      "the data a model.json network is evaluated on (default: its metadata's, else fashion-mnist-subset); mpo train networks keep their own")
     .option('--quiet', 'no progress output')
     .action(async (a: string, b: string, c: string, o: Record<string, string | undefined>) => {
       const s = await runPlane([a, b, c], {
@@ -76,6 +87,7 @@ export function registerView(program: Command): void {
         resolution: positiveInt(o.resolution, 10, '--resolution'),
         margin: numberIn(o.margin, 0.25, '--margin', 0, 10),
         images: positiveInt(o.images, 1000, '--images'),
+        dataset: datasetOf(o.dataset),
         quiet: !!o.quiet,
       });
       const l = s.test_loss;

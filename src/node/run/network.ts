@@ -76,7 +76,8 @@ function layersNetwork(file: string, dataset?: string): SavedNetwork {
  * The network at `pathOrFolder`, one reader for every command's network input: the `--out`
  * folder of `mpo train` ({@link loadNetwork}), or a TF.js Layers network (a `model.json` with its
  * weights beside it, or a folder of `mpo export` holding one: {@link layersFileOf}). `dataset`
- * is the data of a Layers file whose metadata does not name one. One-line MpoError otherwise.
+ * is the data a Layers file is evaluated on (default: the one its metadata names, else the
+ * default dataset); an `mpo train` network keeps its own. One-line MpoError otherwise.
  */
 export function openNetwork(pathOrFolder: string, opts: { readonly dataset?: string; } = {}): SavedNetwork {
   if (typeof pathOrFolder !== 'string' || pathOrFolder === '') throw new MpoError('a network argument is empty: pass the --out folder of mpo train');

@@ -24,6 +24,8 @@ export interface ViewOptions {
   /** Test images, and as many training images, to evaluate on. */
   readonly images: number;
   readonly seed?: number;
+  /** The data of a model.json network whose metadata names none (see `openNetwork`; default: the default dataset). */
+  readonly dataset?: string;
   readonly quiet?: boolean;
   readonly log?: (l: string) => void;
 }
@@ -108,7 +110,7 @@ export interface RandomPlaneSummary {
  */
 export async function runRandomPlane(netDir: string, opts: ViewOptions): Promise<RandomPlaneSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const net = openNetwork(netDir);
+  const net = openNetwork(netDir, { dataset: opts.dataset });
   const out = resolve(opts.out);
   return inEmptyFolder(out, { command: 'mpo view random-plane', log, stopped: viewStopped(LANDSCAPE) }, () => randomPlaneIn(net, out, opts, log));
 }
@@ -177,8 +179,8 @@ export function writeLineCsv(path: string, ts: readonly number[], cols: Record<s
  */
 export async function runInterpolate(aDir: string, bDir: string, opts: ViewOptions): Promise<InterpolateSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const a = openNetwork(aDir);
-  const b = openNetwork(bDir);
+  const a = openNetwork(aDir, { dataset: opts.dataset });
+  const b = openNetwork(bDir, { dataset: opts.dataset });
   checkTwoNetworks(a, b, 'mpo view interpolate');
   if (!Number.isInteger(opts.points) || opts.points < 2) throw new MpoError(`--points must be a whole number >= 2 for a line, got ${opts.points}`);
   const out = resolve(opts.out);
@@ -258,7 +260,7 @@ export interface PlaneSummary {
  */
 export async function runPlane(dirs: readonly [string, string, string], opts: PlaneOptions): Promise<PlaneSummary> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const nets = dirs.map((d) => openNetwork(d)) as [SavedNetwork, SavedNetwork, SavedNetwork];
+  const nets = dirs.map((d) => openNetwork(d, { dataset: opts.dataset })) as [SavedNetwork, SavedNetwork, SavedNetwork];
   checkNetworks(nets, 'mpo view plane A B C');
   const resolution = opts.resolution ?? 10, margin = opts.margin ?? 0.25;
   if (!Number.isInteger(resolution) || resolution < 1 || resolution > 200) {
