@@ -128,11 +128,11 @@ test('mpo view plane: bad input is a one-line error and writes nothing', async (
 });
 
 /** Writes network `dir` as a TF.js Layers model (model.json + weights.bin), as `mpo export` writes a cell; `foreign` drops mpo's metadata. */
-async function exportNetwork(dir: string, to: string, foreign = false): Promise<string> {
+async function exportNetwork(dir: string, to: string, foreign = false, weights?: ParamValues): Promise<string> {
   const net = openNetwork(dir);
   const s = await openNetworkSession(net.config, () => {}, { trainLimit: 10 });
   try {
-    const ex = exportLayersModel(s.model, net.weights, { metadata: { dataset: net.config.dataset } });
+    const ex = exportLayersModel(s.model, weights ?? net.weights, { metadata: { dataset: net.config.dataset } });
     const json = foreign ? { ...ex.modelJson, userDefinedMetadata: undefined } : ex.modelJson;
     mkdirSync(to, { recursive: true });
     writeFileSync(join(to, 'model.json'), JSON.stringify(json));
@@ -170,5 +170,10 @@ test('TF.js Layers networks as inputs: an exported cell (its folder or its model
     /^MpoError: ".*" is a mlp on fashion-mnist-subset but ".*foreign-b\/model.json" a .*model.json on fashion-mnist-subset: pass two networks of the same model and dataset$/);
   await assert.rejects(runPlane([nets[0], join(tmp, 'nothing', 'model.json'), nets[2]], { out: join(tmp, 'never-x'), images: IMAGES, ...quiet }),
     /^MpoError: model file ".*nothing\/model.json" is not there: pass the --out folder of mpo train or a model.json with its weights$/);
+  // C on the line through A and B (C = 2B - A): the plane is not defined, refused before anything is written
+  const [wa, wb] = [openNetwork(nets[0]).weights, openNetwork(nets[1]).weights];
+  const far = await exportNetwork(nets[1], join(tmp, 'far'), false, Object.fromEntries(Object.keys(wa).map((k) => [k, wb[k].map((v, i) => 2 * v - wa[k][i])])));
+  await assert.rejects(runPlane([nets[0], nets[1], far], { out: join(tmp, 'never-x'), images: IMAGES, ...quiet }),
+    /^MpoError: the three networks lie on one line \(their plane is not defined\): pass three networks that are not collinear$/);
   assert.equal(existsSync(join(tmp, 'never-x')), false);
 });

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MpoError } from '../../core/errors.js';
-import { flattenValues, interpolationView, planeView, pathView, randomPlaneView, type GridView, type PointValues,
+import { flattenValues, interpolationView, pathView, planeView, randomPlaneView, threeNetworkPlane, type GridView, type PointValues,
   type ViewData } from '../../core/landscape/classic-views.js';
-import { paramCount } from '../../core/plane/params.js';
 import { renderHeatmap, type AxisCoords, type MapMark } from '../../core/render/heatmap.js';
 import { renderLineChart } from '../../core/render/chart.js';
 import { compose, type Figure } from '../../core/render/svg.js';
@@ -262,6 +261,7 @@ export async function runPlane(dirs: readonly [string, string, string], opts: Pl
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const nets = dirs.map((d) => openNetwork(d, { dataset: opts.dataset })) as [SavedNetwork, SavedNetwork, SavedNetwork];
   checkNetworks(nets, 'mpo view plane A B C');
+  threeNetworkPlane(nets[0].weights, nets[1].weights, nets[2].weights); // two the same, or all on one line: refused before anything is written
   const resolution = opts.resolution ?? 10, margin = opts.margin ?? 0.25;
   if (!Number.isInteger(resolution) || resolution < 1 || resolution > 200) {
     throw new MpoError(`--resolution must be a whole number from 1 to 200, got ${resolution}`);
@@ -407,15 +407,17 @@ export async function runPath(netDir: string, opts: PathOptions): Promise<PathSu
   const margin = opts.margin ?? 0.2;
   if (!Number.isInteger(opts.points) || opts.points < 2) throw new MpoError(`--points must be a whole number >= 2, got ${opts.points}`);
   if (!Number.isFinite(margin) || margin < 0 || margin > 10) throw new MpoError(`--margin must be a number from 0 to 10, got ${margin}`);
+  const path = readPath(net, Object.values(net.weights).reduce((n, w) => n + w.length, 0));
   const out = resolve(opts.out);
-  return inEmptyFolder(out, { command: 'mpo view path', log, stopped: viewStopped(LANDSCAPE, 'path.csv') }, () => pathIn(net, out, { ...opts, margin }, log));
+  return inEmptyFolder(out, { command: 'mpo view path', log, stopped: viewStopped(LANDSCAPE, 'path.csv') },
+    () => pathIn(net, path, out, { ...opts, margin }, log));
 }
 
-async function pathIn(net: SavedNetwork, out: string, opts: PathOptions & { margin: number; }, log: (l: string) => void): Promise<PathSummary> {
+async function pathIn(net: SavedNetwork, path: TrainingPath, out: string, opts: PathOptions & { margin: number; },
+  log: (l: string) => void): Promise<PathSummary> {
   const s = await openNetworkSession(net.config, log, { trainLimit: opts.images });
   try {
     const final = flattenValues(s.model.params, net.weights);
-    const path = readPath(net, paramCount(s.model.params));
     const v = await onImages(s, opts.images, opts.quiet, (data, onProgress) =>
       pathView(s.model, path.snapshots, final, data, { points: opts.points, margin: opts.margin, onProgress }));
     const [r1, r2] = v.explained;
