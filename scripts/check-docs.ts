@@ -251,7 +251,7 @@ function referenceChecks(c: Checker, root: string): void {
     'MLP, 600 steps': ['results/beyond-the-plane/networks/netA-summary.json', 'results/beyond-the-plane/networks/netB-summary.json'],
     'CNN, 1,500 steps': ['results/references/gallery-cnn-50-cnn-1500/summary.json'],
     'plain-cnn6-small, 3,000 steps': [1, 2, 3, 4, 5].map((s) => `results/references/bn-study-plain-cnn6-small-s${s}/summary.json`),
-    'bn-cnn-small, 3,000 steps': [1, 2, 3, 4, 5].map((s) => `results/references/bn-study-bn-cnn-small-s${s}/summary.json`),
+    'bn-cnn-small, the same budget': [1, 2, 3, 4, 5].map((s) => `results/references/bn-study-bn-cnn-small-s${s}/summary.json`),
     'cnn-color, 800 steps': ['results/references/cifar10-cnn-color-800/summary.json'],
     'cnn-color-nopool, 800 steps': ['results/references/cifar10-cnn-color-nopool-800/summary.json'],
   };
