@@ -189,14 +189,14 @@ export const classicDiag = (page: Page) =>
   page.evaluate(() => {
     const c = (window as unknown as {
       mpoApp: {
-        classic: { planes: number; lines: number; lastPlane: { loss: Float32Array; points: number; } | null;
+        classic: { planes: number; lines: number; lastPlane: { loss: Float32Array; points: number; net?: string; } | null;
           lastLine: { loss: Float32Array; t: number[]; from: number | null; to: number | null; } | null; };
       };
     }).mpoApp.classic;
     return {
       planes: c.planes,
       lines: c.lines,
-      plane: c.lastPlane && { points: c.lastPlane.points, loss: Array.from(c.lastPlane.loss) },
+      plane: c.lastPlane && { points: c.lastPlane.points, net: c.lastPlane.net, loss: Array.from(c.lastPlane.loss) },
       line: c.lastLine && { t: c.lastLine.t, from: c.lastLine.from, to: c.lastLine.to, loss: Array.from(c.lastLine.loss) },
     };
   });

@@ -108,8 +108,9 @@ test('evaluate measures the landscape; untrained is the plane of the seed; updat
   session.update({ lr: 0.5, batchSize: 4 });
   assert.equal(session.config.lr, 0.5);
   assert.throws(() => session.update({ seed: 2 }), /^MpoError: session.update: seed is part of the plane, not a step setting: make a new session$/);
-  assert.throws(() => session.setPattern({ height: 2, width: 2, cells: new Uint8Array(4), name: 'q' }),
-    /the new target is 1x2x2, the session's 1x3x4: make a new session for another size/);
+  session.setPattern({ height: 2, width: 2, cells: Uint8Array.from([1, 0, 0, 1]), name: 'q' });
+  assert.deepEqual([session.shape.height, session.shape.width, session.cells.black], [2, 2, [0, 3]], 'another size: the same plane, its cells anew');
+  assert.equal((await session.evaluate({ x, labels })).landscape.rows, 2);
   session.setPattern({ ...picture, cells: Uint8Array.from(picture.cells, (v) => 1 - v) });
   assert.deepEqual(session.cells.black, trainedCells(toTernary({ ...picture, cells: Uint8Array.from(picture.cells, (v) => 1 - v) })).black);
   session.dispose();

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
-import { MpoError } from '../core/errors.js';
-import { CONNECT_KEYS, runConnect } from '../node/run/connect.js';
+import { type FitConfig, MpoError, parseConfig, resolveConfig } from '../core/index.js';
+import { CONNECT_KEYS, runConnect } from '../node/index.js';
 import { settingOptions } from './setting-options.js';
 import { givenFlags } from './train.js';
 

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { EXPORTABLE_MODELS } from '../core/io/export-layers.js';
-import { MpoError } from '../core/errors.js';
-import { runExport } from '../node/run/export.js';
+import { EXPORTABLE_MODELS, MpoError } from '../core/index.js';
+import { runExport } from '../node/index.js';
 
 /** Adds `mpo export DIR --cell CELL [--out DIR] [--softmax]`: one cell of a saved plane, line or volume as a TF.js Layers model. */
 export function registerExport(program: Command): void {

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, parseConfig, type FitConfig } from '../core/config.js';
-import { MpoError } from '../core/errors.js';
-import { readConfigFile } from '../node/config-file.js';
-import { defaultJobs } from '../node/jobs/index.js';
-import { describeShard, parseShard } from '../node/jobs/shard.js';
-import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, runGallery } from '../node/run/gallery.js';
+import { CONFIG_KEYS, DEFAULT_FIT_CONFIG, type FitConfig, MpoError, parseConfig } from '../core/index.js';
+import { DEFAULT_GALLERY_PATTERNS, defaultJobs, describeShard, GALLERY_DEFAULTS, parseShard, readConfigFile, runGallery } from '../node/index.js';
 import { settingOptions } from './setting-options.js';
 
 /** Config keys a gallery sets itself: the pattern per row, and its size through `--size`. */

@@ -1,12 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { CONFIG_KEYS, flagName, parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
-import { MpoError } from '../core/errors.js';
-import { handleInterrupts, reportError } from '../node/jobs/entry.js';
-import { readConfigFile } from '../node/config-file.js';
-import { resumeConfigOf, runFit } from '../node/run/fit.js';
-import { runEval } from '../node/run/eval.js';
-import { folderKind, readRunConfig, RUN_FILES } from '../node/run/folder.js';
+import { CONFIG_KEYS, type FitConfig, flagName, MpoError, parseConfig, resolveConfig } from '../core/index.js';
+import { folderKind, handleInterrupts, readConfigFile, readRunConfig, reportError, resumeConfigOf, RUN_FILES, runEval, runFit } from '../node/index.js';
 import { runPatternsCommand } from './patterns.js';
 import { registerGallery } from './gallery.js';
 import { registerExport } from './export.js';

@@ -1,10 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_NAMES, BUILTIN_PATTERNS, builtinPattern } from '../core/pattern/builtins.js';
-import { parseConfig } from '../core/config.js';
-import { renderMask } from '../core/render/heatmap.js';
-import { compose, type Figure } from '../core/render/svg.js';
-import { writeFigure } from '../node/output/png.js';
+import { BUILTIN_NAMES, BUILTIN_PATTERNS, builtinPattern, compose, type Figure, parseConfig, renderMask } from '../core/index.js';
+import { writeFigure } from '../node/index.js';
 
 /** `mpo patterns`: prints the built-ins and writes `<name>.png` (and `.svg`) previews and `all.png`. */
 export function runPatternsCommand(out: string, sizeText: string): void {

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { flagName, settingHelp, SETTINGS, type FitConfig } from '../core/config.js';
+import { type FitConfig, flagName, settingHelp, SETTINGS } from '../core/index.js';
 
 /**
  * A setting's `--help` text ({@link settingHelp}: help, range or choices, default, per-model

@@ -1,13 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parseConfig, type FitConfig } from '../core/config.js';
-import { MpoError } from '../core/errors.js';
-import { readConfigFile } from '../node/config-file.js';
-import { defaultJobs } from '../node/jobs/index.js';
-import { describeShard } from '../node/jobs/shard.js';
-import { buildPlan, DEFAULT_FILLS, DEFAULT_SEEDS, describePlan, parseFills, parseSeeds, parseShard, planRuns, shardRuns, STUDY_SCALES,
-  type StudyScale } from '../node/study/plan.js';
-import { mergeStudy, runStudy, type MergeResult } from '../node/study/study.js';
+import { type FitConfig, MpoError, parseConfig } from '../core/index.js';
+import { buildPlan, DEFAULT_FILLS, DEFAULT_SEEDS, defaultJobs, describePlan, describeShard, type MergeResult, mergeStudy, parseFills, parseSeeds, parseShard,
+  planRuns, readConfigFile, runStudy, shardRuns, STUDY_SCALES, type StudyScale } from '../node/index.js';
 
 function parseJobs(text: string): number {
   const v = Number(String(text).trim());

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { parseConfig, resolveConfig, type FitConfig } from '../core/config.js';
-import { MpoError } from '../core/errors.js';
-import { readConfigFile } from '../node/config-file.js';
-import { runTrain, TRAIN_KEYS } from '../node/run/train.js';
+import { type FitConfig, MpoError, parseConfig, resolveConfig } from '../core/index.js';
+import { readConfigFile, runTrain, TRAIN_KEYS } from '../node/index.js';
 import { settingOptions } from './setting-options.js';
 
 /** Flags given on the command line (commander leaves absent ones undefined). */

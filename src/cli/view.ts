@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { parseConfig } from '../core/config.js';
-import { MpoError } from '../core/errors.js';
-import { runInterpolate, runPath, runPlane, runRandomPlane } from '../node/run/view.js';
+import { MpoError, parseConfig } from '../core/index.js';
+import { runInterpolate, runPath, runPlane, runRandomPlane } from '../node/index.js';
 
 function positiveInt(v: string | undefined, fallback: number, flag: string): number {
   if (v === undefined) return fallback;

@@ -7,13 +7,19 @@
  * before training: `import 'mpo/node'` in Node, `import 'mpo/gradients'` in a bundle.
  */
 export { MpoError, check, firstLine } from './errors.js';
-export { createRng, sampleWithoutReplacement, type Rng, type RngState } from './random.js';
+export { createRng, maskSeedOf, sampleWithoutReplacement, type Rng, type RngState } from './random.js';
 export { checkGradients } from './tf.js';
 
+// the session: one run's model, manifold, target and config, with its use cases (train, evaluate, the network at a cell, export, checkpoint)
+export { cellPosition, checkCellIndex, parseCellText } from './session/cell.js';
+export { defaultChunkSize, evalPassOf, stepOptionsOf, type EvalPass, type StepConfig } from './session/options.js';
+export { runConfigOf, runConfigText, type Provenance, type RunConfig } from './session/run-config.js';
+export { createSession, type Evaluation, type Session, type SessionEvalOptions, type SessionSpec, type TrainHost } from './session/session.js';
+
 // settings
-export { CONFIG_KEYS, DEFAULT_FIT_CONFIG, MODEL_DEFAULTS, flagName, modelDefaults, parseConfig, rangeText, resolveConfig, settingHelp,
+export { CONFIG_KEYS, DEFAULT_FIT_CONFIG, MODEL_DEFAULTS, flagName, inRange, modelDefaults, parseConfig, rangeText, resolveConfig, settingHelp,
   type FitConfig } from './config.js';
-export { SETTINGS, type Setting, type SettingKind, type SettingName, type SettingRange, type SettingValue } from './settings.js';
+export { SETTINGS, type AppSetting, type Setting, type SettingKind, type SettingName, type SettingRange, type SettingValue } from './settings.js';
 
 // the plane (eq. 1-2) and its grid of cells
 export { cellCoords, cellCoordsOf, gridIndexOfCell, gridPoints, type CellShape, type GridSpec } from './plane/grid.js';
@@ -37,10 +43,13 @@ export { createCnn, type CnnOptions } from './models/cnn.js';
 export { createMlp, type MlpOptions } from './models/mlp.js';
 export { logitsAtPoints, type Model, type ModelContext, type ModelEntry } from './models/model.js';
 export { MODELS, createModel } from './models/registry.js';
+// your own model: a TF.js Layers model (model.json + weights) as an mpo functional model
+export { LAYERS_ACTIVATIONS, LAYERS_CLASSES, createLayersModel, decodeLayersWeights, exportLayersNetwork, layersInputShape, layersParamValues, type LayersModel,
+  type LayersSource, type LayersWeightSpec } from './models/layers-model.js';
 
 // target pictures
 export { BUILTIN_NAMES, BUILTIN_PATTERNS, builtinPattern, isBuiltinPattern, type BuiltinPattern } from './pattern/builtins.js';
-export { patternFromPixels, patternToPixels, type FromPixelsOptions, type RgbaImage } from './pattern/from-pixels.js';
+export { patternFromPixels, patternToPixels, resizeGrey, targetSize, toGrey, type FromPixelsOptions, type RgbaImage } from './pattern/from-pixels.js';
 export { BLACK, IGNORED, MAX_PATTERN_SIDE, WHITE, validatePattern, type Pattern, type TernaryMask } from './pattern/pattern.js';
 export { randomMask, type RandomMaskOptions } from './pattern/random-mask.js';
 export { toTernary, trainedCells, type TernaryOptions, type TrainedCells } from './pattern/ternary.js';
@@ -72,7 +81,7 @@ export { EXPORTABLE_MODELS, EXPORT_WEIGHTS_FILE, checkExportable, exportLayersMo
 
 // drawing (SVG)
 export { renderLineChart, type ChartSeries, type LineChart } from './render/chart.js';
-export { colorFor, getColormap, type ColorScale, type ColormapName, type ScaleKind } from './render/colormap.js';
+export { colorFor, dataDomain, getColormap, normalize, type ColorScale, type ColormapName, type ScaleKind } from './render/colormap.js';
 export { renderHeatmap, renderMask, type AxisCoords, type HeatmapOptions, type MapMark, type MaskOptions } from './render/heatmap.js';
 export { compose, toSvg, type Figure } from './render/svg.js';
 

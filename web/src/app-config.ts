@@ -1,13 +1,4 @@
-/**
- * The app's run as the core sees it: the {@link FitConfig} of the settings and target on show
- * (what the worker's session is made of) and the `config.json` saved beside a checkpoint, written
- * by the core's one writer (`runConfigText`), so that `mpo eval`, `mpo fit --resume` and
- * `mpo export` read it. Pure functions (no DOM, no TF.js): tested in Node.
- */
-import { resolveConfig, type FitConfig } from '../../src/core/config.js';
-import type { Pattern } from '../../src/core/pattern/pattern.js';
-import { patternToText } from '../../src/core/pattern/text.js';
-import { runConfigText, type Provenance } from '../../src/core/session/run-config.js';
+import { type FitConfig, type Pattern, patternToText, type Provenance, resolveConfig, runConfigText } from '../../src/core/index.js';
 import type { PatternData, Settings } from './protocol.js';
 
 /** The target's pattern for the core (slices only for a volume). */

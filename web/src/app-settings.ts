@@ -1,9 +1,4 @@
-/**
- * The app's settings, derived from the core's one table (`SETTINGS` in src/core/settings.ts): the
- * controls' labels, ranges and defaults and the URL keys come from each setting's `app` entry
- * (else the setting's own), and the names are {@link FitConfig}'s. Pure functions (no DOM): tested in Node.
- */
-import { flagName, inRange, rangeText, SETTINGS, type FitConfig, type SettingRange } from '../../src/core/config.js';
+import { type FitConfig, flagName, inRange, rangeText, type SettingRange, SETTINGS } from '../../src/core/index.js';
 
 /** The settings the app shows, in the order of its panel (the manifold is chosen with the target). */
 export const APP_SETTING_NAMES = ['manifold', 'model', 'cellsPerStep', 'batchSize', 'lr', 'scaleInit', 'seed'] as const;

@@ -12,7 +12,7 @@ import { byId } from './elements.js';
 
 /** What the panel needs from the page. */
 export interface ClassicDeps {
-  send(m: ToWorker): void;
+  send(m: ToWorker, transfer?: Transferable[]): void;
   nextId(): number;
   /** The current target (to name cells). */
   pattern(): PatternData;
@@ -40,7 +40,36 @@ export interface ClassicPanel {
 
 const $ = byId;
 
-/** Sets up the classic-views panel of web/index.html. */
+/** The plane's inputs: points per side (3..41) and seed, as typed (corrected in the fields). */
+function planeInputs(points: HTMLInputElement, seed: HTMLInputElement): { points: number; seed: number; } {
+  const p = Math.min(41, Math.max(3, Math.round(Number(points.value)) || 15));
+  points.value = String(p);
+  return { points: p, seed: Math.max(0, Math.round(Number(seed.value)) || 0) };
+}
+
+/**
+ * Wires "open a model": the chosen files (a TF.js Layers model.json and its weight files) go to
+ * the worker, which opens them with the core's Layers import; once opened, the button draws the
+ * random plane around that network instead of w_O.
+ */
+function wireOpenModel(deps: ClassicDeps, points: HTMLInputElement, seed: HTMLInputElement): void {
+  const input = $<HTMLInputElement>('classic-open');
+  const button = $<HTMLButtonElement>('classic-open-plane');
+  input.addEventListener('change', async () => {
+    const files = await Promise.all(Array.from(input.files ?? [], async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    if (files.length === 0) return;
+    button.disabled = true;
+    deps.status(`opening ${files.map((f) => f.name).join(' + ')}…`);
+    deps.send({ type: 'classicOpen', id: deps.nextId(), files }, files.map((f) => f.bytes.buffer as ArrayBuffer));
+  });
+  button.addEventListener('click', () => {
+    const p = planeInputs(points, seed);
+    deps.status(`computing a ${p.points}x${p.points} random plane around the opened model…`);
+    deps.send({ type: 'classicPlane', id: deps.nextId(), ...p, net: 'opened' });
+  });
+}
+
+/** Sets up the classic-views panel of web/index.html (a factory: its controls' handlers share the clicked cells and the last plane). */
 export function createClassicPanel(deps: ClassicDeps): ClassicPanel {
   const els = {
     planeBtn: $<HTMLButtonElement>('classic-plane'),
@@ -67,12 +96,11 @@ export function createClassicPanel(deps: ClassicDeps): ClassicPanel {
   }
 
   els.planeBtn.addEventListener('click', () => {
-    const points = Math.min(41, Math.max(3, Math.round(Number(els.points.value)) || 15));
-    const seed = Math.max(0, Math.round(Number(els.seed.value)) || 0);
-    els.points.value = String(points);
-    deps.status(`computing a ${points}x${points} random plane around w_O…`);
-    deps.send({ type: 'classicPlane', id: deps.nextId(), points, seed });
+    const p = planeInputs(els.points, els.seed);
+    deps.status(`computing a ${p.points}x${p.points} random plane around w_O…`);
+    deps.send({ type: 'classicPlane', id: deps.nextId(), ...p });
   });
+  wireOpenModel(deps, els.points, els.seed);
   els.lineBtn.addEventListener('click', () => {
     const [from, to] = ends();
     if (to === null) return;
@@ -106,10 +134,9 @@ export function createClassicPanel(deps: ClassicDeps): ClassicPanel {
     ctx.lineTo(cx, cy + 6);
     ctx.stroke();
     const centre = Math.floor(p.points / 2) * p.points + Math.floor(p.points / 2);
-    els.info.textContent =
-      `random plane around w_O (step ${p.step}, seed ${p.seed}, ${p.points}x${p.points} points, a, b in [-1, 1], ${p.images} test images, ${
-        p.seconds.toFixed(1)
-      } s): test loss ${fmt(p.loss[centre])} at w_O, largest ${fmt(Math.max(...p.loss))}`;
+    const around = p.net ? `the opened model ${p.net} (` : `w_O (step ${p.step}, `;
+    const where = `seed ${p.seed}, ${p.points}x${p.points} points, a, b in [-1, 1], ${p.images} test images, ${p.seconds.toFixed(1)} s`;
+    els.info.textContent = `random plane around ${around}${where}): test loss ${fmt(p.loss[centre])} at ${p.net ?? 'w_O'}, largest ${fmt(Math.max(...p.loss))}`;
   }
 
   function drawLine(l: ClassicLineInfo): void {
@@ -135,7 +162,13 @@ export function createClassicPanel(deps: ClassicDeps): ClassicPanel {
         diag.planes += 1;
         diag.lastPlane = m.info;
         drawPlane(m.info);
-        deps.status(`drew the random plane around w_O (${m.info.seconds.toFixed(1)} s)`);
+        deps.status(`drew the random plane around ${m.info.net ?? 'w_O'} (${m.info.seconds.toFixed(1)} s)`);
+        return true;
+      }
+      if (m.type === 'classicOpened') {
+        $<HTMLButtonElement>('classic-open-plane').disabled = false;
+        els.info.textContent = `opened ${m.description}`;
+        deps.status(`opened ${m.name}: draw the random plane around it`);
         return true;
       }
       if (m.type === 'classicLine') {

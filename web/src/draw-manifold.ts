@@ -1,10 +1,4 @@
-/**
- * Canvas drawing of lines and volumes: a volume's slices as a grid of tiles (targets or heat
- * maps), a line's landscape as a chart over its strip with 1-row heat maps under it, and x-y
- * panels (also used by the classic views). Each drawing returns a {@link Locator} for hover
- * and clicks.
- */
-import { dataDomain } from '../../src/core/render/colormap.js';
+import { dataDomain } from '../../src/core/index.js';
 import { fmt, mapScale, paintCells, paintOutline, type MapScale } from './draw.js';
 
 /** The cell under a pointer position (an index into the target's cells, slice-major then row-major), or null. */

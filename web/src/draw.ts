@@ -1,8 +1,4 @@
-/**
- * Canvas drawing of the app: heat maps from the core's colour maps (a 256-colour lookup table,
- * so a frame costs one pass over the cells), colour bars, the target grid and the curves.
- */
-import { dataDomain, getColormap, normalize, type ScaleKind } from '../../src/core/render/colormap.js';
+import { dataDomain, getColormap, normalize, type ScaleKind } from '../../src/core/index.js';
 
 /** Where a rows x cols grid sits in a canvas: cell size in pixels and the top-left offset. */
 export interface GridGeometry {

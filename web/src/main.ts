@@ -1,10 +1,4 @@
-/**
- * The app's page: UI glue only. Draws the target and the live views, keeps the state in the
- * URL hash, and talks to the training worker (`worker.ts`), which owns TF.js and the model.
- * The panels live in their own modules (target editor, settings, controls, live views, classic
- * views); this one owns the page's state (settings, target, worker) and wires them together.
- */
-import { BUILTIN_NAMES } from '../../src/core/pattern/builtins.js';
+import { BUILTIN_NAMES } from '../../src/core/index.js';
 import { createDiag } from './app-diag.js';
 import { createBackendStatus } from './backend-ui.js';
 import { createClassicPanel } from './classic-ui.js';

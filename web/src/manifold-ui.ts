@@ -1,14 +1,5 @@
-/**
- * What differs between the app's manifolds (line, plane, volume), for the page: the targets of
- * each (a strip, a picture, a stack of slices), their sizes, how a target and a landscape are
- * drawn, and how a cell is named. No DOM state: main.ts owns the page.
- */
-import { BUILTIN_NAMES, builtinPattern } from '../../src/core/pattern/builtins.js';
-import { patternFromPixels, patternToPixels } from '../../src/core/pattern/from-pixels.js';
-import { randomMask } from '../../src/core/pattern/random-mask.js';
-import { maskSeedOf } from '../../src/core/random.js';
-import { SOLID_NAMES, solidPattern } from '../../src/core/pattern/solids.js';
-import { cellCoordsOf } from '../../src/core/plane/grid.js';
+import { BUILTIN_NAMES, builtinPattern, cellCoordsOf, maskSeedOf, patternFromPixels, patternToPixels, randomMask, SOLID_NAMES,
+  solidPattern } from '../../src/core/index.js';
 import { cellAt, drawColorBar, drawHeatmap, drawTarget, mapScale } from './draw.js';
 import { drawLineLandscape, drawSliceHeatmaps, drawSliceTargets, type Locator } from './draw-manifold.js';
 import type { LandscapeInfo, ManifoldName, PatternData } from './protocol.js';

@@ -1,9 +1,4 @@
-/**
- * One-click presets with thumbnails: the built-in pictures, a random mask, a line's strip and a
- * volume's solid. A click makes the preset the target (switching the manifold when it needs
- * another), starts a new plane and plays.
- */
-import { BUILTIN_NAMES } from '../../src/core/pattern/builtins.js';
+import { BUILTIN_NAMES } from '../../src/core/index.js';
 import { drawTarget } from './draw.js';
 import { patternOfSpec } from './manifold-ui.js';
 import type { PatternData } from './protocol.js';

@@ -1,8 +1,4 @@
-/**
- * Messages between the page (`main.ts`) and the training worker (`worker.ts`). Everything that
- * touches TF.js happens in the worker; the page only draws. Typed arrays are transferred.
- */
-import type { FitConfig } from '../../src/core/config.js';
+import { type FitConfig } from '../../src/core/index.js';
 
 /** Backends the app can run on. */
 export type BackendName = 'wasm' | 'webgl' | 'webgpu';
@@ -78,7 +74,9 @@ export type ToWorker =
   /** The network at a cell as a TF.js layers model. */
   | { type: 'export'; id: number; cell: number; }
   /** Li et al.'s filter-normalised random plane around w_O: `points x points` points, a and b in [-1, 1]. */
-  | { type: 'classicPlane'; id: number; points: number; seed: number; }
+  | { type: 'classicPlane'; id: number; points: number; seed: number; /** `opened`: around the network opened with `classicOpen`, not w_O. */ net?: 'opened'; }
+  /** Opens a TF.js Layers network (model.json and the weight files its manifest names) for the classic views. */
+  | { type: 'classicOpen'; id: number; files: { name: string; bytes: Uint8Array; }[]; }
   /** The loss along `(1 - t) A + t B`, t in [-0.5, 1.5]; A and B are cells' networks (null: w_O). */
   | { type: 'classicLine'; id: number; from: number | null; to: number | null; points: number; };
 
@@ -122,6 +120,8 @@ export interface LandscapeInfo {
 export interface ClassicPlaneInfo {
   /** Training step of the manifold whose w_O it is centred on. */
   step: number;
+  /** The opened network's file it is centred on (absent: the manifold's w_O). */
+  net?: string;
   points: number;
   seed: number;
   loss: Float32Array;
@@ -155,6 +155,8 @@ export type FromWorker =
   | { type: 'loaded'; id: number; step: number; settings?: Settings; pattern?: PatternData; }
   | { type: 'probe'; id: number; cell: number; pixels: Uint8Array; size: number; labels: number[]; predicted: number[]; confidence: number[]; }
   | { type: 'classicPlane'; id: number; info: ClassicPlaneInfo; }
+  /** A network was opened: its file's name and its layers. */
+  | { type: 'classicOpened'; id: number; name: string; description: string; }
   | { type: 'classicLine'; id: number; info: ClassicLineInfo; }
   | { type: 'exported'; id: number; files: { name: string; bytes: Uint8Array; }[]; }
   | { type: 'error'; message: string; id?: number; };

@@ -1,10 +1,4 @@
-/**
- * The app's target and settings inside a checkpoint (its free-form `extra.app`), so that loading
- * a saved run in any page restores what it was trained on instead of scoring it against that
- * page's target. Pure functions (no DOM, no TF.js): used by the worker when saving and loading.
- */
-import { type Checkpoint, decodeCheckpoint } from '../../src/core/io/checkpoint.js';
-import { manifoldDims } from '../../src/core/plane/manifold.js';
+import { type Checkpoint, decodeCheckpoint, manifoldDims } from '../../src/core/index.js';
 import { DAMAGED_CHECKPOINT, type PatternData, type Settings } from './protocol.js';
 import { sanitizeSettings } from './url-state.js';
 

@@ -1,9 +1,4 @@
-/**
- * The page's settings panel: model, cells per step, batch size, learning rate, scale, seed and
- * backend. A value out of range is marked at its field (red, `aria-invalid`, the reason under the
- * fields) and not applied; the field keeps what was typed until it is fixed.
- */
-import { SETTINGS, type SettingName } from '../../src/core/settings.js';
+import { type SettingName, SETTINGS } from '../../src/core/index.js';
 import { appChoices, appLabel, appRange, type AppSettingName, fieldProblem, type NumericAppSetting } from './app-settings.js';
 import type { PageElements } from './elements.js';
 import type { ManifoldName, Settings } from './protocol.js';

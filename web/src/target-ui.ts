@@ -1,9 +1,4 @@
-/**
- * The page's target editor: painting cells with the pen and the eraser, clear, invert, the size
- * field, the built-ins, random masks, image upload and the manifold selector. Each new target
- * goes to the page (`setPattern`), which owns it, writes the URL and retargets the plane.
- */
-import { patternFromPixels, resizeGrey, type RgbaImage, targetSize, toGrey } from '../../src/core/pattern/from-pixels.js';
+import { patternFromPixels, resizeGrey, type RgbaImage, targetSize, toGrey } from '../../src/core/index.js';
 import type { Locator } from './draw-manifold.js';
 import type { PageElements, StatusFn } from './elements.js';
 import { gridGeometry } from './draw.js';

@@ -1,14 +1,4 @@
-/**
- * The app's whole state in the URL hash, so that reloading restores it and the URL is the
- * share link: `#manifold=line&model=cnn&cells=25&batch=128&lr=0.001&scale=0.2&seed=1&backend=wasm&p=...` (keys and
- * ranges from the core's settings table, see app-settings.ts).
- * The pattern `p` is `heart.24` for an untouched built-in (name.side; a 3D solid such as
- * `cube-frame.6` for a volume), `random.0.5.30` for an untouched random mask (p.side; its seed is
- * the run's seed), `1d:XX..XX..XX` for a line's strip (X black, . white), else `HxW.` (a picture) or
- * `DxHxW.` (a volume's slices) followed by the cells packed 6 per character in the URL-safe base64
- * alphabet (a 50x50 drawing is 417 characters). Pure functions (no DOM): tested in Node.
- */
-import { SOLID_NAMES } from '../../src/core/pattern/solids.js';
+import { SOLID_NAMES } from '../../src/core/index.js';
 import { APP_SETTING_NAMES, appAccepts, appChoices, appDefault, appUrlKey, type NumericAppSetting } from './app-settings.js';
 import type { BackendName, ManifoldName, PatternData, Settings } from './protocol.js';
 

@@ -1,15 +1,5 @@
-/**
- * The classic views of the app's worker: thin callers of the core's
- * `src/core/landscape/classic-views.ts` (the code behind `mpo view`), Li et al.'s filter-normalised
- * random plane around a network and the straight line between two networks, on the app's test
- * images, yielding to the worker's messages every 40 ms.
- */
-import { interpolationView as coreInterpolation, randomPlaneView as coreRandomPlane, type ViewEvalOptions } from '../../src/core/landscape/classic-views.js';
-import type { EvalData } from '../../src/core/landscape/evaluate.js';
-import { MpoError } from '../../src/core/errors.js';
-import { createLayersModel, decodeLayersWeights, layersParamValues, type LayersModel, type LayersWeightSpec } from '../../src/core/models/layers-model.js';
-import type { Model } from '../../src/core/models/model.js';
-import type { ParamValues } from '../../src/core/plane/params.js';
+import { createLayersModel, decodeLayersWeights, type EvalData, interpolationView as coreInterpolation, type LayersModel, layersParamValues,
+  type LayersWeightSpec, type Model, MpoError, type ParamValues, randomPlaneView as coreRandomPlane, type ViewEvalOptions } from '../../src/core/index.js';
 
 /** Options shared by the views: `pause` is awaited now and then so that the worker can read its messages. */
 interface ViewOptions {

@@ -1,11 +1,5 @@
-/**
- * The worker's test landscape: evaluated by the session on a few hundred test images, with the
- * untrained plane's AUC beside it (a trained plane's AUC means something only beside it: a random
- * plane already orders a large blob's cells well), and the timing that says when the next is due.
- */
-import * as tf from '../../src/core/tf.js';
-import type { EvalData } from '../../src/core/landscape/evaluate.js';
-import type { Session } from '../../src/core/session/session.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { type EvalData, type Session } from '../../src/core/index.js';
 import type { LandscapeInfo, PatternData, Settings } from './protocol.js';
 import type { TestData } from './worker-setup.js';
 

@@ -1,13 +1,5 @@
-/**
- * The probe of a clicked cell: what the network at that cell predicts for a few test images.
- */
-import * as tf from '../../src/core/tf.js';
-import { logitsAtPoints } from '../../src/core/models/model.js';
-import { cellCoordsOf } from '../../src/core/plane/grid.js';
-import { computeFrame } from '../../src/core/plane/manifold.js';
-import type { Session } from '../../src/core/session/session.js';
-import { checkCellIndex } from '../../src/core/session/cell.js';
-import { thetaOf } from '../../src/core/training/plane-state.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { cellCoordsOf, checkCellIndex, computeFrame, logitsAtPoints, type Session, thetaOf } from '../../src/core/index.js';
 import type { TestData } from './worker-setup.js';
 
 /** What the probe shows: the images (28x28 grey, concatenated), their labels, the predicted classes and their probabilities. */

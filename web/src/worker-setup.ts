@@ -1,14 +1,6 @@
-/**
- * The training worker's start: the TF.js backend (WebGPU only on a hardware adapter and after
- * the core's self-test against wasm, wasm as the fallback) and the embedded FashionMNIST subset,
- * fetched with progress and put on the device.
- */
-import * as tf from '../../src/core/tf.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { backendSelfTest, firstLine, parseIdxImagesRaw, parseIdxLabelsRaw, type TrainData } from '../../src/core/index.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { backendSelfTest } from '../../src/core/backend-check.js';
-import { parseIdxImagesRaw, parseIdxLabelsRaw } from '../../src/core/data/idx.js';
-import { firstLine } from '../../src/core/errors.js';
-import type { TrainData } from '../../src/core/training/step.js';
 import { type BackendName, softwareGpuAllowed } from './protocol.js';
 
 /** Test images shown for a clicked cell. */

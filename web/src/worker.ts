@@ -8,21 +8,17 @@
  * classic views by `worker-classic.ts`.
  */
 import '../../src/core/gradients.js';
-import * as tf from '../../src/core/tf.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { type Checkpoint, createModel, createSession, encodeCheckpoint, EXPORT_WEIGHTS_FILE, firstLine, type Pattern, type Session,
+  validatePattern } from '../../src/core/index.js';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 // Registered here, after webgl and webgpu, as before; worker-setup.ts starts it (setWasmPaths).
 import '@tensorflow/tfjs-backend-wasm';
-import { firstLine } from '../../src/core/errors.js';
-import { type Checkpoint, encodeCheckpoint } from '../../src/core/io/checkpoint.js';
-import { EXPORT_WEIGHTS_FILE } from '../../src/core/io/export-layers.js';
-import { createModel } from '../../src/core/models/registry.js';
-import { validatePattern, type Pattern } from '../../src/core/pattern/pattern.js';
-import { createSession, type Session } from '../../src/core/session/session.js';
 import { appConfig, appRunFiles, patternOfData } from './app-config.js';
 import { type FromWorker, type PatternData, type Settings, type ToWorker } from './protocol.js';
 import { probeCell } from './worker-probe.js';
-import { interpolationView, randomPlaneView } from './worker-classic.js';
+import { interpolationView, openLayersNetwork, type OpenedNetwork, randomPlaneView } from './worker-classic.js';
 import { APP_EXTRA_KEY, encodeRunMeta, runToLoad } from './run-meta.js';
 import { createLandscapeWatch, withEvalData } from './worker-landscape.js';
 import { loadData, startBackend, type AppData } from './worker-setup.js';
@@ -41,6 +37,8 @@ let pattern: PatternData | null = null;
 let ctrl: AbortController | null = null;
 let loop: Promise<void> | null = null;
 const recent: number[] = [];
+/** A TF.js Layers network opened for the classic views (`classicOpen`). */
+let opened: OpenedNetwork | null = null;
 const watch = createLandscapeWatch();
 
 const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -145,14 +143,16 @@ async function exportCell(id: number, cell: number): Promise<void> {
     ex.weights.buffer]);
 }
 
-/** The classic views (Li et al.'s random plane around w_O; the line between two cells' networks), training paused. */
+/** The classic views (Li et al.'s random plane around w_O or an opened network; the line between two cells' networks), training paused. */
 async function classic(m: Extract<ToWorker, { type: 'classicPlane' | 'classicLine'; }>): Promise<void> {
   const s = ready();
   if (m.type === 'classicPlane') {
-    const origin = await s.networkAt(null);
+    const net = m.net === 'opened' ? opened : null;
+    if (m.net === 'opened' && !net) throw new Error('open a model first (its model.json and weights.bin)');
+    const [model, origin] = net ? [net.model, net.weights] : [s.model, await s.networkAt(null)];
     const info = await withEvalData(data!.test, settings!.model, (d) =>
-      randomPlaneView(s.model, origin, d, { points: m.points, seed: m.seed, pause: macrotask }));
-    post({ type: 'classicPlane', id: m.id, info: { ...info, step: s.state.step } }, [info.loss.buffer, info.acc.buffer]);
+      randomPlaneView(model, origin, d, { points: m.points, seed: m.seed, pause: macrotask }));
+    post({ type: 'classicPlane', id: m.id, info: { ...info, step: s.state.step, ...(net ? { net: net.name } : {}) } }, [info.loss.buffer, info.acc.buffer]);
     return;
   }
   const [a, b] = [await s.networkAt(m.from), await s.networkAt(m.to)];
@@ -203,6 +203,12 @@ async function handle(m: ToWorker): Promise<void> {
     case 'classicPlane':
     case 'classicLine':
       return paused(() => classic(m));
+    case 'classicOpen': {
+      ready();
+      const [, h, w, c] = data!.test.x.shape;
+      opened = openLayersNetwork(m.files, { inputShape: [h, w, c], numClasses: 10 });
+      return post({ type: 'classicOpened', id: m.id, name: opened.name, description: opened.description });
+    }
     case 'pause':
       return void (await stopLoop());
   }

@@ -107,7 +107,7 @@ export interface Session {
   checkpoint(extra?: Record<string, unknown>): Promise<Checkpoint>;
   /** Changes settings that need no new plane (batch, cells per step, lr, clips); checked by the caller. */
   update(changes: Partial<FitConfig>): void;
-  /** Replaces the target by one of the same shape (training continues on it). */
+  /** Replaces the target, of any size (the manifold stays: its cells are placed on it anew); training continues on it. */
   setPattern(pattern: Pattern): void;
   /** Frees the state's tensors. */
   dispose(): void;
@@ -244,11 +244,7 @@ export function createSession(spec: SessionSpec): Session {
       config = { ...config, ...changes };
     },
     setPattern(next) {
-      const s = shape();
-      check((next.depth ?? 1) === s.depth && next.height === s.height && next.width === s.width,
-        `the new target is ${
-          next.depth ?? 1
-        }x${next.height}x${next.width}, the session's ${s.depth}x${s.height}x${s.width}: make a new session for another size`);
+      check(next && next.cells instanceof Uint8Array, 'session.setPattern: give a pattern');
       pattern = next;
       ({ mask, cells } = cellsOf(pattern, config));
     },
