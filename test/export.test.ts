@@ -20,6 +20,7 @@ import { parseCellText } from '../src/core/session/cell.js';
 import { checkpointOf, encodeCheckpoint, stateOfCheckpoint } from '../src/core/io/checkpoint.js';
 import { decodeCheckpoint } from '../src/core/io/checkpoint.js';
 import { runExport } from '../src/node/run/export.js';
+import { readLayersNetwork } from '../src/node/model-file.js';
 
 await useCpu();
 
@@ -239,6 +240,35 @@ test('mpo export --cell C of a line and SLICE,ROW,COL of a volume: Layers models
     await assert.rejects(runExport({ dir: line, cell: '2,3' }), /--cell "2,3" is not COL \(0\.\.9\) of this run's 10-cell strip/);
   } finally {
     x.dispose();
+  }
+});
+
+test("mpo export of a run on a --model file (any data): the file's topology with the cell's weights, predicting as the run there", async () => {
+  // The file: a cell of a built-in MLP exported by mpo, then used as a run's --model on data mpo export has never heard of.
+  const source = join(tmp, 'run-src');
+  await makeRunFolder(source, 'mlp');
+  const file = (await runExport({ dir: source, cell: '1,1', out: join(tmp, 'file-model') })).out;
+  const path = join(file, 'model.json');
+  const { model } = readLayersNetwork(path);
+  const dir = join(tmp, 'run-on-file');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model: path, dataset: join(tmp, 'no-such-images'), pattern: 'heart', patternSize: 4 }));
+  writeFileSync(join(dir, 'pattern.txt'), '#..#\n####\n.##.\n');
+  const state = createPlaneState(model, { seed: 5, scaleInit: 0.5 });
+  writeFileSync(join(dir, 'checkpoint.mpo'), encodeCheckpoint(await checkpointOf(model, state, { seconds: 1 })));
+  const x = randn([3, 28, 28, 1], 6, 0.5, 0.3) as tf.Tensor4D;
+  try {
+    const r = await runExport({ dir, cell: '2,1' });
+    assert.equal(r.model, model.name);
+    const json = JSON.parse(readFileSync(join(r.out, 'model.json'), 'utf8'));
+    assert.deepEqual(json.userDefinedMetadata.mpo.cell, [2, 1]);
+    const loaded = await load(json.modelTopology, json.weightsManifest[0].weights, new Uint8Array(readFileSync(join(r.out, 'weights.bin'))));
+    const got = tf.tidy(() => (loaded.predict(x) as tf.Tensor).dataSync() as Float32Array);
+    assertClose(got, ourLogits(model, state, [2, 1], [3, 4], x), 0, 1e-4, 'exported file-model cell vs the run');
+    loaded.dispose();
+  } finally {
+    x.dispose();
+    disposePlaneState(state);
   }
 });
 

@@ -16,6 +16,7 @@ import { computeFrame, manifoldDims, pointAt } from '../plane/manifold.js';
 import { readParamSet, type ParamValues } from '../plane/params.js';
 import { checkpointOf, stateOfCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 import { exportLayersModel, type ExportLayersOptions, type LayersExport } from '../io/export-layers.js';
+import { exportLayersNetwork, type LayersModel } from '../models/layers-model.js';
 import { evaluateLandscape, type EvalData, type Landscape, type PointEvaluator } from '../landscape/evaluate.js';
 import { manifoldPatternMetrics } from '../landscape/manifold-metrics.js';
 import type { PatternMetrics } from '../landscape/metrics.js';
@@ -101,7 +102,7 @@ export interface Session {
   evaluate(data: EvalData, opts?: SessionEvalOptions): Promise<Evaluation>;
   /** The weights of the network at cell `cell` (index, slice-major then row-major), or of w_O (`null`), read asynchronously. */
   networkAt(cell: number | null): Promise<ParamValues>;
-  /** Cell `cell` as a standalone TF.js Layers model, its position and coordinates in the metadata. */
+  /** Cell `cell` as a standalone TF.js Layers model (a built-in model, or a `--model` file's own topology), its position and coordinates in the metadata. */
   exportCell(cell: number, opts?: ExportLayersOptions): Promise<LayersExport>;
   /** The checkpoint of the state, with `seconds` and `extra` in its extras. */
   checkpoint(extra?: Record<string, unknown>): Promise<Checkpoint>;
@@ -234,7 +235,11 @@ export function createSession(spec: SessionSpec): Session {
       const weights = await networkAt(cell);
       const position = cellPosition(cell, shape());
       const metadata = { cell: position, coordinates: cellCoordsOf(cell, shape()), manifold: config.manifold, step: state.step, ...opts.metadata };
-      return exportLayersModel(model, weights, { ...opts, metadata });
+      if (!('fileWeights' in model)) return exportLayersModel(model, weights, { ...opts, metadata });
+      // a model read from a TF.js Layers file goes back as that file's topology with the cell's weights
+      const ex = exportLayersNetwork(model as LayersModel, weights);
+      const meta = { ...(ex.modelJson.userDefinedMetadata as Record<string, unknown> | undefined), mpo: { model: model.name, ...metadata } };
+      return { ...ex, modelJson: { ...ex.modelJson, userDefinedMetadata: meta } as unknown as LayersExport['modelJson'] };
     },
     checkpoint: (extra = {}) => checkpointOf(model, state, { seconds, ...extra }),
     update(changes) {

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { check, MpoError } from '../../core/errors.js';
+import type { FitConfig } from '../../core/config.js';
 import { checkExportable, EXPORT_WEIGHTS_FILE } from '../../core/io/export-layers.js';
+import type { Model } from '../../core/models/model.js';
+import { readLayersNetwork } from '../model-file.js';
 import { cellCoordsOf } from '../../core/plane/grid.js';
 import { manifoldDims } from '../../core/plane/manifold.js';
 import { parsePatternText } from '../../core/pattern/text.js';
@@ -56,6 +59,27 @@ const DATASET_SHAPES: Readonly<Record<string, { height: number; width: number; c
   cifar10: { height: 32, width: 32, channels: 3, numClasses: 10 },
 };
 
+/**
+ * The model of a run, built without its data: a built-in model for the dataset's image shape, or a
+ * `--model` file (its own input shape and classes, whatever the data were). Throws a one-line
+ * MpoError for a run whose model cannot be exported (batch norm with batch statistics, a dataset
+ * whose shape is not known without loading it).
+ */
+function exportModelOf(config: FitConfig): Model {
+  if (/\.json$/i.test(config.model)) {
+    const { inputShape: [height, width, channels], numClasses } = readLayersNetwork(config.model).config;
+    return modelOf(config, { height, width, channels, numClasses });
+  }
+  const shape = DATASET_SHAPES[config.dataset];
+  if (!shape) {
+    throw new MpoError(`the run's dataset "${config.dataset}" is not one mpo export knows the images of (${Object.keys(DATASET_SHAPES).join(', ')}): `
+      + 'export works for runs on those, and for runs of a --model file on any data');
+  }
+  const model = modelOf(config, shape);
+  checkExportable(model);
+  return model;
+}
+
 /** The default folder name of an exported cell at `position` ([col], [row, col] or [slice, row, col]). */
 function exportFolderName(position: readonly number[]): string {
   const tags = position.length === 1 ? ['c'] : position.length === 2 ? ['r', 'c'] : ['s', 'r', 'c'];
@@ -83,12 +107,7 @@ export async function runExport(opts: ExportRunOptions): Promise<ExportRunResult
   const config = readRunConfig(dir);
   const patternFile = join(dir, 'pattern.txt');
   const pattern = existsSync(patternFile) ? parsePatternText(readFileSync(patternFile, 'utf8'), patternFile) : runPatternOf(config).pattern;
-  const shape = DATASET_SHAPES[config.dataset];
-  if (!shape) {
-    throw new MpoError(`the run's dataset "${config.dataset}" is unknown to mpo export: it exports runs on ${Object.keys(DATASET_SHAPES).join(', ')}`);
-  }
-  const model = modelOf(config, shape);
-  checkExportable(model);
+  const model = exportModelOf(config);
   const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
   const dims = manifoldDims(config.manifold);
   if (ckpt.dims !== dims) {
