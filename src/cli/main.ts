@@ -31,8 +31,12 @@ function relativeOrAbsolute(path: string): string {
 
 function defaultOut(config: FitConfig): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const name = config.randomMask !== null ? `random${config.randomMask}` : config.pattern.replace(/^.*[\\/]/, '').replace(/\.[a-z]+$/i, '');
-  return join('runs', `${name}-${config.model}-${stamp}`);
+  const base = (path: string) => path.replace(/[\\/]+$/, '').replace(/^.*[\\/]/, '').replace(/\.[a-z]+$/i, '');
+  const name = config.randomMask !== null ? `random${config.randomMask}` : base(config.pattern);
+  // a --model file is named by its folder (model.json is everyone's name), e.g. runs/heart-my-net-<time>
+  const folder = base(dirname(config.model));
+  const model = !/\.json$/i.test(config.model) ? config.model : folder && folder !== '.' ? folder : base(config.model);
+  return join('runs', `${name}-${model}-${stamp}`);
 }
 
 /**
