@@ -7,6 +7,7 @@ import { initWeightsFor, readLayersFile, readLayersNetwork } from '../model-file
 import type { Model } from '../../core/models/model.js';
 import type { ParamValues } from '../../core/plane/params.js';
 import { trainLoop, type GradientSource } from '../../core/training/loop.js';
+import { stepOptionsOf } from '../../core/session/options.js';
 import type { PlaneState } from '../../core/training/plane-state.js';
 import { initBackend } from '../backend.js';
 import { createProgress } from '../progress.js';
@@ -205,8 +206,8 @@ export async function trainNetwork(o: TrainNetworkOptions): Promise<{ seconds: n
       signal: o.signal,
       data: { x: train.x, labels: train.labels, numClasses: train.numClasses },
       cells: { height: 1, width: 1, black: [0], white: [] },
-      step: { batchSize: Math.min(config.batchSize, train.n), blackPerStep: 1, whitePerStep: 0, lr: config.lr, gradClip: config.gradClip, whiteClip: 0,
-        chunkSize: o.chunkSize },
+      // one network is a one-cell black target: each step is plain mini-batch cross-entropy (no white cell, so no clip applies)
+      step: stepOptionsOf({ ...config, batchSize: Math.min(config.batchSize, train.n), cellsPerStep: 1, chunkSize: o.chunkSize ?? null, augment: false }),
       gradients: o.gradients,
     })) {
       seconds = r.seconds;
