@@ -69,7 +69,7 @@ function wireOpenModel(deps: ClassicDeps, points: HTMLInputElement, seed: HTMLIn
   });
 }
 
-/** Sets up the classic-views panel of web/index.html (a factory: its controls' handlers share the clicked cells and the last plane). */
+/** Sets up the classic-views panel of web/index.html. A factory: its controls' handlers share the clicked cells and the last plane. */
 export function createClassicPanel(deps: ClassicDeps): ClassicPanel {
   const els = {
     planeBtn: $<HTMLButtonElement>('classic-plane'),

@@ -34,7 +34,10 @@ export interface TargetEditor {
   showControls(): void;
 }
 
-/** Sets up the target editor of web/index.html and draws the current target. */
+/**
+ * Sets up the target editor of web/index.html and draws the current target. A factory: its
+ * controls' handlers share the drawing, the brush and the upload in its closure.
+ */
 export function createTargetEditor(deps: TargetDeps): TargetEditor {
   const { els } = deps;
   let targetLocator: Locator = drawTargetOf(els.target, deps.pattern());

@@ -54,7 +54,10 @@ export interface Views {
   resetHistory(): void;
 }
 
-/** Sets up the live views and hover and click on their maps. */
+/**
+ * Sets up the live views and hover and click on their maps. A factory: the maps' handlers share
+ * the last landscape, the curves and the hovered cell.
+ */
 export function createViews(deps: ViewsDeps): Views {
   const { els, diag } = deps;
   let landscape: LandscapeInfo | null = null;

@@ -90,7 +90,8 @@ export interface CnnOptions {
  * form (1,150); a forward pass of 16 points on 1,000 images 3.4 s as the loop and 36 s stacked
  * (4,700 against 450 images/s): WASM's batched matMul is slow and the loop stays there. On the
  * cpu backend (8 points, batch 32): 3.9 s loop, 5.1 s stacked, 12.6 s channel form.
- * Throws {@link MpoError} on a bad `points` or `maxStackedElements`.
+ * Throws {@link MpoError} on a bad `points` or `maxStackedElements`. A factory: the forward passes
+ * (one point, stacked points, the channel form) share the layer shapes in its closure.
  */
 export function createCnn(opts: CnnOptions = {}): Model {
   const inputShape = opts.inputShape ?? [28, 28, 1];

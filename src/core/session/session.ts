@@ -136,7 +136,8 @@ function stateOf(spec: SessionSpec, dims: number): PlaneState {
  * Makes the session of a run: the target's trained cells (`config.ignoreInterior`), and the
  * state from `spec.checkpoint` or, fresh, from the config's seed, scale and initialisation, with
  * d from the checkpoint, `spec.dims` or the config's manifold. A checkpoint of another model or
- * dimension is a one-line MpoError.
+ * dimension is a one-line MpoError. A factory: the use cases share the state, the target and the
+ * training seconds in its closure.
  */
 export function createSession(spec: SessionSpec): Session {
   check(spec && spec.config && spec.model && spec.pattern, 'createSession: give config, model and pattern');

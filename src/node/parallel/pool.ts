@@ -73,7 +73,10 @@ export function splitEven(n: number, k: number): [number, number][] {
   return out;
 }
 
-/** Starts `opts.workers` worker threads, each with its backend started and the training data loaded. */
+/**
+ * Starts `opts.workers` worker threads, each with its backend started and the training data
+ * loaded. A factory: the pool's methods share the threads, the shared theta buffer and the data sets.
+ */
 export async function createWorkerPool(opts: PoolOptions): Promise<WorkerPool> {
   const init: WorkerInit = { model: opts.model, ctx: opts.ctx, backend: opts.backend, dims: opts.dims ?? 2, numClasses: opts.ctx.numClasses };
   // Run from source (tests, tsx), a worker needs the TypeScript loader registered in it too.
