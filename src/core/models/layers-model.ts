@@ -278,8 +278,47 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
   if (!input) {
     throw new MpoError(`model "${file}": its first layer declares no input shape (batch_input_shape): build the model with an input shape before saving it`);
   }
-  // The data's shape and the file's declared shape.
-  const data = ctx.inputShape;
+  const { declared, inputShape } = resolveInputShape(input, ctx.inputShape, file);
+  const chain: ChainBuild = { shape: [...declared], ops: [], params: [], fileWeights: [], bnOffset, mode, weights: source.weights };
+  for (const spec of layerSpecs(layers, file)) buildLayer(spec, chain);
+  const { ops, params, fileWeights, shape } = chain;
+  const droppedSoftmax = dropFinalSoftmax(ops);
+  if (shape.length !== 1) {
+    throw new MpoError(`model "${file}" outputs [${shape}] per example: mpo needs one logit per class ([classes]); end the model with Flatten and Dense`);
+  }
+  const numClasses = shape[0]!;
+  if (ctx.numClasses !== undefined && ctx.numClasses !== numClasses) {
+    throw new MpoError(
+      `model "${file}" outputs ${numClasses} classes but the data has ${ctx.numClasses}: choose a dataset with ${numClasses} classes or a model with ${ctx.numClasses} outputs`,
+    );
+  }
+  if (!params.some((p) => p.init === 'xavier')) throw new MpoError(`model "${file}" has no Dense or Conv2D layer: there is nothing to sightsee`);
+  return {
+    name: source.name,
+    description: `TF.js Layers model ${file}: ${layers.map((l) => l.class_name).join(' > ')}${droppedSoftmax ? ' (final softmax left to the loss)' : ''}`,
+    inputShape,
+    numClasses,
+    params,
+    usesBatchStats: ops.some((o) => o.kind === 'bn' && !o.moving),
+    forward: chainForward(ops, declared, inputShape, bnOffset),
+    declaredInputShape: declared,
+    modelTopology: source.modelTopology,
+    fileWeights,
+    droppedSoftmax,
+    bnOffset,
+    batchNorm: mode,
+  };
+}
+
+/**
+ * The file's input shape with its unknown sizes filled from the data's one-example shape `data`
+ * (`declared`), checked against it, and the [h, w, c] shape the model takes (`inputShape`: the
+ * data's, else the declared one with [h, w] as [h, w, 1] and [n] as [1, 1, n]).
+ */
+function resolveInputShape(input: (number | null)[], data: ModelContext['inputShape'] | undefined, file: string): {
+  declared: Shape;
+  inputShape: [number, number, number];
+} {
   let declared: Shape;
   if (data) {
     const known = input.filter((d): d is number => d !== null);
@@ -315,267 +354,320 @@ export function createLayersModel(source: LayersSource, ctx: Partial<ModelContex
     : declared.length === 2
     ? [declared[0]!, declared[1]!, 1]
     : [1, 1, declared.reduce((a, b) => a * b, 1)];
+  return { declared, inputShape };
+}
 
-  const ops: Op[] = [];
-  const params: ParamSpec[] = [];
-  // Every weight of the file in its order (trainable ones are parameters; BN moving statistics constants), for export.
-  const fileWeights: { name: string; shape: number[]; constant?: Float32Array | null; }[] = [];
-  const addParam = (spec: ParamSpec) => {
-    params.push(spec);
-    fileWeights.push({ name: spec.name, shape: [...spec.shape] });
-  };
-  let shape: Shape = [...declared];
-  layers.forEach((l, i) => {
-    const c = l.config as Json;
+/** One layer of the file's chain as its builder sees it: its index, class, name, Keras config and how messages name it. */
+interface LayerSpec {
+  readonly index: number;
+  readonly cls: string;
+  readonly name: string;
+  readonly config: Json;
+  readonly where: string;
+}
+
+/** The topology's layers (from {@link chainOf}) as {@link LayerSpec}s, named for messages about the model `file`. */
+function layerSpecs(layers: readonly Json[], file: string): LayerSpec[] {
+  return layers.map((l, i) => {
+    const config = l.config as Json;
     const cls = l.class_name as string;
-    const lname = String(c.name ?? l.name ?? `layer_${i}`);
-    const where = `model "${file}", layer ${i} (${cls} "${lname}")`;
-    const need = (ok: boolean, what: string) => {
-      if (!ok) throw new MpoError(`${where}: ${what}`);
-    };
-    const channelsLast = () =>
-      need(c.data_format === undefined || c.data_format === null || c.data_format === 'channels_last',
-        `data_format ${String(c.data_format)} is not supported: mpo's images are channels_last (NHWC)`);
-    const padding = (): 'same' | 'valid' => {
-      const p = c.padding ?? 'valid';
-      need(p === 'same' || p === 'valid', `padding ${JSON.stringify(p)} is not supported: use same or valid`);
-      return p as 'same' | 'valid';
-    };
-    const spatial = () => need(shape.length === 3, `needs an [h, w, c] input, got [${shape}]`);
-    const outSize = (n: number, k: number, s: number, pad: 'same' | 'valid') => (pad === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
-    switch (cls) {
-      case 'InputLayer':
-        need(i === 0, 'an InputLayer must come first');
-        return;
-      case 'Dropout':
-      case 'SpatialDropout2D':
-        return;
-      case 'Dense': {
-        const units = c.units;
-        need(Number.isInteger(units) && (units as number) >= 1, `units must be a positive whole number, got ${JSON.stringify(units)}`);
-        const bias = c.use_bias !== false;
-        const fanIn = shape[shape.length - 1]!;
-        addParam({ name: `${lname}/kernel`, shape: [fanIn, units as number], init: 'xavier', fanIn, fanOut: units as number });
-        if (bias) addParam({ name: `${lname}/bias`, shape: [units as number], init: 'bias', fanIn, fanOut: units as number });
-        ops.push({ kind: 'dense', name: lname, units: units as number, bias, act: activationOf(c.activation, where) });
-        shape = [...shape.slice(0, -1), units as number];
-        return;
-      }
-      case 'Conv2D': {
-        spatial();
-        channelsLast();
-        need(c.groups === undefined || c.groups === 1, `groups ${String(c.groups)} is not supported: use groups 1`);
-        const dil = pair(c.dilation_rate ?? 1, 'dilation_rate', where);
-        need(dil[0] === 1 && dil[1] === 1, `dilation_rate [${dil}] is not supported: mpo's convolutions are not dilated`);
-        const filters = c.filters;
-        need(Number.isInteger(filters) && (filters as number) >= 1, `filters must be a positive whole number, got ${JSON.stringify(filters)}`);
-        const k = pair(c.kernel_size, 'kernel_size', where);
-        const s = pair(c.strides ?? 1, 'strides', where);
-        const pad = padding();
-        const cin = shape[2]!;
-        const f = filters as number;
-        const [ho, wo] = [outSize(shape[0]!, k[0], s[0], pad), outSize(shape[1]!, k[1], s[1], pad)];
-        need(ho >= 1 && wo >= 1, `a ${k[0]}x${k[1]} kernel does not fit its ${shape[0]}x${shape[1]} input with padding valid`);
-        const bias = c.use_bias !== false;
-        addParam({ name: `${lname}/kernel`, shape: [k[0], k[1], cin, f], init: 'xavier', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
-        if (bias) addParam({ name: `${lname}/bias`, shape: [f], init: 'bias', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
-        ops.push({ kind: 'conv', name: lname, filters: f, k, s, pad, bias, act: activationOf(c.activation, where) });
-        shape = [ho, wo, f];
-        return;
-      }
-      case 'MaxPooling2D': {
-        spatial();
-        channelsLast();
-        const p = pair(c.pool_size ?? 2, 'pool_size', where);
-        const s = pair(c.strides ?? p, 'strides', where);
-        const pad = padding();
-        const even = shape[0]! % 2 === 0 && shape[1]! % 2 === 0;
-        need(p.every((v) => v === 2) && s.every((v) => v === 2) && (pad === 'valid' || even),
-          `pool_size [${p}] strides [${s}] padding ${pad} on a ${shape[0]}x${
-            shape[1]
-          } input is not supported: mpo's max pool is 2x2 at stride 2 (padding valid, or same on even sizes)`);
-        need(shape[0]! >= 2 && shape[1]! >= 2, `its ${shape[0]}x${shape[1]} input is smaller than the 2x2 window`);
-        ops.push({ kind: 'maxpool' });
-        shape = [Math.floor(shape[0]! / 2), Math.floor(shape[1]! / 2), shape[2]!];
-        return;
-      }
-      case 'AveragePooling2D': {
-        spatial();
-        channelsLast();
-        const p = pair(c.pool_size ?? 2, 'pool_size', where);
-        const s = pair(c.strides ?? p, 'strides', where);
-        const pad = padding();
-        const [ho, wo] = [outSize(shape[0]!, p[0], s[0], pad), outSize(shape[1]!, p[1], s[1], pad)];
-        need(ho >= 1 && wo >= 1, `a ${p[0]}x${p[1]} window does not fit its ${shape[0]}x${shape[1]} input with padding valid`);
-        ops.push({ kind: 'avgpool', pool: p, s, pad });
-        shape = [ho, wo, shape[2]!];
-        return;
-      }
-      case 'GlobalAveragePooling2D': {
-        spatial();
-        channelsLast();
-        need(!c.keepdims, 'keepdims is not supported');
-        ops.push({ kind: 'gap' });
-        shape = [shape[2]!];
-        return;
-      }
-      case 'Flatten':
-        ops.push({ kind: 'reshape', shape: [shape.reduce((a, b) => a * b, 1)] });
-        shape = [shape.reduce((a, b) => a * b, 1)];
-        return;
-      case 'Reshape': {
-        const t = c.target_shape;
-        need(Array.isArray(t) && t.every((d) => Number.isInteger(d) && (d === -1 || d >= 1)), `target_shape must be a list of sizes, got ${JSON.stringify(t)}`);
-        const size = shape.reduce((a, b) => a * b, 1);
-        const target = [...(t as number[])];
-        const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-        const free = target.indexOf(-1);
-        if (free >= 0) target[free] = size / known;
-        need(target.every((d) => Number.isInteger(d) && d >= 1) && target.reduce((a, b) => a * b, 1) === size,
-          `target_shape [${t as number[]}] does not hold the ${size} values of its input [${shape}]`);
-        ops.push({ kind: 'reshape', shape: target });
-        shape = target;
-        return;
-      }
-      case 'Activation':
-        ops.push({ kind: 'act', act: activationOf(c.activation, where) });
-        return;
-      case 'ReLU':
-        need(!c.max_value && !c.negative_slope && !c.threshold, 'only a plain ReLU (no max_value, negative_slope or threshold) is supported');
-        ops.push({ kind: 'act', act: 'relu' });
-        return;
-      case 'Softmax':
-        need(c.axis === undefined || c.axis === -1 || (Array.isArray(c.axis) && c.axis.length === 1 && c.axis[0] === -1),
-          'softmax over an axis other than the last is not supported');
-        ops.push({ kind: 'act', act: 'softmax' });
-        return;
-      case 'BatchNormalization': {
-        const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
-        need(axis === -1 || axis === shape.length, `axis ${JSON.stringify(c.axis)} is not supported: mpo normalises the last (channel) axis`);
-        need(shape.length === 1 || shape.length === 3, `needs a [features] or [h, w, c] input, got [${shape}]`);
-        const ch = shape[shape.length - 1]!;
-        const eps = typeof c.epsilon === 'number' && c.epsilon > 0 ? c.epsilon : 1e-3;
-        const center = c.center !== false;
-        const scale = c.scale !== false;
-        if (scale) addParam({ name: `${lname}/gamma`, shape: [ch], init: bnOffset === 0.5 ? 'bn-scale-paper' : 'zeros', fanIn: 1, fanOut: 1 });
-        if (center) addParam({ name: `${lname}/beta`, shape: [ch], init: 'zeros', fanIn: 1, fanOut: 1 });
-        let moving: { mean: Float32Array; inv: Float32Array; } | undefined;
-        if (mode === 'moving') {
-          const mean = findWeight(source.weights, lname, 'moving_mean');
-          const variance = findWeight(source.weights, lname, 'moving_variance');
-          need(mean !== undefined && variance !== undefined && mean.length === ch && variance.length === ch,
-            `--bn-stats moving needs its moving_mean and moving_variance (${ch} values each) from the weights file beside the model.json`);
-          moving = { mean: mean!, inv: Float32Array.from(variance!, (v) => 1 / Math.sqrt(v + eps)) };
-        }
-        fileWeights.push({ name: `${lname}/moving_mean`, shape: [ch], constant: findWeight(source.weights, lname, 'moving_mean') ?? null }, {
-          name: `${lname}/moving_variance`,
-          shape: [ch],
-          constant: findWeight(source.weights, lname, 'moving_variance') ?? null,
-        });
-        ops.push({ kind: 'bn', name: lname, eps, center, scale, moving });
-        return;
-      }
-      default:
-        throw new MpoError(`${where} is not supported: mpo reads ${LAYERS_CLASSES.join(', ')}`);
-    }
+    const name = String(config.name ?? l.name ?? `layer_${i}`);
+    return { index: i, cls, name, config, where: `model "${file}", layer ${i} (${cls} "${name}")` };
   });
-  // A final softmax is the loss's business: leave it out (see the module's note).
-  let droppedSoftmax = false;
+}
+
+/** A weight of the file in its order: a parameter by name, or (BatchNormalization's moving statistics) a constant. */
+type FileWeight = { name: string; shape: number[]; constant?: Float32Array | null; };
+
+/** The chain built so far: the shape of the next layer's input, the resolved layers, parameters and file weights. */
+interface ChainBuild {
+  shape: Shape;
+  readonly ops: Op[];
+  readonly params: ParamSpec[];
+  /** Every weight of the file in its order (trainable ones are parameters; BN moving statistics constants), for export. */
+  readonly fileWeights: FileWeight[];
+  readonly bnOffset: number;
+  readonly mode: 'batch' | 'moving';
+  readonly weights?: Readonly<Record<string, Float32Array>>;
+}
+
+/** Adds the chain's next layer: reads and checks `spec` with its class's builder, or throws naming what mpo reads. */
+function buildLayer(spec: LayerSpec, chain: ChainBuild): void {
+  if (!Object.hasOwn(LAYER_BUILDERS, spec.cls)) throw new MpoError(`${spec.where} is not supported: mpo reads ${LAYERS_CLASSES.join(', ')}`);
+  LAYER_BUILDERS[spec.cls]!(spec, chain);
+}
+
+/** A parameter of the model, also a weight of the file. */
+function addParam(chain: ChainBuild, spec: ParamSpec): void {
+  chain.params.push(spec);
+  chain.fileWeights.push({ name: spec.name, shape: [...spec.shape] });
+}
+
+/** Throws a one-line MpoError naming the layer `spec` unless `ok`. */
+function need(spec: LayerSpec, ok: boolean, what: string): void {
+  if (!ok) throw new MpoError(`${spec.where}: ${what}`);
+}
+
+/** Throws unless the layer's data_format is channels_last (mpo's images are NHWC). */
+function needChannelsLast(spec: LayerSpec): void {
+  const f = spec.config.data_format;
+  need(spec, f === undefined || f === null || f === 'channels_last', `data_format ${String(f)} is not supported: mpo's images are channels_last (NHWC)`);
+}
+
+/** Throws unless the layer's input is an image ([h, w, c]). */
+function needSpatial(spec: LayerSpec, shape: Shape): void {
+  need(spec, shape.length === 3, `needs an [h, w, c] input, got [${shape}]`);
+}
+
+/** The layer's padding (default valid). */
+function paddingOf(spec: LayerSpec): 'same' | 'valid' {
+  const p = spec.config.padding ?? 'valid';
+  need(spec, p === 'same' || p === 'valid', `padding ${JSON.stringify(p)} is not supported: use same or valid`);
+  return p as 'same' | 'valid';
+}
+
+/** An output size of a window of `k` at stride `s` over `n` values, as Keras computes it. */
+const outSize = (n: number, k: number, s: number, pad: 'same' | 'valid') => (pad === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
+
+/** Reads one layer of a class into the chain: checks its config against its input shape, adds its parameters and resolved op, sets the next shape. */
+type LayerBuilder = (spec: LayerSpec, chain: ChainBuild) => void;
+
+/** Dense: a kernel [in, units] and a bias, on the last axis. */
+function buildDense(spec: LayerSpec, chain: ChainBuild): void {
+  const c = spec.config;
+  const units = c.units;
+  need(spec, Number.isInteger(units) && (units as number) >= 1, `units must be a positive whole number, got ${JSON.stringify(units)}`);
+  const bias = c.use_bias !== false;
+  const fanIn = chain.shape[chain.shape.length - 1]!;
+  addParam(chain, { name: `${spec.name}/kernel`, shape: [fanIn, units as number], init: 'xavier', fanIn, fanOut: units as number });
+  if (bias) addParam(chain, { name: `${spec.name}/bias`, shape: [units as number], init: 'bias', fanIn, fanOut: units as number });
+  chain.ops.push({ kind: 'dense', name: spec.name, units: units as number, bias, act: activationOf(c.activation, spec.where) });
+  chain.shape = [...chain.shape.slice(0, -1), units as number];
+}
+
+/** Conv2D: a kernel [kh, kw, in, filters] and a bias, any stride, padding same or valid, not dilated or grouped. */
+function buildConv2D(spec: LayerSpec, chain: ChainBuild): void {
+  const { config: c, where } = spec;
+  const shape = chain.shape;
+  needSpatial(spec, shape);
+  needChannelsLast(spec);
+  need(spec, c.groups === undefined || c.groups === 1, `groups ${String(c.groups)} is not supported: use groups 1`);
+  const dil = pair(c.dilation_rate ?? 1, 'dilation_rate', where);
+  need(spec, dil[0] === 1 && dil[1] === 1, `dilation_rate [${dil}] is not supported: mpo's convolutions are not dilated`);
+  const filters = c.filters;
+  need(spec, Number.isInteger(filters) && (filters as number) >= 1, `filters must be a positive whole number, got ${JSON.stringify(filters)}`);
+  const k = pair(c.kernel_size, 'kernel_size', where);
+  const s = pair(c.strides ?? 1, 'strides', where);
+  const pad = paddingOf(spec);
+  const cin = shape[2]!;
+  const f = filters as number;
+  const [ho, wo] = [outSize(shape[0]!, k[0], s[0], pad), outSize(shape[1]!, k[1], s[1], pad)];
+  need(spec, ho >= 1 && wo >= 1, `a ${k[0]}x${k[1]} kernel does not fit its ${shape[0]}x${shape[1]} input with padding valid`);
+  const bias = c.use_bias !== false;
+  addParam(chain, { name: `${spec.name}/kernel`, shape: [k[0], k[1], cin, f], init: 'xavier', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
+  if (bias) addParam(chain, { name: `${spec.name}/bias`, shape: [f], init: 'bias', fanIn: k[0] * k[1] * cin, fanOut: k[0] * k[1] * f });
+  chain.ops.push({ kind: 'conv', name: spec.name, filters: f, k, s, pad, bias, act: activationOf(c.activation, where) });
+  chain.shape = [ho, wo, f];
+}
+
+/** MaxPooling2D: mpo's 2x2 max pool at stride 2 only. */
+function buildMaxPooling2D(spec: LayerSpec, chain: ChainBuild): void {
+  const { config: c, where } = spec;
+  const shape = chain.shape;
+  needSpatial(spec, shape);
+  needChannelsLast(spec);
+  const p = pair(c.pool_size ?? 2, 'pool_size', where);
+  const s = pair(c.strides ?? p, 'strides', where);
+  const pad = paddingOf(spec);
+  const even = shape[0]! % 2 === 0 && shape[1]! % 2 === 0;
+  need(spec, p.every((v) => v === 2) && s.every((v) => v === 2) && (pad === 'valid' || even),
+    `pool_size [${p}] strides [${s}] padding ${pad} on a ${shape[0]}x${
+      shape[1]
+    } input is not supported: mpo's max pool is 2x2 at stride 2 (padding valid, or same on even sizes)`);
+  need(spec, shape[0]! >= 2 && shape[1]! >= 2, `its ${shape[0]}x${shape[1]} input is smaller than the 2x2 window`);
+  chain.ops.push({ kind: 'maxpool' });
+  chain.shape = [Math.floor(shape[0]! / 2), Math.floor(shape[1]! / 2), shape[2]!];
+}
+
+/** AveragePooling2D: any window and stride, padding same or valid. */
+function buildAveragePooling2D(spec: LayerSpec, chain: ChainBuild): void {
+  const { config: c, where } = spec;
+  const shape = chain.shape;
+  needSpatial(spec, shape);
+  needChannelsLast(spec);
+  const p = pair(c.pool_size ?? 2, 'pool_size', where);
+  const s = pair(c.strides ?? p, 'strides', where);
+  const pad = paddingOf(spec);
+  const [ho, wo] = [outSize(shape[0]!, p[0], s[0], pad), outSize(shape[1]!, p[1], s[1], pad)];
+  need(spec, ho >= 1 && wo >= 1, `a ${p[0]}x${p[1]} window does not fit its ${shape[0]}x${shape[1]} input with padding valid`);
+  chain.ops.push({ kind: 'avgpool', pool: p, s, pad });
+  chain.shape = [ho, wo, shape[2]!];
+}
+
+/** GlobalAveragePooling2D: the mean of each channel (without keepdims). */
+function buildGlobalAveragePooling2D(spec: LayerSpec, chain: ChainBuild): void {
+  needSpatial(spec, chain.shape);
+  needChannelsLast(spec);
+  need(spec, !spec.config.keepdims, 'keepdims is not supported');
+  chain.ops.push({ kind: 'gap' });
+  chain.shape = [chain.shape[2]!];
+}
+
+/** Reshape: a target shape with at most one -1 (the size left), holding the input's values. */
+function buildReshape(spec: LayerSpec, chain: ChainBuild): void {
+  const t = spec.config.target_shape;
+  const shape = chain.shape;
+  need(spec, Array.isArray(t) && t.every((d) => Number.isInteger(d) && (d === -1 || d >= 1)), `target_shape must be a list of sizes, got ${JSON.stringify(t)}`);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const target = [...(t as number[])];
+  const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const free = target.indexOf(-1);
+  if (free >= 0) target[free] = size / known;
+  need(spec, target.every((d) => Number.isInteger(d) && d >= 1) && target.reduce((a, b) => a * b, 1) === size,
+    `target_shape [${t as number[]}] does not hold the ${size} values of its input [${shape}]`);
+  chain.ops.push({ kind: 'reshape', shape: target });
+  chain.shape = target;
+}
+
+/**
+ * BatchNormalization over the last (channel) axis: gamma and beta parameters (as `center` and
+ * `scale` say), the moving statistics as file weights, and as constants in `moving` mode.
+ */
+function buildBatchNormalization(spec: LayerSpec, chain: ChainBuild): void {
+  const { config: c, name: lname } = spec;
+  const { shape, bnOffset } = chain;
+  const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
+  need(spec, axis === -1 || axis === shape.length, `axis ${JSON.stringify(c.axis)} is not supported: mpo normalises the last (channel) axis`);
+  need(spec, shape.length === 1 || shape.length === 3, `needs a [features] or [h, w, c] input, got [${shape}]`);
+  const ch = shape[shape.length - 1]!;
+  const eps = typeof c.epsilon === 'number' && c.epsilon > 0 ? c.epsilon : 1e-3;
+  const center = c.center !== false;
+  const scale = c.scale !== false;
+  if (scale) addParam(chain, { name: `${lname}/gamma`, shape: [ch], init: bnOffset === 0.5 ? 'bn-scale-paper' : 'zeros', fanIn: 1, fanOut: 1 });
+  if (center) addParam(chain, { name: `${lname}/beta`, shape: [ch], init: 'zeros', fanIn: 1, fanOut: 1 });
+  let moving: { mean: Float32Array; inv: Float32Array; } | undefined;
+  if (chain.mode === 'moving') {
+    const mean = findWeight(chain.weights, lname, 'moving_mean');
+    const variance = findWeight(chain.weights, lname, 'moving_variance');
+    need(spec, mean !== undefined && variance !== undefined && mean.length === ch && variance.length === ch,
+      `--bn-stats moving needs its moving_mean and moving_variance (${ch} values each) from the weights file beside the model.json`);
+    moving = { mean: mean!, inv: Float32Array.from(variance!, (v) => 1 / Math.sqrt(v + eps)) };
+  }
+  chain.fileWeights.push({ name: `${lname}/moving_mean`, shape: [ch], constant: findWeight(chain.weights, lname, 'moving_mean') ?? null }, {
+    name: `${lname}/moving_variance`,
+    shape: [ch],
+    constant: findWeight(chain.weights, lname, 'moving_variance') ?? null,
+  });
+  chain.ops.push({ kind: 'bn', name: lname, eps, center, scale, moving });
+}
+
+/** A layer that computes nothing in mpo (Dropout: mpo evaluates networks, it does not train them with dropout). */
+const buildNothing: LayerBuilder = () => {};
+
+/** The builder of each layer class mpo reads (Keras class names). */
+const LAYER_BUILDERS: Readonly<Record<string, LayerBuilder>> = {
+  InputLayer: (spec) => need(spec, spec.index === 0, 'an InputLayer must come first'),
+  Dropout: buildNothing,
+  SpatialDropout2D: buildNothing,
+  Dense: buildDense,
+  Conv2D: buildConv2D,
+  MaxPooling2D: buildMaxPooling2D,
+  AveragePooling2D: buildAveragePooling2D,
+  GlobalAveragePooling2D: buildGlobalAveragePooling2D,
+  Flatten: (_spec, chain) => {
+    chain.ops.push({ kind: 'reshape', shape: [chain.shape.reduce((a, b) => a * b, 1)] });
+    chain.shape = [chain.shape.reduce((a, b) => a * b, 1)];
+  },
+  Reshape: buildReshape,
+  Activation: (spec, chain) => {
+    chain.ops.push({ kind: 'act', act: activationOf(spec.config.activation, spec.where) });
+  },
+  ReLU: (spec, chain) => {
+    const c = spec.config;
+    need(spec, !c.max_value && !c.negative_slope && !c.threshold, 'only a plain ReLU (no max_value, negative_slope or threshold) is supported');
+    chain.ops.push({ kind: 'act', act: 'relu' });
+  },
+  Softmax: (spec, chain) => {
+    const a = spec.config.axis;
+    need(spec, a === undefined || a === -1 || (Array.isArray(a) && a.length === 1 && a[0] === -1), 'softmax over an axis other than the last is not supported');
+    chain.ops.push({ kind: 'act', act: 'softmax' });
+  },
+  BatchNormalization: buildBatchNormalization,
+};
+
+/** Leaves a final softmax out of `ops` (it is the loss's business: see the module's note); true when there was one. */
+function dropFinalSoftmax(ops: Op[]): boolean {
   for (let j = ops.length - 1; j >= 0; j--) {
     const op = ops[j]!;
     if (op.kind === 'act' && op.act === 'linear') continue;
     if (op.kind === 'act' && op.act === 'softmax') {
       ops.splice(j, 1);
-      droppedSoftmax = true;
-    } else if ((op.kind === 'dense' || op.kind === 'conv') && op.act === 'softmax') {
-      ops[j] = { ...op, act: 'linear' };
-      droppedSoftmax = true;
+      return true;
     }
-    break;
+    if ((op.kind === 'dense' || op.kind === 'conv') && op.act === 'softmax') {
+      ops[j] = { ...op, act: 'linear' };
+      return true;
+    }
+    return false;
   }
-  if (shape.length !== 1) {
-    throw new MpoError(`model "${file}" outputs [${shape}] per example: mpo needs one logit per class ([classes]); end the model with Flatten and Dense`);
-  }
-  const numClasses = shape[0]!;
-  if (ctx.numClasses !== undefined && ctx.numClasses !== numClasses) {
-    throw new MpoError(
-      `model "${file}" outputs ${numClasses} classes but the data has ${ctx.numClasses}: choose a dataset with ${numClasses} classes or a model with ${ctx.numClasses} outputs`,
-    );
-  }
-  if (!params.some((p) => p.init === 'xavier')) throw new MpoError(`model "${file}" has no Dense or Conv2D layer: there is nothing to sightsee`);
+  return false;
+}
 
+/** The model's forward pass: the data (of `inputShape`) reshaped to the file's `declared` input when they differ, then `ops` in order. */
+function chainForward(ops: readonly Op[], declared: Shape, inputShape: readonly number[], bnOffset: number): Model['forward'] {
   const flatInput = declared.join('x') !== inputShape.join('x');
-  function forward(w: ParamSet, x: tf.Tensor4D): tf.Tensor2D {
+  return function forward(w: ParamSet, x: tf.Tensor4D): tf.Tensor2D {
     const b = x.shape[0];
     let h: tf.Tensor = flatInput ? tf.reshape(x, [b, ...declared]) : x;
     let first = true; // the first weighted layer's input is data: skip its input gradient
     for (const op of ops) {
-      switch (op.kind) {
-        case 'dense': {
-          const last = h.shape[h.rank - 1]!;
-          const h2 = h.rank === 2 ? (h as tf.Tensor2D) : (tf.reshape(h, [-1, last]) as tf.Tensor2D);
-          const y = dense(h2, w[`${op.name}/kernel`] as tf.Tensor2D, op.bias ? (w[`${op.name}/bias`] as tf.Tensor1D) : undefined, { inputGrad: !first });
-          h = activate(h.rank === 2 ? y : tf.reshape(y, [...h.shape.slice(0, -1), op.units]), op.act);
-          first = false;
-          break;
-        }
-        case 'conv':
-          h = activate(
-            convLayer(h as tf.Tensor4D, w[`${op.name}/kernel`] as tf.Tensor4D, op.bias ? (w[`${op.name}/bias`] as tf.Tensor1D) : undefined, op, !first),
-            op.act,
-          );
-          first = false;
-          break;
-        case 'maxpool':
-          h = maxPool2x2(h as tf.Tensor4D);
-          break;
-        case 'avgpool':
-          h = tf.avgPool(h as tf.Tensor4D, op.pool, op.s, op.pad);
-          break;
-        case 'gap':
-          h = tf.mean(h, [1, 2]);
-          break;
-        case 'reshape':
-          h = tf.reshape(h, [h.shape[0]!, ...op.shape]);
-          break;
-        case 'act':
-          h = activate(h, op.act);
-          break;
-        case 'bn':
-          h = bnLayer(h, op, w);
-          first = false; // its output depends on gamma and beta: later layers need their input gradient
-          break;
-      }
+      h = applyOp(op, h, w, first, bnOffset);
+      // After a weighted layer, or a BN layer (its output depends on gamma and beta), later layers need their input gradient.
+      if (op.kind === 'dense' || op.kind === 'conv' || op.kind === 'bn') first = false;
     }
     return h as tf.Tensor2D;
-  }
-
-  function bnLayer(h: tf.Tensor, op: Extract<Op, { kind: 'bn'; }>, w: ParamSet): tf.Tensor {
-    const ch = h.shape[h.rank - 1]!;
-    const gamma = op.scale ? (tf.add(w[`${op.name}/gamma`]!, bnOffset) as tf.Tensor1D) : tf.ones([ch]) as tf.Tensor1D;
-    const beta = op.center ? (w[`${op.name}/beta`] as tf.Tensor1D) : tf.zeros([ch]) as tf.Tensor1D;
-    if (!op.moving) return batchNorm(h, gamma, beta, { epsilon: op.eps });
-    // Frozen: (x - moving_mean) / sqrt(moving_variance + eps) * gamma + beta, statistics constant.
-    const mean = tf.tensor1d(op.moving.mean);
-    const inv = tf.tensor1d(op.moving.inv);
-    return tf.add(tf.mul(tf.sub(h, mean), tf.mul(inv, gamma)), beta);
-  }
-
-  return {
-    name: source.name,
-    description: `TF.js Layers model ${file}: ${layers.map((l) => l.class_name).join(' > ')}${droppedSoftmax ? ' (final softmax left to the loss)' : ''}`,
-    inputShape,
-    numClasses,
-    params,
-    usesBatchStats: ops.some((o) => o.kind === 'bn' && !o.moving),
-    forward,
-    declaredInputShape: declared,
-    modelTopology: source.modelTopology,
-    fileWeights,
-    droppedSoftmax,
-    bnOffset,
-    batchNorm: mode,
   };
+}
+
+/** One resolved layer `op` on `h` with the parameters `w`; `first`: `h` is the data (no input gradient needed). */
+function applyOp(op: Op, h: tf.Tensor, w: ParamSet, first: boolean, bnOffset: number): tf.Tensor {
+  switch (op.kind) {
+    case 'dense': {
+      const last = h.shape[h.rank - 1]!;
+      const h2 = h.rank === 2 ? (h as tf.Tensor2D) : (tf.reshape(h, [-1, last]) as tf.Tensor2D);
+      const y = dense(h2, w[`${op.name}/kernel`] as tf.Tensor2D, op.bias ? (w[`${op.name}/bias`] as tf.Tensor1D) : undefined, { inputGrad: !first });
+      return activate(h.rank === 2 ? y : tf.reshape(y, [...h.shape.slice(0, -1), op.units]), op.act);
+    }
+    case 'conv':
+      return activate(
+        convLayer(h as tf.Tensor4D, w[`${op.name}/kernel`] as tf.Tensor4D, op.bias ? (w[`${op.name}/bias`] as tf.Tensor1D) : undefined, op, !first),
+        op.act,
+      );
+    case 'maxpool':
+      return maxPool2x2(h as tf.Tensor4D);
+    case 'avgpool':
+      return tf.avgPool(h as tf.Tensor4D, op.pool, op.s, op.pad);
+    case 'gap':
+      return tf.mean(h, [1, 2]);
+    case 'reshape':
+      return tf.reshape(h, [h.shape[0]!, ...op.shape]);
+    case 'act':
+      return activate(h, op.act);
+    case 'bn':
+      return bnLayer(h, op, w, bnOffset);
+  }
+}
+
+/** A BatchNormalization layer: each batch's statistics, or its moving ones as constants; stored gammas plus `bnOffset`. */
+function bnLayer(h: tf.Tensor, op: Extract<Op, { kind: 'bn'; }>, w: ParamSet, bnOffset: number): tf.Tensor {
+  const ch = h.shape[h.rank - 1]!;
+  const gamma = op.scale ? (tf.add(w[`${op.name}/gamma`]!, bnOffset) as tf.Tensor1D) : tf.ones([ch]) as tf.Tensor1D;
+  const beta = op.center ? (w[`${op.name}/beta`] as tf.Tensor1D) : tf.zeros([ch]) as tf.Tensor1D;
+  if (!op.moving) return batchNorm(h, gamma, beta, { epsilon: op.eps });
+  // Frozen: (x - moving_mean) / sqrt(moving_variance + eps) * gamma + beta, statistics constant.
+  const mean = tf.tensor1d(op.moving.mean);
+  const inv = tf.tensor1d(op.moving.inv);
+  return tf.add(tf.mul(tf.sub(h, mean), tf.mul(inv, gamma)), beta);
 }
 
 /** Applies a Keras activation by name. */
