@@ -13,7 +13,7 @@ import { writeNpy } from '../output/npy.js';
 import { writeReport } from '../output/report.js';
 import { headOf } from './setup.js';
 import { defaultChunkSize } from '../../core/session/options.js';
-import { openNetworkSession, trainNetwork } from './network.js';
+import { type NetworkSession, openNetworkSession, trainNetwork } from './network.js';
 import { inEmptyFolder, RUN_FILES, STOPPED_RUNS } from './folder.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
@@ -107,6 +107,13 @@ async function originWeights(model: Model, state: PlaneState): Promise<Float32Ar
   return out;
 }
 
+/** The training path `--save-path` keeps: the steps and the flat weights at each. */
+interface TrainPath {
+  steps: number[];
+  weights: Float32Array[];
+}
+
+/** Trains in the locked, empty folder `out` (see {@link runTrain}). */
 async function trainIn(out: string, config: FitConfig, opts: TrainOptions, log: (l: string) => void): Promise<TrainSummary> {
   const s = await openNetworkSession(config, log);
   const { model, train, test } = s;
@@ -120,7 +127,7 @@ async function trainIn(out: string, config: FitConfig, opts: TrainOptions, log: 
     );
   }
   const state = createPlaneState(model, { seed: config.seed, scaleInit: 1, dims: 0, init: config.init });
-  const path: { steps: number[]; weights: Float32Array[]; } = { steps: [], weights: [] };
+  const path: TrainPath = { steps: [], weights: [] };
   try {
     if (keep) {
       path.steps.push(0);
@@ -155,25 +162,8 @@ async function trainIn(out: string, config: FitConfig, opts: TrainOptions, log: 
     if (opts.signal?.aborted) {
       throw new MpoError(`interrupted at step ${state.step}: the network so far is saved in ${out}; train again with more --steps`, 130);
     }
-    if (keep) {
-      const p = paramCount(model.params);
-      const flat = new Float32Array(path.weights.length * p);
-      path.weights.forEach((w, i) => flat.set(w, i * p));
-      writeNpy(join(out, RUN_FILES.path), flat, [path.weights.length, p]);
-      writeJsonAtomic(join(out, RUN_FILES.pathSteps), { every: opts.savePath, steps: path.steps,
-        params: model.params.map((q) => ({ name: q.name, shape: q.shape })), model: model.name });
-    }
-    const { frame, dispose } = computeFrame(thetaOf(model, state));
-    const trainSub = headOf(train, config.evalImages);
-    let te, tr;
-    try {
-      const bs = model.usesBatchStats ? batchSize : 1000;
-      te = await evaluatePoints(model, frame, [[]], test, { batchSize: bs });
-      tr = await evaluatePoints(model, frame, [[]], trainSub, { batchSize: bs });
-    } finally {
-      trainSub.x.dispose();
-      dispose();
-    }
+    if (keep) writeTrainPath(out, model, path, opts.savePath);
+    const { te, tr } = await evaluateTrained(model, state, s, config.evalImages, batchSize);
     const summary: TrainSummary = {
       test_loss: te.loss[0],
       test_acc: te.acc[0],
@@ -188,24 +178,54 @@ async function trainIn(out: string, config: FitConfig, opts: TrainOptions, log: 
       seed: config.seed,
       ...(keep ? { path_snapshots: path.steps.length, save_path: opts.savePath } : {}),
     };
-    writeReport(join(out, RUN_FILES.report), {
-      title: `mpo train: ${model.name} on ${config.dataset}`,
-      subtitle: `${state.step} steps, seed ${config.seed}, ${test.n} test images`,
-      summary: [
-        { label: 'test loss', value: summary.test_loss, hint: `uniform prediction: ${summary.uniform_loss.toFixed(3)}` },
-        { label: 'test accuracy', value: summary.test_acc, hint: `chance: ${summary.chance_acc}` },
-        { label: 'train loss', value: summary.train_loss },
-        { label: 'train accuracy', value: summary.train_acc },
-        { label: 'training seconds', value: summary.seconds.toFixed(1) },
-      ],
-      figures: [],
-      curves: [{ title: 'training loss (mini-batch cross-entropy)', xLabel: 'step', series: [{ name: 'loss', points: curve }] }],
-      config,
-    });
+    writeTrainReport(join(out, RUN_FILES.report), summary, curve, config, test.n);
     writeJsonAtomic(join(out, RUN_FILES.summary), summary);
     return summary;
   } finally {
     disposePlaneState(state);
     s.close();
   }
+}
+
+/** Writes the kept training path: `path.npy` (one row of flat weights per kept step) and `path.json` (the steps, the parameters' names and shapes). */
+function writeTrainPath(out: string, model: Model, path: TrainPath, every: number | undefined): void {
+  const p = paramCount(model.params);
+  const flat = new Float32Array(path.weights.length * p);
+  path.weights.forEach((w, i) => flat.set(w, i * p));
+  writeNpy(join(out, RUN_FILES.path), flat, [path.weights.length, p]);
+  writeJsonAtomic(join(out, RUN_FILES.pathSteps), { every, steps: path.steps, params: model.params.map((q) => ({ name: q.name, shape: q.shape })),
+    model: model.name });
+}
+
+/** The trained network's loss and accuracy on the test images (`te`) and the first `evalImages` training images (`tr`). */
+async function evaluateTrained(model: Model, state: PlaneState, s: NetworkSession, evalImages: number, batchSize: number) {
+  const { frame, dispose } = computeFrame(thetaOf(model, state));
+  const trainSub = headOf(s.train, evalImages);
+  try {
+    const bs = model.usesBatchStats ? batchSize : 1000;
+    const te = await evaluatePoints(model, frame, [[]], s.test, { batchSize: bs });
+    const tr = await evaluatePoints(model, frame, [[]], trainSub, { batchSize: bs });
+    return { te, tr };
+  } finally {
+    trainSub.x.dispose();
+    dispose();
+  }
+}
+
+/** Writes `report.html` of a trained network: its numbers beside the no-training baselines, and the training curve. */
+function writeTrainReport(file: string, summary: TrainSummary, curve: [number, number][], config: FitConfig, testImages: number): void {
+  writeReport(file, {
+    title: `mpo train: ${summary.model} on ${summary.dataset}`,
+    subtitle: `${summary.steps} steps, seed ${summary.seed}, ${testImages} test images`,
+    summary: [
+      { label: 'test loss', value: summary.test_loss, hint: `uniform prediction: ${summary.uniform_loss.toFixed(3)}` },
+      { label: 'test accuracy', value: summary.test_acc, hint: `chance: ${summary.chance_acc}` },
+      { label: 'train loss', value: summary.train_loss },
+      { label: 'train accuracy', value: summary.train_acc },
+      { label: 'training seconds', value: summary.seconds.toFixed(1) },
+    ],
+    figures: [],
+    curves: [{ title: 'training loss (mini-batch cross-entropy)', xLabel: 'step', series: [{ name: 'loss', points: curve }] }],
+    config,
+  });
 }
