@@ -1,26 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { deriveSeed } from '../src/core/random.js';
+import { mpoIn } from './helpers.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-cli-'));
 const TINY = ['--pattern-size', '10', '--train-images', '300', '--eval-images', '60', '--quick-eval-images', '60', '--batch-size', '16', '--cells-per-step',
   '6', '--eval-every', '3', '--checkpoint-every', '2', '--log-every', '1'];
 
-function mpo(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, MPO_DATA_DIR: '' },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mpo = mpoIn(tmp, 120_000);
 
 /** The banner tfjs-backend-cpu prints in Node on its first tensor (src/node/tf-node.ts silences it). */
 const BANNER = /install our node backend|Hi, looks like you are running TensorFlow\.js in Node\.js/;

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../src/node/tf-node.js';
 import * as tfjs from '@tensorflow/tfjs';
-import { assertClose, randn, useCpu } from './helpers.js';
+import { assertClose, randn, useCpu, mpoIn } from './helpers.js';
 import { createModel } from '../src/core/models/registry.js';
 import type { Model } from '../src/core/models/model.js';
 import { computeFrame, pointAt } from '../src/core/plane/manifold.js';
@@ -24,7 +23,6 @@ import { readLayersNetwork } from '../src/node/model-file.js';
 
 await useCpu();
 
-const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-export-'));
 
 /** Loads an export with tfjs-layers from memory, as `tf.loadLayersModel` does from files. */
@@ -272,15 +270,7 @@ test("mpo export of a run on a --model file (any data): the file's topology with
   }
 });
 
-function mpo(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, MPO_DATA_DIR: '' },
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mpo = mpoIn(tmp, 180_000);
 
 function errorLine(r: { code: number | null; stderr: string; }): string {
   assert.notEqual(r.code, 0, 'a non-zero exit code');

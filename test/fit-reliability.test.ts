@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mpoIn } from './helpers.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-fit-rel-'));
@@ -11,10 +12,7 @@ const cli = ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts
 const TINY = ['--pattern-size', '8', '--train-images', '64', '--eval-images', '40', '--quick-eval-images', '40', '--cells-per-step', '4', '--eval-every', '0',
   '--workers', '1', '--quiet'];
 
-function mpo(...args: string[]) {
-  const r = spawnSync(process.execPath, [...cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mpo = mpoIn(tmp, 120_000);
 
 test('a batch larger than the training set is clamped, with a warning naming the new value', () => {
   const out = join(tmp, 'clamp');

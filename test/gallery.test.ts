@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +8,14 @@ import { PNG } from 'pngjs';
 import { DEFAULT_FIT_CONFIG } from '../src/core/config.js';
 import { LOCK_FILE } from '../src/node/run/lock.js';
 import { DEFAULT_GALLERY_PATTERNS, GALLERY_DEFAULTS, GALLERY_COLUMNS, galleryCsv, galleryEntries, type GalleryRow } from '../src/node/run/gallery.js';
+import { mpoIn } from './helpers.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-gallery-'));
 const TINY = ['--size', '10', '--steps', '3', '--train-images', '200', '--eval-images', '40', '--quick-eval-images', '40', '--batch-size', '16',
   '--cells-per-step', '4', '--eval-every', '0', '--jobs', '1'];
 
-function mpo(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, MPO_DATA_DIR: '' },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mpo = mpoIn(tmp, 120_000);
 
 /** A 16x16 grey-scale PNG: a dark 8x8 square in the middle of a white field. */
 function writeSquarePng(path: string): void {

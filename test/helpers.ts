@@ -1,4 +1,5 @@
 import * as tf from '../src/node/tf-node.js';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { createRng } from '../src/core/random.js';
 
@@ -37,4 +38,28 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     scale = Math.max(scale, Math.abs(expected[i]!));
   }
   assert.ok(diff <= atol + rtol * scale, `${what}: max abs diff ${diff} > ${atol} + ${rtol} * ${scale}`);
+}
+
+/** What a run of the `mpo` command gave: exit code, stdout, stderr. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The `mpo` command as a user runs it (src/cli/main.ts through tsx, in `cwd`, without
+ * `MPO_DATA_DIR`), killed after `timeout` ms: `const mpo = mpoIn(tmp); mpo('fit', '--out', 'r')`.
+ */
+export function mpoIn(cwd: string, timeout = 180_000, env: Record<string, string> = {}): (...args: string[]) => CliResult {
+  const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
+  return (...args) => {
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, MPO_DATA_DIR: '', ...env },
+      timeout,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
 }

@@ -3,28 +3,18 @@
 // exported cell's loss at the plane's centre.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useCpu } from './helpers.js';
+import { useCpu, mpoIn } from './helpers.js';
 import { createModel } from '../src/core/models/registry.js';
 import { createPlaneState, disposePlaneState } from '../src/core/training/plane-state.js';
 import { decodeNpy } from '../src/node/output/npy.js';
 
 await useCpu();
-const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-init-'));
 
-function mpo(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, MPO_DATA_DIR: '' },
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mpo = mpoIn(tmp, 180_000);
 
 /** A run's landscape grid (e.g. `test-loss`) as rows. */
 function grid(dir: string, name: string): number[][] {

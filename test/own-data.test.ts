@@ -2,20 +2,18 @@
 // and NumPy arrays, made in a temp dir; bad input is a one-line error and a fit writes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as tfl from '@tensorflow/tfjs';
-import { useCpu } from './helpers.js';
+import { useCpu, mpoIn } from './helpers.js';
 import { loadOwnData } from '../src/node/data/own-data.js';
 import { resizeBilinear } from '../src/node/data/image-folder.js';
 import { encodeNpy } from '../src/node/output/npy.js';
 
 await useCpu();
-const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-own-'));
 
 /** The grey value of pixel (x, y) of image `i` of class `c` (known values for the checks below). */
@@ -50,15 +48,7 @@ function imageFolder(dir: string, n = 5, size = 6): string {
   return dir;
 }
 
-function mpo(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, MPO_DATA_DIR: '' },
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mpo = mpoIn(tmp, 180_000);
 
 /** The one `mpo: error:` line of a failed run (no stack trace). */
 function errorLine(r: { code: number | null; stderr: string; }): string {

@@ -11,6 +11,7 @@ import { runEval } from '../src/node/run/eval.js';
 import { loadCheckpoint } from '../src/node/checkpoint.js';
 import { LOCK_FILE } from '../src/node/run/lock.js';
 import { TRAIN_KEYS } from '../src/node/run/train.js';
+import { mpoIn } from './helpers.js';
 
 /** Issue 24: a run folder that survives anything (one writer, no stuck states, kinds checked, one-line errors). */
 
@@ -23,10 +24,7 @@ const config = resolveConfig({ pattern: 'ring', patternSize: 8, steps: 4, trainI
   evalEvery: 0, checkpointEvery: 2, logEvery: 1, workers: 1, backend: 'cpu' });
 const quiet = { quiet: true, log: () => {} };
 
-function mpo(...args: string[]) {
-  const r = spawnSync(process.execPath, [...cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, MPO_DATA_DIR: '' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mpo = mpoIn(tmp, 120_000);
 
 function start(...args: string[]) {
   const child = spawn(process.execPath, [...cli, ...args], { cwd: tmp, env: { ...process.env, MPO_DATA_DIR: '' } });
