@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
 import { computeFrame } from '../../core/plane/manifold.js';
 import { evaluateLandscape, type Landscape } from '../../core/landscape/evaluate.js';
-import { bowlBaseline, patternMetrics, trainTestGap, type BowlBaseline, type PatternMetrics } from '../../core/landscape/metrics.js';
+import { bowlBaseline, patternMetrics, trainTestGap, type BowlBaseline, type PatternMetrics, type TrainTestGap } from '../../core/landscape/metrics.js';
 import type { Model } from '../../core/models/model.js';
 import { patternToText } from '../../core/pattern/text.js';
 import type { Pattern } from '../../core/pattern/pattern.js';
@@ -207,10 +207,19 @@ export async function augmentedCopy(d: DeviceData, config: Pick<FitConfig, 'seed
   return { ...d, x, plain: { ...d.plain, images } };
 }
 
+/** What {@link writeRunResults} writes: a fit's final input and its evaluated landscapes. */
+type RunResultsInput = FinalInput & { testLand: Landscape; trainLand: Landscape; evalSeconds: number; scale: number; suffix?: string; };
+
+/** The measures of a run's landscapes: test (`mt`) and train (`mr`) pattern metrics, the train-vs-test gap and the no-training baselines. */
+interface RunMeasures {
+  readonly mt: PatternMetrics;
+  readonly mr: PatternMetrics;
+  readonly gap: TrainTestGap;
+  readonly base: BowlBaseline;
+}
+
 /** Writes the files of evaluated landscapes (shared by `mpo fit` and `mpo eval`). */
-export function writeRunResults(
-  f: FinalInput & { testLand: Landscape; trainLand: Landscape; evalSeconds: number; scale: number; suffix?: string; },
-): RunSummary {
+export function writeRunResults(f: RunResultsInput): RunSummary {
   const { out, config, rp } = f;
   const dir = join(out, 'landscape');
   const domain = lossDomainOf(f.testLand, f.trainLand);
@@ -225,8 +234,6 @@ export function writeRunResults(
   const gap = trainTestGap(mv.train, mv.test, mv.pattern, mv.measure);
   // Baselines by the distance from w_O in the manifold's own dimension (a volume's 3D distance, not the stacked slices').
   const base: BowlBaseline = (rp.pattern.depth ?? 1) > 1 ? bowlBaseline(rp.pattern, measure) : bowlBaseline(mv.pattern, mv.measure);
-  const corr = gap.correlation;
-  const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
   writeJsonAtomic(join(dir, 'landscape.json'), {
     rows: f.testLand.rows,
     cols: f.testLand.cols,
@@ -234,7 +241,19 @@ export function writeRunResults(
     test: { loss: Array.from(f.testLand.loss), acc: Array.from(f.testLand.acc) },
     train: { loss: Array.from(f.trainLand.loss), acc: Array.from(f.trainLand.acc) },
   });
-  const summary: RunSummary = {
+  const m: RunMeasures = { mt, mr, gap, base };
+  const summary = runSummaryOf(f, m);
+  writeRunReport(f, summary, m, { target, testMaps, trainMaps });
+  writeJsonAtomic(join(out, 'summary.json'), summary);
+  return summary;
+}
+
+/** The numbers of a run's evaluated landscapes, `m`, as `summary.json` has them. */
+function runSummaryOf(f: RunResultsInput, m: RunMeasures): RunSummary {
+  const { config, rp } = f;
+  const { mt, mr, gap, base } = m;
+  const corr = gap.correlation;
+  return {
     auc_test: mt.auc,
     acc_black_test: mt.accBlack,
     acc_white_test: mt.accWhite,
@@ -269,6 +288,15 @@ export function writeRunResults(
     seed: config.seed,
     backend: f.backend,
   };
+}
+
+/** Writes a run's `report.html`: its numbers beside the bowl and radial baselines, the target and the heat maps, the training curves. */
+function writeRunReport(f: RunResultsInput, summary: RunSummary, m: RunMeasures, figs: { target: Figure; testMaps: Figure[]; trainMaps: Figure[]; }): void {
+  const { out, config, rp } = f;
+  const { mt, mr, gap, base } = m;
+  const { target, testMaps, trainMaps } = figs;
+  const corr = gap.correlation;
+  const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
   writeReport(join(out, 'report.html'), {
     title: `mpo: ${rp.pattern.name} on ${config.dataset} (${f.model.name})`,
     subtitle:
@@ -305,6 +333,4 @@ export function writeRunResults(
     curves: readCurves(out),
     config,
   });
-  writeJsonAtomic(join(out, 'summary.json'), summary);
-  return summary;
 }
