@@ -172,82 +172,15 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
   const arch = ARCHS[model.name]!;
   const output = opts.output ?? 'logits';
   check(output === 'logits' || output === 'softmax', `exportLayersModel: output must be "logits" or "softmax", got "${String(output)}"`);
-  const w = valuesOf(model, weights);
-  const [h0, w0, c0] = model.inputShape;
-  const layers: Record<string, unknown>[] = [];
-  const specs: ExportWeightSpec[] = [];
-  const arrays: Float32Array[] = [];
-  const first = () => (layers.length === 0 ? { batch_input_shape: [null, h0, w0, c0] } : {});
-  const addWeights = (name: string, kernel: Float32Array, kshape: number[], bias: Float32Array) => {
-    specs.push({ name: `${name}/kernel`, shape: kshape, dtype: 'float32' }, { name: `${name}/bias`, shape: [bias.length], dtype: 'float32' });
-    arrays.push(kernel, bias);
-  };
-  const shapeOf = (name: string) => [...model.params.find((p) => p.name === name)!.shape];
-  let fc1Kernel = w['fc1.w']!;
-  let fc1Shape = shapeOf('fc1.w');
-  if (arch.kind === 'cnn') {
-    let [hh, ww] = [h0, w0];
-    if (arch.inputPool && arch.inputPool > 1) {
-      const f = arch.inputPool;
-      layers.push(
-        layer('AveragePooling2D', { name: 'input_pool', ...first(), pool_size: [f, f], strides: [f, f], padding: 'valid', data_format: 'channels_last' }),
-      );
-      hh /= f;
-      ww /= f;
-    }
-    let c = c0;
-    for (let i = 1; w[`conv${i}.w`]; i++) {
-      const shape = shapeOf(`conv${i}.w`);
-      c = shape[3]!;
-      layers.push(layer('Conv2D', {
-        name: `conv${i}`,
-        ...first(),
-        filters: c,
-        kernel_size: [shape[0], shape[1]],
-        strides: [1, 1],
-        padding: 'same',
-        data_format: 'channels_last',
-        dilation_rate: [1, 1],
-        activation: 'relu',
-        use_bias: true,
-      }));
-      addWeights(`conv${i}`, w[`conv${i}.w`]!, shape, w[`conv${i}.b`]!);
-      if (arch.maxPool) {
-        layers.push(layer('MaxPooling2D', { name: `pool${i}`, pool_size: [2, 2], strides: [2, 2], padding: 'valid', data_format: 'channels_last' }));
-        hh = Math.floor(hh / 2);
-        ww = Math.floor(ww / 2);
-      }
-    }
-    if (hh % 4 === 0 && ww % 4 === 0) {
-      if (hh > 4 || ww > 4) {
-        layers.push(layer('AveragePooling2D', {
-          name: 'adaptive_pool',
-          pool_size: [hh / 4, ww / 4],
-          strides: [hh / 4, ww / 4],
-          padding: 'valid',
-          data_format: 'channels_last',
-        }));
-      }
-    } else {
-      fc1Kernel = foldAdaptivePool(fc1Kernel, hh, ww, c, fc1Shape[1]!);
-      fc1Shape = [hh * ww * c, fc1Shape[1]!];
-    }
-  }
-  layers.push(layer('Flatten', { name: 'flatten', ...first(), data_format: 'channels_last' }));
-  layers.push(layer('Dense', { name: 'fc1', units: fc1Shape[1], activation: 'relu', use_bias: true }));
-  addWeights('fc1', fc1Kernel, fc1Shape, w['fc1.b']!);
-  const fc2Shape = shapeOf('fc2.w');
+  const b: ExportBuild = { model, w: valuesOf(model, weights), layers: [], specs: [], arrays: [] };
+  const { w, layers, specs } = b;
+  const fc1 = arch.kind === 'cnn' ? addCnnLayers(b, arch) : { kernel: w['fc1.w']!, shape: shapeOf(model, 'fc1.w') };
+  layers.push(layer('Flatten', { name: 'flatten', ...inputOf(b), data_format: 'channels_last' }));
+  layers.push(layer('Dense', { name: 'fc1', units: fc1.shape[1], activation: 'relu', use_bias: true }));
+  addWeights(b, 'fc1', fc1.kernel, fc1.shape, w['fc1.b']!);
+  const fc2Shape = shapeOf(model, 'fc2.w');
   layers.push(layer('Dense', { name: 'fc2', units: fc2Shape[1], activation: output === 'softmax' ? 'softmax' : 'linear', use_bias: true }));
-  addWeights('fc2', w['fc2.w']!, fc2Shape, w['fc2.b']!);
-
-  const total = arrays.reduce((n, a) => n + a.length, 0);
-  const bytes = new Uint8Array(total * 4);
-  const view = new DataView(bytes.buffer);
-  let off = 0;
-  for (const a of arrays) {
-    for (let i = 0; i < a.length; i++) view.setFloat32(off + 4 * i, a[i]!, true);
-    off += a.byteLength;
-  }
+  addWeights(b, 'fc2', w['fc2.w']!, fc2Shape, w['fc2.b']!);
   const modelJson: LayersModelJson = {
     format: 'layers-model',
     generatedBy: opts.generatedBy ?? 'mpo',
@@ -261,5 +194,100 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
     weightsManifest: [{ paths: [EXPORT_WEIGHTS_FILE], weights: specs }],
     userDefinedMetadata: { mpo: { model: model.name, output, inputShape: [...model.inputShape], numClasses: model.numClasses, ...opts.metadata } },
   };
-  return { modelJson, weightSpecs: specs, weights: bytes };
+  return { modelJson, weightSpecs: specs, weights: float32Bytes(b.arrays) };
+}
+
+/** An export being built: the model, its weights by parameter name, and the Keras layers, manifest entries and weight arrays so far, in order. */
+interface ExportBuild {
+  readonly model: Model;
+  readonly w: ParamValues;
+  readonly layers: Record<string, unknown>[];
+  readonly specs: ExportWeightSpec[];
+  readonly arrays: Float32Array[];
+}
+
+/** The config entry that declares the input shape, for the export's first layer only (else none). */
+function inputOf(b: ExportBuild): Record<string, unknown> {
+  const [h0, w0, c0] = b.model.inputShape;
+  return b.layers.length === 0 ? { batch_input_shape: [null, h0, w0, c0] } : {};
+}
+
+/** Adds a layer's kernel and bias to the manifest (as `<name>/kernel`, `<name>/bias`) and the weight arrays. */
+function addWeights(b: ExportBuild, name: string, kernel: Float32Array, kshape: number[], bias: Float32Array): void {
+  b.specs.push({ name: `${name}/kernel`, shape: kshape, dtype: 'float32' }, { name: `${name}/bias`, shape: [bias.length], dtype: 'float32' });
+  b.arrays.push(kernel, bias);
+}
+
+/** A copy of the shape of `model`'s parameter `name`. */
+function shapeOf(model: Model, name: string): number[] {
+  return [...model.params.find((p) => p.name === name)!.shape];
+}
+
+/**
+ * Adds a CNN's layers before its Flatten: the input pool, Conv2D (and MaxPooling2D) per
+ * convolution, and the adaptive pool to 4x4 (an AveragePooling2D, nothing, or folded into fc1:
+ * see the module's note). Returns fc1's kernel and shape as exported.
+ */
+function addCnnLayers(b: ExportBuild, arch: Arch): { kernel: Float32Array; shape: number[]; } {
+  const { model, w, layers } = b;
+  const [h0, w0, c0] = model.inputShape;
+  const fc1Shape = shapeOf(model, 'fc1.w');
+  let [hh, ww] = [h0, w0];
+  if (arch.inputPool && arch.inputPool > 1) {
+    const f = arch.inputPool;
+    layers.push(
+      layer('AveragePooling2D', { name: 'input_pool', ...inputOf(b), pool_size: [f, f], strides: [f, f], padding: 'valid', data_format: 'channels_last' }),
+    );
+    hh /= f;
+    ww /= f;
+  }
+  let c = c0;
+  for (let i = 1; w[`conv${i}.w`]; i++) {
+    const shape = shapeOf(model, `conv${i}.w`);
+    c = shape[3]!;
+    layers.push(layer('Conv2D', {
+      name: `conv${i}`,
+      ...inputOf(b),
+      filters: c,
+      kernel_size: [shape[0], shape[1]],
+      strides: [1, 1],
+      padding: 'same',
+      data_format: 'channels_last',
+      dilation_rate: [1, 1],
+      activation: 'relu',
+      use_bias: true,
+    }));
+    addWeights(b, `conv${i}`, w[`conv${i}.w`]!, shape, w[`conv${i}.b`]!);
+    if (arch.maxPool) {
+      layers.push(layer('MaxPooling2D', { name: `pool${i}`, pool_size: [2, 2], strides: [2, 2], padding: 'valid', data_format: 'channels_last' }));
+      hh = Math.floor(hh / 2);
+      ww = Math.floor(ww / 2);
+    }
+  }
+  if (hh % 4 !== 0 || ww % 4 !== 0) {
+    return { kernel: foldAdaptivePool(w['fc1.w']!, hh, ww, c, fc1Shape[1]!), shape: [hh * ww * c, fc1Shape[1]!] };
+  }
+  if (hh > 4 || ww > 4) {
+    layers.push(layer('AveragePooling2D', {
+      name: 'adaptive_pool',
+      pool_size: [hh / 4, ww / 4],
+      strides: [hh / 4, ww / 4],
+      padding: 'valid',
+      data_format: 'channels_last',
+    }));
+  }
+  return { kernel: w['fc1.w']!, shape: fc1Shape };
+}
+
+/** The arrays' values one after another as float32 little-endian bytes (`weights.bin`). */
+function float32Bytes(arrays: readonly Float32Array[]): Uint8Array {
+  const total = arrays.reduce((n, a) => n + a.length, 0);
+  const bytes = new Uint8Array(total * 4);
+  const view = new DataView(bytes.buffer);
+  let off = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) view.setFloat32(off + 4 * i, a[i]!, true);
+    off += a.byteLength;
+  }
+  return bytes;
 }
