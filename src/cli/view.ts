@@ -20,6 +20,9 @@ function numberIn(v: string | undefined, fallback: number, flag: string, lo: num
   return n;
 }
 
+/** The help of `--dataset` of the views that read model.json networks. */
+const DATASET_HELP = "the data a model.json network is evaluated on (default: its metadata's, else fashion-mnist-subset); mpo train networks keep their own";
+
 /**
  * Adds `mpo view random-plane NET`, `mpo view interpolate A B`, `mpo view plane A B C` and
  * `mpo view path NET`: the classic loss-landscape views of trained networks.
@@ -28,14 +31,21 @@ export function registerView(program: Command): void {
   const view = program.command('view').description(
     'classic landscape views of networks: folders of mpo train, or TF.js Layers networks (a model.json with its weights, e.g. of mpo export)',
   );
+  addRandomPlane(view);
+  addInterpolate(view);
+  addPlane(view);
+  addPath(view);
+}
+
+/** Adds `mpo view random-plane NET`: a plane of two random filter-normalised directions around a network. */
+function addRandomPlane(view: Command): void {
   view.command('random-plane')
     .description('loss and accuracy on a plane of two random filter-normalised directions around a network (a, b in [-1, 1])')
     .argument('<net>', 'folder of mpo train, or a model.json')
     .requiredOption('--out <dir>', 'output folder')
     .option('--points <n>', 'points per axis', '21')
     .option('--images <n>', 'test images, and as many training images', '1000')
-    .option('--dataset <name>',
-      "the data a model.json network is evaluated on (default: its metadata's, else fashion-mnist-subset); mpo train networks keep their own")
+    .option('--dataset <name>', DATASET_HELP)
     .option('--seed <n>', 'seed of the random directions', '1')
     .option('--quiet', 'no progress output')
     .action(async (net: string, o: Record<string, string | undefined>) => {
@@ -49,6 +59,10 @@ export function registerView(program: Command): void {
       });
       process.stdout.write(`centre test loss ${s.centre_test_loss.toFixed(4)}, largest ${s.max_test_loss.toFixed(4)}; results in ${o.out}\n`);
     });
+}
+
+/** Adds `mpo view interpolate A B`: the straight line through two networks. */
+function addInterpolate(view: Command): void {
   view.command('interpolate')
     .description('loss and accuracy along the straight line (1 - t) A + t B, t from -0.5 to 1.5')
     .argument('<a>', 'folder of mpo train, or a model.json (t = 0)')
@@ -56,8 +70,7 @@ export function registerView(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--points <n>', 'points along the line', '41')
     .option('--images <n>', 'test images, and as many training images', '1000')
-    .option('--dataset <name>',
-      "the data a model.json network is evaluated on (default: its metadata's, else fashion-mnist-subset); mpo train networks keep their own")
+    .option('--dataset <name>', DATASET_HELP)
     .option('--quiet', 'no progress output')
     .action(async (a: string, b: string, o: Record<string, string | undefined>) => {
       const s = await runInterpolate(a, b, { out: o.out!, points: positiveInt(o.points, 41, '--points'), images: positiveInt(o.images, 1000, '--images'),
@@ -68,6 +81,10 @@ export function registerView(program: Command): void {
         } at t = ${s.t_of_max}; results in ${o.out}\n`,
       );
     });
+}
+
+/** Adds `mpo view plane A B C`: the plane through three networks. */
+function addPlane(view: Command): void {
   view.command('plane')
     .description('loss and accuracy on the plane through three networks (Garipov et al. 2018): origin A, B - A and C - A made orthogonal, the three marked')
     .argument('<a>', 'folder of mpo train, or a model.json (the origin)')
@@ -77,8 +94,7 @@ export function registerView(program: Command): void {
     .option('--resolution <n>', 'grid steps per unit |B - A|', '10')
     .option('--margin <x>', 'margin around the three, in units of |B - A|', '0.25')
     .option('--images <n>', 'test images, and as many training images', '1000')
-    .option('--dataset <name>',
-      "the data a model.json network is evaluated on (default: its metadata's, else fashion-mnist-subset); mpo train networks keep their own")
+    .option('--dataset <name>', DATASET_HELP)
     .option('--quiet', 'no progress output')
     .action(async (a: string, b: string, c: string, o: Record<string, string | undefined>) => {
       const s = await runPlane([a, b, c], {
@@ -96,6 +112,10 @@ export function registerView(program: Command): void {
         })); on the plane ${s.min_test_loss.toFixed(4)} to ${s.max_test_loss.toFixed(4)}; results in ${o.out}\n`,
       );
     });
+}
+
+/** Adds `mpo view path NET`: the plane of the top two PCA directions of a training path. */
+function addPath(view: Command): void {
   view.command('path')
     .description('loss on the plane of the top two PCA directions of a training path (Li et al. 2018), the path drawn on it; needs mpo train --save-path N')
     .argument('<net>', 'folder of mpo train --save-path N')
