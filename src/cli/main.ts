@@ -63,6 +63,24 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
     .showHelpAfterError('(run with --help for usage)')
     .option('--debug', 'print stack traces of internal errors');
 
+  registerFit(program, interrupt);
+  registerEval(program);
+  program.command('patterns')
+    .description('list the built-in pictures and write their previews')
+    .option('--out <dir>', 'folder for the previews', 'patterns')
+    .option('--size <n>', 'cells per side', '24')
+    .action((o: { out: string; size: string; }) => runPatternsCommand(o.out, o.size));
+  registerGallery(program, interrupt);
+  registerExport(program);
+  registerStudy(program, interrupt);
+  registerTrain(program, interrupt);
+  registerView(program);
+  registerConnect(program, interrupt);
+  return program;
+}
+
+/** Adds `mpo fit`: a new run from `--config` and the settings' flags, or `--resume DIR`; prints the summary line. */
+function registerFit(program: Command, interrupt: () => AbortSignal): void {
   const fit = program.command('fit')
     .description('fit a plane in weight space so that its loss landscape draws a pattern (a picture); with --manifold line, a 1D strip ' +
       '(--pattern 1d:##..##..##), with --manifold volume, a 3D pattern (--pattern cube-frame, ball, sphere-shell or a .txt grid of slices)')
@@ -93,7 +111,10 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
     const s = await runFit(config, { out: dir, quiet: !!quiet, signal: interrupt() });
     if (s) process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>)}\nresults in ${dir} (open ${join(dir, 'report.html')})\n`);
   });
+}
 
+/** Adds `mpo eval DIR`: the landscapes of a saved run re-drawn; prints the summary line. */
+function registerEval(program: Command): void {
   program.command('eval')
     .description('re-draw the train and test landscapes of a saved plane (or line or volume), e.g. at another padding or resolution')
     .argument('<dir>', 'output folder of mpo fit')
@@ -124,19 +145,6 @@ export function buildProgram(interrupt: () => AbortSignal = () => new AbortContr
       const out = relativeOrAbsolute(s.out);
       process.stdout.write(`${summaryLine(s as unknown as Record<string, unknown>, dir)}\nresults in ${out} (open ${join(out, 'report.html')})\n`);
     });
-
-  program.command('patterns')
-    .description('list the built-in pictures and write their previews')
-    .option('--out <dir>', 'folder for the previews', 'patterns')
-    .option('--size <n>', 'cells per side', '24')
-    .action((o: { out: string; size: string; }) => runPatternsCommand(o.out, o.size));
-  registerGallery(program, interrupt);
-  registerExport(program);
-  registerStudy(program, interrupt);
-  registerTrain(program, interrupt);
-  registerView(program);
-  registerConnect(program, interrupt);
-  return program;
 }
 
 /**
