@@ -5,8 +5,8 @@ import { MpoError } from '../../core/errors.js';
 import { isBuiltinPattern } from '../../core/pattern/builtins.js';
 import { isSolidPattern, isStripSpec } from '../../core/pattern/solids.js';
 import { resolveConfig, type FitConfig } from '../../core/config.js';
-import { stateOfCheckpoint, type Checkpoint } from '../../core/io/checkpoint.js';
-import { disposePlaneState } from '../../core/training/plane-state.js';
+import type { Checkpoint } from '../../core/io/checkpoint.js';
+import { createSession } from '../../core/session/session.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { landscapeOf, writeRunResults, type RunSummary } from './outputs.js';
 import { lockFolder } from './lock.js';
@@ -93,22 +93,21 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalResult> {
 async function evalInto(out: string, dir: string, config: FitConfig, ckpt: Checkpoint, opts: EvalRunOptions, log: (l: string) => void): Promise<RunSummary> {
   const run = await openRun(config, { log, evalOnly: true, dims: ckpt.dims });
   const { model, rp, train, test, pool } = run;
-  const state = stateOfCheckpoint(model, ckpt);
+  const session = createSession({ config, model, pattern: rp.pattern, checkpoint: ckpt });
   try {
     const t0 = performance.now();
-    const testLand = await landscapeOf(model, state, rp, test, config, 'test map', opts.quiet, pool);
-    const trainLand = await landscapeOf(model, state, rp, train, config, 'train map', opts.quiet, pool);
+    const testLand = await landscapeOf(session, test, config, 'test map', opts.quiet, pool);
+    const trainLand = await landscapeOf(session, train, config, 'train map', opts.quiet, pool);
     const evalSeconds = (performance.now() - t0) / 1000;
     return writeRunResults({
-      scale: (await state.vars.scale.data())[0],
+      scale: (await session.state.vars.scale.data())[0],
       out,
       config,
-      model,
-      state,
+      session,
       rp,
       train,
       test,
-      seconds: Number(ckpt.extra?.seconds ?? 0),
+      seconds: session.seconds,
       backend: run.backend,
       log,
       testLand,
@@ -116,7 +115,7 @@ async function evalInto(out: string, dir: string, config: FitConfig, ckpt: Check
       evalSeconds,
     });
   } finally {
-    disposePlaneState(state);
+    session.dispose();
     await run.close();
   }
 }

@@ -247,9 +247,8 @@ async function fitIn(out: string, configIn: FitConfig, ckpt: Checkpoint | null, 
       throw new MpoError(`interrupted at step ${session.state.step}; the checkpoint is saved: continue with mpo fit --resume ${out}`, 130);
     }
     if (end === 'stopped') return null;
-    const { model, rp, train, test, pool, backend } = run;
-    return await writeFinalOutputs({ out, config, model, state: session.state, rp, train, test, seconds: session.seconds, backend, quiet: opts.quiet, log,
-      pool });
+    const { rp, train, test, pool, backend } = run;
+    return await writeFinalOutputs({ out, config, session, rp, train, test, seconds: session.seconds, backend, quiet: opts.quiet, log, pool });
   } finally {
     session?.dispose();
     await run.close();

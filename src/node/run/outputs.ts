@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FitConfig } from '../../core/config.js';
-import { computeFrame } from '../../core/plane/manifold.js';
-import { evaluateLandscape, type Landscape } from '../../core/landscape/evaluate.js';
+import type { Landscape } from '../../core/landscape/evaluate.js';
 import { bowlBaseline, patternMetrics, trainTestGap, type BowlBaseline, type PatternMetrics, type TrainTestGap } from '../../core/landscape/metrics.js';
-import type { Model } from '../../core/models/model.js';
+import type { Session } from '../../core/session/session.js';
 import { patternToText } from '../../core/pattern/text.js';
 import type { Pattern } from '../../core/pattern/pattern.js';
 import { measuredViews } from '../../core/landscape/manifold-metrics.js';
@@ -12,7 +11,6 @@ import { renderTarget } from '../../core/landscape/views.js';
 import { figureRows, writeManifoldLandscapeFiles } from './manifold-outputs.js';
 import { renderHeatmap } from '../../core/render/heatmap.js';
 import { compose, type Figure } from '../../core/render/svg.js';
-import { thetaOf, type PlaneState } from '../../core/training/plane-state.js';
 import { writeFileAtomic, writeJsonAtomic } from '../output/atomic.js';
 import { writeNpy } from '../output/npy.js';
 import { writeFigure } from '../output/png.js';
@@ -89,29 +87,24 @@ export function writePatternOutputs(out: string, rp: RunPattern): void {
   writeFileAtomic(join(out, 'pattern.txt'), patternToText(pattern));
 }
 
-/** Evaluates the plane's landscape on `data` at the config's padding and resolution. */
-export async function landscapeOf(model: Model, state: PlaneState, rp: RunPattern, data: DeviceData,
-  config: Pick<FitConfig, 'evalPadding' | 'evalResolution' | 'batchSize'>, label: string, quiet?: boolean, pool?: WorkerPool | null): Promise<Landscape> {
-  const { frame, dispose } = computeFrame(thetaOf(model, state));
+/**
+ * The session's landscape on `data` at the config's padding and resolution (`session.evaluate`:
+ * its pass rule, the pool's threads when given), with a progress bar labelled `label`.
+ */
+export async function landscapeOf(session: Session, data: DeviceData, config: Pick<FitConfig, 'evalPadding' | 'evalResolution'>, label: string, quiet?: boolean,
+  pool?: WorkerPool | null): Promise<Landscape> {
   const progress = createProgress({ label, total: 1000, quiet });
-  const batchSize = model.usesBatchStats ? config.batchSize : 1000;
-  const pointsPerPass = model.forwardPoints ? 64 : 1;
   try {
     if (pool) await pool.addData(label, data.plain);
-    return await evaluateLandscape(model, frame, data, {
-      height: rp.pattern.height,
-      width: rp.pattern.width,
-      depth: rp.pattern.depth,
-      dims: state.dims,
+    const { landscape } = await session.evaluate(data, {
       padding: config.evalPadding,
       resolution: config.evalResolution,
-      batchSize,
-      pointsPerPass,
+      evaluator: pool ? (state, pass) => pool.evaluator(state, label, pass) : undefined,
       onProgress: (d, t) => progress.update(Math.round((1000 * d) / t)),
-    }, pool?.evaluator(state, label, { batchSize, pointsPerPass }));
+    });
+    return landscape;
   } finally {
     progress.stop();
-    dispose();
   }
 }
 
@@ -161,8 +154,8 @@ function readCurves(out: string) {
 export interface FinalInput {
   readonly out: string;
   readonly config: FitConfig;
-  readonly model: Model;
-  readonly state: PlaneState;
+  /** The run's session (model, trained state, target). */
+  readonly session: Session;
   readonly rp: RunPattern;
   readonly train: DeviceData;
   readonly test: DeviceData;
@@ -180,18 +173,18 @@ export interface FinalInput {
  */
 export async function writeFinalOutputs(f: FinalInput): Promise<RunSummary> {
   const t0 = performance.now();
-  const testLand = await landscapeOf(f.model, f.state, f.rp, f.test, f.config, 'test map', f.quiet, f.pool);
+  const testLand = await landscapeOf(f.session, f.test, f.config, 'test map', f.quiet, f.pool);
   const head = headOf(f.train, f.config.evalImages);
   const trainSub = f.config.augment ? await augmentedCopy(head, f.config) : head;
   if (trainSub !== head) head.x.dispose();
   let trainLand: Landscape;
   try {
-    trainLand = await landscapeOf(f.model, f.state, f.rp, trainSub, f.config, 'train map', f.quiet, f.pool);
+    trainLand = await landscapeOf(f.session, trainSub, f.config, 'train map', f.quiet, f.pool);
   } finally {
     trainSub.x.dispose();
   }
   const evalSeconds = (performance.now() - t0) / 1000;
-  return writeRunResults({ ...f, testLand, trainLand, evalSeconds, scale: (await f.state.vars.scale.data())[0] });
+  return writeRunResults({ ...f, testLand, trainLand, evalSeconds, scale: (await f.session.state.vars.scale.data())[0] });
 }
 
 /**
@@ -275,15 +268,15 @@ function runSummaryOf(f: RunResultsInput, m: RunMeasures): RunSummary {
     log_loss_gap_train_test: gap.logLossGap,
     acc_black_gap_train_test: gap.accBlackGap,
     corr_train_test_loss: corr,
-    steps: f.state.step,
+    steps: f.session.state.step,
     test_images: f.test.n,
     train_images: Math.min(f.train.n, config.evalImages),
-    untrained: f.state.step === 0,
+    untrained: f.session.state.step === 0,
     seconds: Number(f.seconds.toFixed(2)),
     eval_seconds: Number(f.evalSeconds.toFixed(2)),
     scale: f.scale,
     pattern: rp.pattern.name,
-    model: f.model.name,
+    model: f.session.model.name,
     dataset: config.dataset,
     seed: config.seed,
     backend: f.backend,
@@ -298,9 +291,9 @@ function writeRunReport(f: RunResultsInput, summary: RunSummary, m: RunMeasures,
   const corr = gap.correlation;
   const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
   writeReport(join(out, 'report.html'), {
-    title: `mpo: ${rp.pattern.name} on ${config.dataset} (${f.model.name})`,
+    title: `mpo: ${rp.pattern.name} on ${config.dataset} (${f.session.model.name})`,
     subtitle:
-      `${f.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${summary.test_images} test / ${summary.train_images} train images`,
+      `${f.session.state.step} steps, seed ${config.seed}, ${f.testLand.rows}x${f.testLand.cols} grid, ${summary.test_images} test / ${summary.train_images} train images`,
     summary: [
       { label: 'AUC test (black vs white cells by loss)', value: mt.auc.toFixed(4) },
       { label: 'radial baseline AUC (bowl or inverted bowl around the centre)', value: f4(base.radialAuc),
@@ -319,7 +312,7 @@ function writeRunReport(f: RunResultsInput, summary: RunSummary, m: RunMeasures,
       { label: 'train vs test: black-cell accuracy gap (train - test)', value: f4(gap.accBlackGap) },
       { label: 'train/test loss-landscape correlation (secondary)', value: f4(corr), hint: 'Pearson, log loss over the grid' },
       { label: 'cells measured', value: config.measureTrainedOnly ? `${mt.cells} trained cells` : `all ${mt.cells}` },
-      { label: 'steps', value: f.state.step },
+      { label: 'steps', value: f.session.state.step },
       { label: 'training seconds', value: f.seconds.toFixed(1) },
       { label: 'scale s', value: summary.scale.toFixed(4) },
     ],
