@@ -43,6 +43,12 @@ test("mpo export of a cell, read back with --model and --init-from: the plane ce
     assert.equal(JSON.parse(readFileSync(join(tmp, out, 'config.json'), 'utf8')).initFrom, 'm/model.json');
   }
   assert.ok(Math.abs(grid('r0', 'test-loss')[1]![1]! - cell.test) > 1e-3, 'the cell is not the original centre');
+  // mpo train starts there too: an untrained network at the exported cell has its test loss.
+  const net = mpo('train', '--init-from', 'm/model.json', '--steps', '0', '--out', 'n0', '--eval-images', '60', '--train-images', '200', '--quiet');
+  assert.equal(net.code, 0, net.stderr);
+  const trained = JSON.parse(readFileSync(join(tmp, 'n0', 'summary.json'), 'utf8')) as { test_loss: number; };
+  assert.ok(Math.abs(trained.test_loss - cell.test) <= 1e-4, `mpo train --init-from: test loss ${trained.test_loss} vs the cell's ${cell.test}`);
+  assert.match(JSON.parse(readFileSync(join(tmp, 'n0', 'config.json'), 'utf8')).provenance.tool, /^mpo \d+\.\d+\.\d+/);
 
   // The exported MLP as --model (no init-from) trains like --model mlp from the same seed: same parameters, same
   // draws; here in two worker threads, which build the model from the parsed file.

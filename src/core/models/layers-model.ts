@@ -786,7 +786,7 @@ export function exportLayersNetwork(model: LayersModel, values: ParamValues): {
   }
   const modelJson = {
     format: 'layers-model',
-    generatedBy: 'mpo 0.1.0',
+    generatedBy: 'mpo',
     convertedBy: null,
     modelTopology: model.modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }],

@@ -240,7 +240,8 @@ export function createSession(spec: SessionSpec): Session {
       // a model read from a TF.js Layers file goes back as that file's topology with the cell's weights
       const ex = exportLayersNetwork(model as LayersModel, weights);
       const meta = { ...(ex.modelJson.userDefinedMetadata as Record<string, unknown> | undefined), mpo: { model: model.name, ...metadata } };
-      return { ...ex, modelJson: { ...ex.modelJson, userDefinedMetadata: meta } as unknown as LayersExport['modelJson'] };
+      return { ...ex,
+        modelJson: { ...ex.modelJson, generatedBy: opts.generatedBy ?? 'mpo', userDefinedMetadata: meta } as unknown as LayersExport['modelJson'] };
     },
     checkpoint: (extra = {}) => checkpointOf(model, state, { seconds, ...extra }),
     update(changes) {

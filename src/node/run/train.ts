@@ -9,6 +9,7 @@ import { createPlaneState, disposePlaneState, thetaOf, type PlaneState } from '.
 import { paramCount } from '../../core/plane/params.js';
 import { saveCheckpoint } from '../checkpoint.js';
 import { writeJsonAtomic } from '../output/atomic.js';
+import { toolVersion } from '../version.js';
 import { writeNpy } from '../output/npy.js';
 import { writeReport } from '../output/report.js';
 import { headOf } from './setup.js';
@@ -17,8 +18,8 @@ import { type NetworkSession, openNetworkSession, trainNetwork } from './network
 import { inEmptyFolder, RUN_FILES, STOPPED_RUNS } from './folder.js';
 
 /** The settings `mpo train` uses (the rest of the table is about patterns and planes). */
-export const TRAIN_KEYS = ['model', 'bnScale', 'init', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip', 'seed',
-  'evalImages', 'logEvery', 'backend'] as const;
+export const TRAIN_KEYS = ['model', 'bnScale', 'init', 'initFrom', 'dataset', 'dataDir', 'trainImages', 'steps', 'batchSize', 'lr', 'lrSchedule', 'gradClip',
+  'seed', 'evalImages', 'logEvery', 'backend'] as const;
 
 /** The numbers of a trained network, written as `summary.json`. */
 export interface TrainSummary {
@@ -135,7 +136,7 @@ async function trainIn(out: string, config: FitConfig, opts: TrainOptions, log: 
     }
     writeJsonAtomic(join(out, RUN_FILES.config), {
       ...Object.fromEntries(TRAIN_KEYS.map((k) => [k, config[k]])),
-      provenance: { tool: 'mpo 0.1.0', command: 'train', backend: s.backend, node: process.version, created: new Date().toISOString(),
+      provenance: { tool: toolVersion(), command: 'train', backend: s.backend, node: process.version, created: new Date().toISOString(),
         trainSource: train.source, testSource: test.source },
     });
     const batchSize = Math.min(config.batchSize, train.n);
