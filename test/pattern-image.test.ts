@@ -185,7 +185,7 @@ test('resolvePattern: built-in names, images and text grids', () => {
 
 test('resolvePattern: unknown specs list the built-ins, and a typo gets a suggestion', () => {
   assert.throws(() => resolvePattern('hart'), mpo(
-    /^pattern "hart" is neither a built-in nor an existing file \(did you mean heart\?\): pass one of heart, ring, star, .*moon, a 3D solid \(sphere-shell, ball, cube-frame\), a 1D strip \(1d:##..##\), or the path of a PNG, JPEG or \.txt file$/,
+    /^pattern "hart" is neither a built-in nor an existing file \(did you mean heart\?\): pass one of heart, ring, star, .*moon, a 3D solid \(sphere-shell, ball, cube-frame, diagonal-slab\), a 1D strip \(1d:##..##\), or the path of a PNG, JPEG or \.txt file$/,
   ));
   assert.throws(() => resolvePattern(join(dir, 'missing.png')),
     mpo(/^pattern ".*missing\.png" is neither a built-in nor an existing file: pass one of heart, ring/));
