@@ -470,15 +470,18 @@ function buildConv2D(spec: LayerSpec, chain: ChainBuild): void {
   chain.shape = [ho, wo, f];
 }
 
-/** MaxPooling2D: mpo's 2x2 max pool at stride 2 only. */
-function buildMaxPooling2D(spec: LayerSpec, chain: ChainBuild): void {
+/** A pooling layer's input shape (checked: spatial, channels last), window, strides (default: the window) and padding. */
+function poolWindow(spec: LayerSpec, chain: ChainBuild): { shape: Shape; p: [number, number]; s: [number, number]; pad: ReturnType<typeof paddingOf>; } {
   const { config: c, where } = spec;
-  const shape = chain.shape;
-  needSpatial(spec, shape);
+  needSpatial(spec, chain.shape);
   needChannelsLast(spec);
   const p = pair(c.pool_size ?? 2, 'pool_size', where);
-  const s = pair(c.strides ?? p, 'strides', where);
-  const pad = paddingOf(spec);
+  return { shape: chain.shape, p, s: pair(c.strides ?? p, 'strides', where), pad: paddingOf(spec) };
+}
+
+/** MaxPooling2D: mpo's 2x2 max pool at stride 2 only. */
+function buildMaxPooling2D(spec: LayerSpec, chain: ChainBuild): void {
+  const { shape, p, s, pad } = poolWindow(spec, chain);
   const even = shape[0]! % 2 === 0 && shape[1]! % 2 === 0;
   need(spec, p.every((v) => v === 2) && s.every((v) => v === 2) && (pad === 'valid' || even),
     `pool_size [${p}] strides [${s}] padding ${pad} on a ${shape[0]}x${
@@ -491,13 +494,7 @@ function buildMaxPooling2D(spec: LayerSpec, chain: ChainBuild): void {
 
 /** AveragePooling2D: any window and stride, padding same or valid. */
 function buildAveragePooling2D(spec: LayerSpec, chain: ChainBuild): void {
-  const { config: c, where } = spec;
-  const shape = chain.shape;
-  needSpatial(spec, shape);
-  needChannelsLast(spec);
-  const p = pair(c.pool_size ?? 2, 'pool_size', where);
-  const s = pair(c.strides ?? p, 'strides', where);
-  const pad = paddingOf(spec);
+  const { shape, p, s, pad } = poolWindow(spec, chain);
   const [ho, wo] = [outSize(shape[0]!, p[0], s[0], pad), outSize(shape[1]!, p[1], s[1], pad)];
   need(spec, ho >= 1 && wo >= 1, `a ${p[0]}x${p[1]} window does not fit its ${shape[0]}x${shape[1]} input with padding valid`);
   chain.ops.push({ kind: 'avgpool', pool: p, s, pad });
