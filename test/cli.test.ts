@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { deriveSeed } from '../src/core/random.js';
-import { mpoIn } from './helpers.js';
+import { mpoIn, errorLine } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-cli-'));
 const TINY = ['--pattern-size', '10', '--train-images', '300', '--eval-images', '60', '--quick-eval-images', '60', '--batch-size', '16', '--cells-per-step',
@@ -15,16 +15,6 @@ const mpo = mpoIn(tmp, 120_000);
 
 /** The banner tfjs-backend-cpu prints in Node on its first tensor (src/node/tf-node.ts silences it). */
 const BANNER = /install our node backend|Hi, looks like you are running TensorFlow\.js in Node\.js/;
-
-/** The error line of a failed run: exactly one `mpo: error:` line, no stack trace. */
-function errorLine(r: { code: number | null; stderr: string; }): string {
-  assert.notEqual(r.code, 0, 'a non-zero exit code');
-  const lines = r.stderr.split('\n').filter((l) => l.trim());
-  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
-  const err = lines.filter((l) => l.startsWith('mpo: error:'));
-  assert.equal(err.length, 1, `one error line in:\n${r.stderr}`);
-  return err[0];
-}
 
 test('mpo fit runs a tiny configuration and writes every output', () => {
   const out = join(tmp, 'run');

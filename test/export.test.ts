@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../src/node/tf-node.js';
 import * as tfjs from '@tensorflow/tfjs';
-import { assertClose, randn, useCpu, mpoIn } from './helpers.js';
+import { assertClose, randn, useCpu, mpoIn, errorLine } from './helpers.js';
 import { createModel } from '../src/core/models/registry.js';
 import type { Model } from '../src/core/models/model.js';
 import { computeFrame, pointAt } from '../src/core/plane/manifold.js';
@@ -271,14 +271,6 @@ test("mpo export of a run on a --model file (any data): the file's topology with
 });
 
 const mpo = mpoIn(tmp, 180_000);
-
-function errorLine(r: { code: number | null; stderr: string; }): string {
-  assert.notEqual(r.code, 0, 'a non-zero exit code');
-  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
-  const err = r.stderr.split('\n').filter((l) => l.startsWith('mpo: error:'));
-  assert.equal(err.length, 1, `one error line in:\n${r.stderr}`);
-  return err[0]!;
-}
 
 test('mpo export on a tiny mpo fit run writes a loadable model; a bad --cell fails in one line naming the range', async () => {
   const run = join(tmp, 'fit');

@@ -63,3 +63,12 @@ export function mpoIn(cwd: string, timeout = 180_000, env: Record<string, string
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 }
+
+/** The one `mpo: error:` line of a failed command, asserting a non-zero exit and no stack trace. */
+export function errorLine(r: Pick<CliResult, 'code' | 'stderr'>): string {
+  assert.notEqual(r.code, 0, 'a non-zero exit code');
+  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
+  const err = r.stderr.split('\n').filter((l) => l.startsWith('mpo: error:'));
+  assert.equal(err.length, 1, `one error line in:\n${r.stderr}`);
+  return err[0]!;
+}

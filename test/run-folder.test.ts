@@ -11,7 +11,7 @@ import { runEval } from '../src/node/run/eval.js';
 import { loadCheckpoint } from '../src/node/checkpoint.js';
 import { LOCK_FILE } from '../src/node/run/lock.js';
 import { TRAIN_KEYS } from '../src/node/run/train.js';
-import { mpoIn } from './helpers.js';
+import { mpoIn, errorLine } from './helpers.js';
 
 /** Issue 24: a run folder that survives anything (one writer, no stuck states, kinds checked, one-line errors). */
 
@@ -34,15 +34,6 @@ function start(...args: string[]) {
   });
   const done = new Promise<{ code: number | null; stderr: string; }>((r) => child.on('close', (code) => r({ code, stderr })));
   return { child, done };
-}
-
-/** The one `mpo: error:` line of a failed command (no stack trace). */
-function errorLine(r: { code: number | null; stderr: string; }): string {
-  assert.notEqual(r.code, 0, 'a non-zero exit code');
-  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
-  const err = r.stderr.split('\n').filter((l) => l.startsWith('mpo: error:'));
-  assert.equal(err.length, 1, `one error line in:\n${r.stderr}`);
-  return err[0]!;
 }
 
 function steps(dir: string): number[] {

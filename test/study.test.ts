@@ -14,6 +14,7 @@ import { figureCurves, learningCurves } from '../src/node/study/figures.js';
 import { formatPaired, formatResults, pairedDifference, pairedTable, parseResults, summarize, PAIRED_HEADER,
   RESULTS_HEADER } from '../src/node/study/results.js';
 import { mergeStudy, runStudy } from '../src/node/study/study.js';
+import { errorLine } from './helpers.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'mpo-study-'));
@@ -40,14 +41,6 @@ function mpo(...args: string[]) {
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function errorLine(r: { code: number | null; stderr: string; }): string {
-  assert.notEqual(r.code, 0);
-  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace in:\n${r.stderr}`);
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('mpo: error:'));
-  assert.equal(lines.length, 1, r.stderr);
-  return lines[0];
 }
 
 test('plan: 90 runs by default, ordered (model, p, seed); shards split them by index mod N', () => {
