@@ -6,7 +6,6 @@ import { checkExportable, EXPORT_WEIGHTS_FILE } from '../../core/io/export-layer
 import type { Model } from '../../core/models/model.js';
 import { readLayersNetwork } from '../model-file.js';
 import { cellCoordsOf } from '../../core/plane/grid.js';
-import { manifoldDims } from '../../core/plane/manifold.js';
 import { parsePatternText } from '../../core/pattern/text.js';
 import { cellPosition, parseCellText } from '../../core/session/cell.js';
 import { createSession } from '../../core/session/session.js';
@@ -109,13 +108,8 @@ export async function runExport(opts: ExportRunOptions): Promise<ExportRunResult
   const pattern = existsSync(patternFile) ? parsePatternText(readFileSync(patternFile, 'utf8'), patternFile) : runPatternOf(config).pattern;
   const model = exportModelOf(config);
   const ckpt = loadCheckpoint(join(dir, RUN_FILES.checkpoint));
-  const dims = manifoldDims(config.manifold);
-  if (ckpt.dims !== dims) {
-    throw new MpoError(
-      `mpo export: the checkpoint of "${opts.dir}" holds ${ckpt.dims} directions, its config.json a ${config.manifold} (${dims}): use an undamaged run`,
-    );
-  }
-  // A few additions per weight: the exact cpu backend is enough (and starts instantly).
+  // A few additions per weight: the exact cpu backend is enough (and starts instantly). The session
+  // refuses a checkpoint whose dimension is not the config's manifold's.
   await initBackend('cpu');
   const session = createSession({ config, model, pattern, checkpoint: ckpt });
   try {
