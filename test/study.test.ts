@@ -13,7 +13,7 @@ import { buildPlan, parseFills, parseShard, planHeadline, planRuns, shardRuns } 
 import { figureCurves, learningCurves } from '../src/node/study/figures.js';
 import { formatPaired, formatResults, pairedDifference, pairedTable, parseResults, summarize, PAIRED_HEADER,
   RESULTS_HEADER } from '../src/node/study/results.js';
-import { mergeStudy, runStudy } from '../src/node/study/study.js';
+import { mergeStudy, planDifference, runStudy } from '../src/node/study/study.js';
 import { errorLine } from './helpers.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -242,4 +242,12 @@ test('mpo study bn rejects bad --shard values with one-line errors', () => {
   assert.match(errorLine(mpo('study', 'bn', '--shard', '3/2', '--out', 'x')), /--shard 3\/2 is out of range: i must be in 1\.\.N \(here 1\.\.2\)/);
   assert.match(errorLine(mpo('study', 'bn', '--shard', 'x', '--out', 'x')), /--shard is "x": give i\/N with whole numbers 1 <= i <= N/);
   assert.ok(!existsSync(join(tmp, 'x')), 'nothing written');
+});
+
+test('a study plan written by an older mpo (a setting absent there, null now) is the same study', () => {
+  const older = { seeds: [1, 2], fit: { steps: 30, lr: 0.002 } };
+  assert.equal(planDifference(older, { seeds: [1, 2], fit: { steps: 30, lr: 0.002, initFrom: null } }), null);
+  assert.equal(planDifference(older, { seeds: [1, 2], fit: { steps: 30, lr: 0.002, initFrom: 'a.mpo' } }), 'fit.initFrom (undefined there, "a.mpo" now)');
+  assert.equal(planDifference(older, { seeds: [1, 2], fit: { steps: 40, lr: 0.002 } }), 'fit.steps (30 there, 40 now)');
+  assert.equal(planDifference(older, { seeds: [1], fit: older.fit }), 'seeds ([1,2] there, [1] now)');
 });

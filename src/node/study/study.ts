@@ -64,6 +64,25 @@ export interface StudyResult {
 const PLAN_FILE = 'study.json';
 const SHARD_FILE = /^results-shard-(\d+)-of-(\d+)\.csv$/;
 
+/**
+ * The first setting where two study plans differ, as `key (old there, new now)`, or null when they
+ * describe the same study. A setting absent from the old plan and null in the new one is the same
+ * (a setting added to mpo since, left unset), so a study started by an older mpo still resumes.
+ */
+export function planDifference(a: Record<string, unknown>, b: Record<string, unknown>, prefix = ''): string | null {
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const [x, y] = [a[k] ?? null, b[k] ?? null];
+    if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) {
+      const inner = planDifference(x as Record<string, unknown>, y as Record<string, unknown>, `${prefix}${k}.`);
+      if (inner === null) continue;
+      return inner;
+    }
+    return `${prefix}${k} (${JSON.stringify(a[k])} there, ${JSON.stringify(b[k])} now)`;
+  }
+  return null;
+}
+
 /** Writes `DIR/study.json`, or checks that the one there describes the same study. */
 export function writeOrCheckPlan(dir: string, plan: StudyPlan): void {
   const path = join(dir, PLAN_FILE);
@@ -73,20 +92,9 @@ export function writeOrCheckPlan(dir: string, plan: StudyPlan): void {
     if (old === text) return;
     let what = 'settings';
     try {
-      const o = JSON.parse(old) as Record<string, unknown>;
-      const diff = (a: Record<string, unknown>, b: Record<string, unknown>, prefix: string): string | null => {
-        for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-          if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
-            const [x, y] = [a[k], b[k]];
-            if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) {
-              return diff(x as Record<string, unknown>, y as Record<string, unknown>, `${prefix}${k}.`);
-            }
-            return `${prefix}${k} (${JSON.stringify(x)} there, ${JSON.stringify(y)} now)`;
-          }
-        }
-        return null;
-      };
-      what = diff(o, plan as unknown as Record<string, unknown>, '') ?? what;
+      const difference = planDifference(JSON.parse(old) as Record<string, unknown>, plan as unknown as Record<string, unknown>);
+      if (difference === null) return;
+      what = difference;
     } catch { /* keep the generic message */ }
     throw new MpoError(`study folder "${dir}" holds a study with other ${what}: choose another --out, or repeat that study's options`);
   }
