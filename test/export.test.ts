@@ -94,6 +94,14 @@ test('mlp: the exported Layers model outputs our logits at the cell (and softmax
   await checkExport('mlp', [28, 28, 1], [4, 0], [5, 6], 'softmax');
 });
 
+test('mlp-deep: the exported Layers model has ReLU between its four dense layers and outputs our logits at the cell', async () => {
+  const ex = await checkExport('mlp-deep', [28, 28, 1], [2, 3], [5, 6]);
+  const layers = (ex.modelJson.modelTopology.config as { layers: { class_name: string; config: { activation?: string; }; }[]; }).layers;
+  assert.deepEqual(layers.map((l) => l.class_name), ['Flatten', 'Dense', 'Dense', 'Dense', 'Dense']);
+  assert.deepEqual(layers.slice(1).map((l) => l.config.activation), ['relu', 'relu', 'relu', 'linear']);
+  assert.equal(ex.weights.length, 4 * (784 * 128 + 128 + 2 * (128 * 128 + 128) + 128 * 10 + 10));
+});
+
 test("the paper's cnn on 28x28 (3x3 -> 4x4 adaptive pool folded into the dense layer) matches our logits", async () => {
   const ex = await checkExport('cnn', [28, 28, 1], [1, 4], [3, 5]);
   const layers = (ex.modelJson.modelTopology.config as { layers: { class_name: string; }[]; }).layers.map((l) => l.class_name);
@@ -189,7 +197,7 @@ test('runExport writes model.json + weights.bin that load back and equal the pla
   mkdirSync(bnDir);
   writeFileSync(join(bnDir, 'config.json'), JSON.stringify({ model: 'bn-cnn', pattern: 'heart', patternSize: 4 }));
   writeFileSync(join(bnDir, 'pattern.txt'), '#..#\n####\n');
-  await assert.rejects(runExport({ dir: bnDir, cell: '0,0' }), /model bn-cnn cannot be exported .*: export works for mlp, cnn/);
+  await assert.rejects(runExport({ dir: bnDir, cell: '0,0' }), /model bn-cnn cannot be exported .*: export works for mlp, mlp-deep, cnn/);
 });
 
 /** A line or volume run folder as mpo fit leaves it, made without training; returns its state's checkpoint path. */

@@ -23,12 +23,31 @@ const points = [
   { coords: [2, 1], white: true },
 ];
 
-test('the MLP fast path (shared first layer) equals one forward pass per point', () => {
-  const state = createPlaneState(model, { seed: 3, scaleInit: 0.5 });
-  const frame = frameOf(thetaOf(model, state));
-  const fast = logitsAtPoints(model, frame, points.map((p) => p.coords), x).arraySync();
-  const slow = points.map((p) => model.forward(pointAt(frame, p.coords), x).arraySync());
-  fast.forEach((m, k) => m.forEach((row, b) => row.forEach((v, c) => assert.ok(Math.abs(v - slow[k][b][c]) < 1e-5))));
+test('the MLP fast path (shared products) equals one forward pass per point, with one and three hidden layers, and so do its gradients', () => {
+  for (const net of [model, createMlp({ inputShape: [2, 2, 1], hidden: [5, 4, 6], numClasses: 3, name: 'mlp-deep' })]) {
+    for (const dims of [1, 2, 3]) {
+      const state = createPlaneState(net, { seed: 3, scaleInit: 0.5, dims });
+      const coords = points.map((p) => [...p.coords, 1.5].slice(0, dims));
+      const vars = Object.values(state.vars);
+      const run = (fast: boolean): tf.Tensor3D => {
+        const frame = frameOf(thetaOf(net, state));
+        return fast ? logitsAtPoints(net, frame, coords, x) : (tf.stack(coords.map((c) => net.forward(pointAt(frame, c), x))) as tf.Tensor3D);
+      };
+      const up = tf.tensor3d(Array.from({ length: 4 * 6 * 3 }, (_, i) => Math.cos(i)), [4, 6, 3]);
+      const [fast, slow] = [true, false].map((f) => ({
+        logits: run(f).dataSync(),
+        grads: tf.variableGrads(() => tf.sum(tf.mul(run(f), up)) as tf.Scalar, vars).grads,
+      }));
+      const what = `${net.name}, ${dims} dims`;
+      fast.logits.forEach((v, i) => assert.ok(Math.abs(v - slow.logits[i]!) < 1e-5, `${what}: logit ${i}: ${v} vs ${slow.logits[i]}`));
+      assert.equal(Object.keys(fast.grads).length, (dims + 1) * net.params.length + 1, `${what}: a gradient for every variable`);
+      for (const [name, g] of Object.entries(slow.grads)) {
+        const [a, b] = [fast.grads[name]!.dataSync(), g.dataSync()];
+        a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-4 * (1 + Math.abs(b[i]!)), `${what}: gradient of ${name}[${i}]: ${v} vs ${b[i]}`));
+      }
+    }
+  }
+  assert.throws(() => createMlp({ hidden: [] }), /MLP hidden is \[\]: give one or more whole numbers of units/);
 });
 
 test('eq. 3 value: mean black CE minus mean clipped white CE', () => {

@@ -39,6 +39,7 @@ interface Arch {
 
 const ARCHS: Readonly<Record<string, Arch>> = {
   mlp: { kind: 'mlp' },
+  'mlp-deep': { kind: 'mlp' },
   cnn: { kind: 'cnn', maxPool: true },
   'cnn-color': { kind: 'cnn', maxPool: true },
   'cnn-color-nopool': { kind: 'cnn', maxPool: false },
@@ -178,9 +179,14 @@ export function exportLayersModel(model: Model, weights: ParamValues | ParamSet,
   layers.push(layer('Flatten', { name: 'flatten', ...inputOf(b), data_format: 'channels_last' }));
   layers.push(layer('Dense', { name: 'fc1', units: fc1.shape[1], activation: 'relu', use_bias: true }));
   addWeights(b, 'fc1', fc1.kernel, fc1.shape, w['fc1.b']!);
-  const fc2Shape = shapeOf(model, 'fc2.w');
-  layers.push(layer('Dense', { name: 'fc2', units: fc2Shape[1], activation: output === 'softmax' ? 'softmax' : 'linear', use_bias: true }));
-  addWeights(b, 'fc2', w['fc2.w']!, fc2Shape, w['fc2.b']!);
+  // fc2 .. fcN (N = 2 but for a deeper MLP): ReLU between them, the last linear (or softmax).
+  const last = model.params.filter((p) => /^fc\d+\.w$/.test(p.name)).length;
+  for (let i = 2; i <= last; i++) {
+    const shape = shapeOf(model, `fc${i}.w`);
+    const activation = i < last ? 'relu' : output === 'softmax' ? 'softmax' : 'linear';
+    layers.push(layer('Dense', { name: `fc${i}`, units: shape[1], activation, use_bias: true }));
+    addWeights(b, `fc${i}`, w[`fc${i}.w`]!, shape, w[`fc${i}.b`]!);
+  }
   const modelJson: LayersModelJson = {
     format: 'layers-model',
     generatedBy: opts.generatedBy ?? 'mpo',

@@ -28,6 +28,14 @@ export const MODELS: Readonly<Record<string, ModelEntry>> = {
     description: 'MLP 784-128-10 (fast; first layer shared across cells)',
     create: (c) => createMlp({ inputShape: c.inputShape, numClasses: c.numClasses }),
   },
+  /**
+   * Three hidden layers instead of one (issue 22, icons): the plane's loss is a function of the
+   * cell's coordinates through every layer, and a deeper network composes more kinks.
+   */
+  'mlp-deep': {
+    description: 'MLP 784-128-128-128-10 (three hidden layers; every product shared across cells)',
+    create: (c) => createMlp({ inputShape: c.inputShape, numClasses: c.numClasses, hidden: [128, 128, 128], name: 'mlp-deep' }),
+  },
   cnn: {
     description: "the paper's CNN (appendix B): convs 8/32/64 + max-pool, adaptive pool 4x4, dense 128",
     create: (c) => createCnn({ inputShape: c.inputShape, numClasses: c.numClasses, name: 'cnn' }),
