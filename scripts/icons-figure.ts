@@ -3,7 +3,11 @@
  * test-loss landscape pairs, each captioned with its test AUC and boundary AUC beside the radial
  * baseline's, from committed run files only (no training, no /work/shared):
  *
- *   node --import tsx scripts/icons-figure.ts [RUNS_DIR] [OUT_DIR] [--collect GALLERY_DIR]
+ *   node --import tsx scripts/icons-figure.ts [RUNS_DIR] [OUT_DIR] [--collect GALLERY_DIR] [--versus OTHER_RUNS_DIR]
+ *
+ * `--versus OTHER_RUNS_DIR` also writes OUT_DIR/versus.csv: this set minus the other, paired by
+ * icon, for the test AUC and the boundary AUC (mean, standard error, t, degrees of freedom,
+ * two-sided p and 95% interval over the icons both sets ran; {@link versusCsv}).
  *
  * `--collect GALLERY_DIR` first copies the small files of each finished run of an `mpo gallery`
  * folder into RUNS_DIR (summary.json, config.json, pattern.txt, metrics.jsonl, landscape/*.npy;
@@ -22,6 +26,7 @@ import { compose, type Figure } from '../src/core/render/svg.js';
 import { writeFileAtomic, writeJsonAtomic } from '../src/node/output/atomic.js';
 import { decodeNpy } from '../src/node/output/npy.js';
 import { writeFigure } from '../src/node/output/png.js';
+import { pairedT } from '../src/node/study/stats.js';
 
 /** One icon's row of icons.csv / icons.json. */
 export interface IconRow {
@@ -95,6 +100,35 @@ export function iconsCsv(rows: readonly IconRow[]): string {
   return [ICON_COLUMNS.join(','), ...rows.map((r) => ICON_COLUMNS.map((k) => String(r[k])).join(','))].join('\n') + '\n';
 }
 
+/** The header of versus.csv ({@link versusCsv}). */
+export const VERSUS_COLUMNS = 'measure,icons,mean,se,t,df,p_two_sided,ci95_low,ci95_high,positive';
+
+/**
+ * This set's rows minus `other`'s, paired by icon (icons in both), for `auc_test` and
+ * `boundary_auc_test`: one CSV row per measure under {@link VERSUS_COLUMNS} (6 decimals).
+ */
+export function versusCsv(rows: readonly IconRow[], other: readonly IconRow[]): string {
+  const lines = (['auc_test', 'boundary_auc_test'] as const).map((m) => {
+    const diffs = rows.flatMap((r) => {
+      const o = other.find((x) => x.icon === r.icon);
+      return o ? [r[m] - o[m]] : [];
+    });
+    const t = pairedT(diffs);
+    const f6 = (v: number) => (Number.isFinite(v) ? v.toFixed(6) : '');
+    return [m, t.n, f6(t.mean), f6(t.se), f6(t.t), t.df, f6(t.p), f6(t.lo), f6(t.hi), diffs.filter((d) => d > 0).length].join(',');
+  });
+  return [VERSUS_COLUMNS, ...lines].join('\n') + '\n';
+}
+
+/** The rows of every finished run in `runs`, held-out icons last (`runs/held-out.txt`). */
+export function iconRows(runs: string): IconRow[] {
+  const heldPath = join(runs, 'held-out.txt');
+  const held = new Set(existsSync(heldPath) ? readFileSync(heldPath, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean) : []);
+  const names = readdirSync(runs).filter((d) => statSync(join(runs, d)).isDirectory() && existsSync(join(runs, d, 'summary.json')))
+    .sort((a, b) => Number(held.has(a)) - Number(held.has(b)) || a.localeCompare(b));
+  return names.map((n) => iconRow(join(runs, n), n, held.has(n)));
+}
+
 /** The files of a run that are committed (small): everything the figure and the tables need. */
 export const KEPT_FILES = ['summary.json', 'config.json', 'pattern.txt', 'metrics.jsonl', 'landscape/test-loss.npy', 'landscape/test-acc.npy',
   'landscape/train-loss.npy', 'landscape/train-acc.npy'];
@@ -113,15 +147,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const c = args.indexOf('--collect');
   const gallery = c >= 0 ? args.splice(c, 2)[1] : undefined;
+  const v = args.indexOf('--versus');
+  const versus = v >= 0 ? args.splice(v, 2)[1] : undefined;
   const runs = args[0] ?? 'results/icons/mlp';
   const out = args[1] ?? 'docs/icons';
   if (gallery) console.log(`collected ${collectRuns(gallery, runs).join(', ')} into ${runs}`);
-  const heldPath = join(runs, 'held-out.txt');
-  const held = new Set(existsSync(heldPath) ? readFileSync(heldPath, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean) : []);
-  const names = readdirSync(runs).filter((d) => statSync(join(runs, d)).isDirectory() && existsSync(join(runs, d, 'summary.json')))
-    .sort((a, b) => Number(held.has(a)) - Number(held.has(b)) || a.localeCompare(b));
-  if (!names.length) throw new Error(`no finished runs (folders with summary.json) in ${runs}`);
-  const rows = names.map((n) => iconRow(join(runs, n), n, held.has(n)));
+  const rows = iconRows(runs);
+  if (!rows.length) throw new Error(`no finished runs (folders with summary.json) in ${runs}`);
+  const names = rows.map((r) => r.icon);
   const panels = names.map((n, i) => iconPanel(join(runs, n), rows[i]));
   const perRow = 4;
   const grid: Figure[][] = [];
@@ -130,6 +163,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFigure(join(out, 'icons.png'), compose(grid, { gap: 14 }));
   writeFileAtomic(join(out, 'icons.csv'), iconsCsv(rows));
   writeJsonAtomic(join(out, 'icons.json'), rows);
+  if (versus) {
+    writeFileAtomic(join(out, 'versus.csv'), versusCsv(rows, iconRows(versus)));
+    console.log(`${out}/versus.csv: ${runs} minus ${versus}, paired by icon`);
+  }
   for (const r of rows) {
     console.log(
       `${r.icon.padEnd(22)} auc ${r.auc_test.toFixed(3)} (radial ${r.radial_auc.toFixed(3)})  boundary ${r.boundary_auc_test.toFixed(3)} (radial ${
