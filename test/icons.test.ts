@@ -29,8 +29,16 @@ const MLP_RECIPE: Record<string, unknown> = {
   evalPadding: 2,
 };
 
-/** Each committed set of icon runs: its config file, its settings, its runs and its table. */
-const SETS = [
+/** A committed set of icon runs: its config file, its settings, its runs, its table, and the set it is compared with. */
+interface IconSet {
+  readonly config: string;
+  readonly recipe: Record<string, unknown>;
+  readonly runs: string;
+  readonly docs: string;
+  readonly versus?: string;
+}
+
+const SETS: IconSet[] = [
   { config: 'configs/icons.yaml', recipe: MLP_RECIPE, runs: 'results/icons/mlp', docs: DOCS },
   { config: 'configs/icons-deep.yaml', recipe: { ...MLP_RECIPE, model: 'mlp-deep', steps: 600 }, runs: 'results/icons/mlp-deep', docs: `${DOCS}/mlp-deep`,
     versus: 'results/icons/mlp' },
@@ -74,7 +82,7 @@ for (const set of SETS) {
     assert.equal(readFileSync(join(set.docs, 'icons.csv'), 'utf8'), iconsCsv(rows));
     assert.equal(readFileSync(join(set.docs, 'icons.csv'), 'utf8').split('\n')[0], ICON_COLUMNS.join(','));
     assert.ok(existsSync(join(set.docs, 'icons.png')) && existsSync(join(set.docs, 'icons.svg')));
-    if ('versus' in set) {
+    if (set.versus) {
       // The paired comparison with the other set, recomputed from both sets' runs.
       const versus = readFileSync(join(set.docs, 'versus.csv'), 'utf8');
       assert.equal(versus, versusCsv(rows, iconRows(set.versus)));
@@ -84,9 +92,9 @@ for (const set of SETS) {
 }
 
 test('versus.csv pairs two sets by icon: mean, t, df and interval of the differences', () => {
-  const row = (icon: string, auc: number, boundary: number): IconRow => ({ icon, held_out: false, cells: '50x50', auc_test: auc,
-    boundary_auc_test: boundary, radial_auc: 0.6, radial_boundary_auc: 0.5, bowl_auc: 0.6, acc_black_test: 0.8, acc_white_test: 0.4, auc_train: auc,
-    steps: 1, seconds: 1, eval_seconds: 1 });
+  const row = (icon: string, auc: number, boundary: number): IconRow => ({ icon, held_out: false, cells: '50x50', auc_test: auc, boundary_auc_test: boundary,
+    radial_auc: 0.6, radial_boundary_auc: 0.5, bowl_auc: 0.6, acc_black_test: 0.8, acc_white_test: 0.4, auc_train: auc, steps: 1, seconds: 1,
+    eval_seconds: 1 });
   const a = [row('x', 0.9, 0.7), row('y', 0.8, 0.6), row('z', 0.7, 0.65), row('only-here', 0.1, 0.1)];
   const b = [row('x', 0.8, 0.5), row('y', 0.8, 0.5), row('z', 0.6, 0.6)];
   const [header, auc, boundary] = versusCsv(a, b).trim().split('\n');
