@@ -118,6 +118,6 @@ test('bad input: one line naming the problem and the fix, a non-zero exit, no fi
   assert.match(errorLine(mpo('fit', ...TINY, '--lr', '1e30', '--steps', '30', '--out', join(tmp, 'b6'))), /training diverged at step \d+.*lower --lr/);
   assert.ok(!existsSync(join(tmp, 'b6/summary.json')));
 
-  assert.match(errorLine(mpo('fit', '--model', 'resnet', '--out', join(tmp, 'b7'))), /unknown model "resnet": choose one of mlp, cnn/);
+  assert.match(errorLine(mpo('fit', '--model', 'resnet', '--out', join(tmp, 'b7'))), /unknown model "resnet": choose one of mlp, mlp-deep, cnn/);
   assert.match(errorLine(mpo('eval', join(tmp, 'nothing-here'))), /not an mpo run folder/);
 });
