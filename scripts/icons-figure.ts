@@ -154,8 +154,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (gallery) console.log(`collected ${collectRuns(gallery, runs).join(', ')} into ${runs}`);
   const rows = iconRows(runs);
   if (!rows.length) throw new Error(`no finished runs (folders with summary.json) in ${runs}`);
-  const names = rows.map((r) => r.icon);
-  const panels = names.map((n, i) => iconPanel(join(runs, n), rows[i]));
+  const panels = rows.map((r) => iconPanel(join(runs, r.icon), r));
   const perRow = 4;
   const grid: Figure[][] = [];
   for (let i = 0; i < panels.length; i += perRow) grid.push(panels.slice(i, i + perRow));

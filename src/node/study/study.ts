@@ -75,8 +75,8 @@ export function planDifference(a: Record<string, unknown>, b: Record<string, unk
     if (JSON.stringify(x) === JSON.stringify(y)) continue;
     if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) {
       const inner = planDifference(x as Record<string, unknown>, y as Record<string, unknown>, `${prefix}${k}.`);
-      if (inner === null) continue;
-      return inner;
+      if (inner !== null) return inner;
+      continue;
     }
     return `${prefix}${k} (${JSON.stringify(a[k])} there, ${JSON.stringify(b[k])} now)`;
   }
